@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+// papersift command line. Each command lives in its own module under src/commands/ and registers itself here.
+import { Command } from 'commander';
+
+const program = new Command()
+  .name('papersift')
+  .description('Semantic search and recommendations over Chinese/English ML paper newsletters')
+  .option('--data <dir>', 'data directory (env PAPERSIFT_DATA, default ./index-data)')
+  .option('--log-level <level>', 'log level: fatal|error|warn|info|debug (env PAPERSIFT_LOG_LEVEL, default warn)')
+  .showHelpAfterError();
+
+// Commands are registered by their modules (src/commands/*.ts).
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`papersift: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
