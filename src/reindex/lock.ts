@@ -1,0 +1,228 @@
+// The data-directory write lock. Everything that changes the catalogue or the generations (the nightly
+// reindex, POST /api/documents) takes it, so two writers never interleave.
+//
+// The lock is a small JSON file created exclusively. It is written to a private temp file first and then
+// hard-linked into place: link(2) fails with EEXIST exactly like open(O_CREAT|O_EXCL) ("wx"), but the lock
+// appears with its full content at once, so no reader ever sees an empty, half-written lock.
+// A lock whose holder died (same host, process.kill(pid, 0) -> ESRCH) or that is older than maxAgeMs is
+// stale and is recovered; a short-lived "<lock>.break" file (also exclusive) makes sure only one process
+// breaks a given stale lock, so two recovering processes cannot both end up "holding" it.
+import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { dirname, basename, join } from 'node:path';
+import type { Config } from '../config.js';
+import { dataPaths } from '../config.js';
+import { silentLogger, type Logger } from '../log.js';
+
+export interface LockInfo {
+  pid: number;
+  hostname: string;
+  owner: string; // what holds it, e.g. "reindex" or "POST /api/documents"
+  startedAt: string; // ISO time the lock was taken
+  token: string; // random, so a holder only ever releases its own lock
+}
+
+export interface Lock {
+  readonly path: string;
+  readonly info: LockInfo;
+  /** True while the lock file on disk is still this holder's (it can be lost if another process judged it stale). */
+  isHeld(): Promise<boolean>;
+  /** Removes the lock file if it is still ours. Safe to call more than once. */
+  release(): Promise<void>;
+}
+
+export interface AcquireOptions {
+  owner: string;
+  /** A lock older than this is stale even if its pid is alive (pid reuse, a hung run). Default 6 hours. */
+  maxAgeMs?: number;
+  /** Keep retrying this long while the lock is held by a live holder. Default 0: fail at once. */
+  waitMs?: number;
+  /** Delay between retries while waiting. Default 200 ms. */
+  retryMs?: number;
+  logger?: Logger;
+}
+
+export const DEFAULT_LOCK_MAX_AGE_MS = 6 * 60 * 60 * 1000;
+/** A breaker file older than this belongs to a process that died while breaking; breaking takes milliseconds. */
+const BREAKER_MAX_AGE_MS = 30_000;
+
+/** Thrown when a live holder has the lock; carries who holds it so callers can say so. */
+export class LockHeldError extends Error {
+  constructor(
+    readonly path: string,
+    readonly holder: LockInfo | undefined,
+  ) {
+    super(
+      holder
+        ? `lock ${path} is held by pid ${holder.pid} on ${holder.hostname} (${holder.owner}) since ${holder.startedAt}`
+        : `lock ${path} is held`,
+    );
+    this.name = 'LockHeldError';
+  }
+}
+
+/** Takes the lock at `path` or throws LockHeldError (after waiting up to opts.waitMs). */
+export async function acquireLock(path: string, opts: AcquireOptions): Promise<Lock> {
+  const logger = opts.logger ?? silentLogger;
+  const maxAgeMs = opts.maxAgeMs ?? DEFAULT_LOCK_MAX_AGE_MS;
+  const deadline = Date.now() + (opts.waitMs ?? 0);
+  await mkdir(dirname(path), { recursive: true });
+  for (;;) {
+    const info: LockInfo = {
+      pid: process.pid,
+      hostname: hostname(),
+      owner: opts.owner,
+      startedAt: new Date().toISOString(),
+      token: randomBytes(8).toString('hex'),
+    };
+    if (await tryCreate(path, info)) return heldLock(path, info);
+    const existing = await readHolder(path);
+    if (existing === 'gone') continue; // released between our attempt and the read: try again at once
+    const reason = staleReason(existing, maxAgeMs);
+    if (reason) {
+      await breakStale(path, existing, reason, logger);
+      continue;
+    }
+    if (Date.now() >= deadline) throw new LockHeldError(path, existing.info);
+    await sleep(opts.retryMs ?? 200);
+  }
+}
+
+/** Runs fn while holding the data directory's lock (dataPaths(dataDir).lock); always releases it. */
+export async function withDataLock<T>(
+  config: Config,
+  fn: (lock: Lock) => Promise<T>,
+  opts: Partial<AcquireOptions> = {},
+): Promise<T> {
+  const lock = await acquireLock(dataPaths(config.dataDir).lock, { owner: 'papersift', ...opts });
+  try {
+    return await fn(lock);
+  } finally {
+    await lock.release();
+  }
+}
+
+interface Holder {
+  raw: string;
+  info?: LockInfo; // undefined when the file is not a lock we can read (garbage, foreign format)
+}
+
+async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${info.token}.tmp`);
+  await writeFile(tmp, JSON.stringify(info) + '\n', { flag: 'wx' });
+  try {
+    await link(tmp, path);
+    return true;
+  } catch (err) {
+    if (errCode(err) === 'EEXIST') return false;
+    throw new Error(`cannot create lock ${path}: ${(err as Error).message}`);
+  } finally {
+    await unlink(tmp).catch(() => {});
+  }
+}
+
+async function readHolder(path: string): Promise<Holder | 'gone'> {
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch (err) {
+    if (errCode(err) === 'ENOENT') return 'gone';
+    throw err;
+  }
+  return { raw, info: parseInfo(raw) };
+}
+
+function parseInfo(raw: string): LockInfo | undefined {
+  try {
+    const v = JSON.parse(raw) as Partial<LockInfo>;
+    if (typeof v.pid === 'number' && typeof v.hostname === 'string' && typeof v.startedAt === 'string' && typeof v.token === 'string') {
+      return { pid: v.pid, hostname: v.hostname, owner: String(v.owner ?? 'unknown'), startedAt: v.startedAt, token: v.token };
+    }
+  } catch {
+    // fall through: not a lock file we wrote
+  }
+  return undefined;
+}
+
+/** Why the lock is stale, or undefined when its holder may still be working. */
+function staleReason(holder: Holder, maxAgeMs: number, now = Date.now()): string | undefined {
+  const info = holder.info;
+  // We create locks atomically with their content, so an unreadable one was not written by a live papersift.
+  if (!info) return 'unreadable lock file';
+  const age = now - Date.parse(info.startedAt);
+  if (!Number.isFinite(age)) return `invalid start time "${info.startedAt}"`;
+  if (info.hostname === hostname() && !pidAlive(info.pid)) return `holder pid ${info.pid} is not running`;
+  if (age > maxAgeMs) return `lock is ${Math.round(age / 1000)} s old (max age ${Math.round(maxAgeMs / 1000)} s)`;
+  return undefined;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists but belongs to another user.
+    return errCode(err) !== 'ESRCH';
+  }
+}
+
+/** Removes a stale lock, but only the exact lock we judged stale, and only one process at a time. */
+async function breakStale(path: string, stale: Holder, reason: string, logger: Logger): Promise<void> {
+  const breaker = `${path}.break`;
+  const me: LockInfo = { pid: process.pid, hostname: hostname(), owner: 'lock recovery', startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  if (!(await tryCreate(breaker, me))) {
+    await clearDeadBreaker(breaker, logger);
+    await sleep(20);
+    return; // someone else is breaking it; the caller re-examines the lock
+  }
+  try {
+    const now = await readHolder(path);
+    if (now !== 'gone' && now.raw === stale.raw) {
+      await unlink(path);
+      const who = stale.info ? `pid ${stale.info.pid} on ${stale.info.hostname} (${stale.info.owner}), taken ${stale.info.startedAt}` : 'unknown holder';
+      logger.warn({ lock: path, holder: stale.info, reason }, `recovered stale lock ${path}: ${reason}; was held by ${who}`);
+    }
+  } finally {
+    await unlink(breaker).catch(() => {});
+  }
+}
+
+async function clearDeadBreaker(breaker: string, logger: Logger): Promise<void> {
+  const holder = await readHolder(breaker);
+  if (holder === 'gone') return;
+  const st = await stat(breaker).catch(() => undefined);
+  const old = st ? Date.now() - st.mtimeMs > BREAKER_MAX_AGE_MS : false;
+  const dead = holder.info ? holder.info.hostname === hostname() && !pidAlive(holder.info.pid) : false;
+  if (!old && !dead) return;
+  const now = await readHolder(breaker);
+  if (now !== 'gone' && now.raw === holder.raw) {
+    await unlink(breaker).catch(() => {});
+    logger.warn({ lock: breaker }, `removed abandoned lock-recovery file ${breaker}`);
+  }
+}
+
+function heldLock(path: string, info: LockInfo): Lock {
+  const isHeld = async () => {
+    const h = await readHolder(path);
+    return h !== 'gone' && h.info?.token === info.token;
+  };
+  return {
+    path,
+    info,
+    isHeld,
+    async release() {
+      if (await isHeld()) await unlink(path).catch((err: unknown) => {
+        if (errCode(err) !== 'ENOENT') throw err;
+      });
+    },
+  };
+}
+
+function errCode(err: unknown): string | undefined {
+  return (err as NodeJS.ErrnoException | undefined)?.code;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
