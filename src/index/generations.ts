@@ -1,0 +1,183 @@
+// Index generations: each build writes a complete, self-consistent directory `generations/<n>/`
+// (hnsw.bin, labels.json, papers.json, then manifest.json last) and the one-line file CURRENT names the
+// live one. A generation is first written as `<n>.partial-<pid>` and renamed to `<n>` only once complete,
+// and CURRENT is replaced atomically, so a crash at any point leaves CURRENT on the previous complete
+// generation; leftover partial directories are ignored by readers and removed by the next write or prune.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Paper } from '../catalogue/types.js';
+import type { EmbedderInfo } from '../embed/types.js';
+import { dataPaths } from '../config.js';
+import { fsyncDir, writeFileAtomic } from '../util/atomic.js';
+import { HnswIndex } from './hnsw.js';
+import { IndexFileError } from './errors.js';
+import { checkEmbedder, fileEntry, MANIFEST_FILE, readManifest, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
+
+export const PAPERS_FILE = 'papers.json';
+
+export interface GenerationBuild {
+  index: HnswIndex;
+  papers: Paper[]; // the catalogue snapshot the index was built from
+  embedder: EmbedderInfo;
+  build: BuildStats;
+}
+
+export interface LoadedGeneration {
+  name: string;
+  dir: string;
+  manifest: Manifest;
+  papers: Paper[];
+  index: HnswIndex;
+}
+
+export interface LoadOptions {
+  /** Refuse the generation (EmbedderMismatchError) unless it was built by this embedder. */
+  embedder?: EmbedderInfo;
+  /** Search-time ef; defaults to the one recorded in the manifest. */
+  ef?: number;
+}
+
+export interface GenerationStore {
+  readonly dir: string;
+  /** The live generation's name, or undefined before the first build. */
+  current(): string | undefined;
+  /** Complete generations (those with a manifest), oldest first. */
+  list(): string[];
+  /** Verifies sizes and checksums, then loads; throws IndexFileError / EmbedderMismatchError. */
+  load(name?: string, opts?: LoadOptions): Promise<LoadedGeneration>;
+  /** Writes a new complete generation and returns its name; does not switch to it. */
+  write(build: GenerationBuild): Promise<string>;
+  /** Atomically makes `name` the live generation. */
+  switchTo(name: string): Promise<void>;
+  /** Removes all but the `keep` newest complete generations (never the current one) and stale partial dirs. */
+  prune(keep: number): Promise<string[]>;
+}
+
+const COMPLETE = /^\d+$/;
+const PARTIAL = /^(\d+)\.partial-(\d+)$/;
+
+export function openGenerationStore(dataDir: string): GenerationStore {
+  const paths = dataPaths(dataDir);
+  const root = paths.generations;
+  const entries = () => (existsSync(root) ? readdirSync(root) : []);
+  const list = () =>
+    entries()
+      .filter((n) => COMPLETE.test(n) && existsSync(join(root, n, MANIFEST_FILE)))
+      .sort((a, b) => Number(a) - Number(b));
+  const current = () => (existsSync(paths.current) ? readFileSync(paths.current, 'utf8').trim() || undefined : undefined);
+
+  async function load(name = current(), opts: LoadOptions = {}): Promise<LoadedGeneration> {
+    if (!name) throw new Error(`no index in ${dataDir} yet (${paths.current} is missing): run \`papersift index\``);
+    const dir = join(root, name);
+    if (!existsSync(dir)) throw new IndexFileError(dir, `generation "${name}" does not exist`);
+    const manifest = await readManifest(dir);
+    if (opts.embedder) checkEmbedder(manifest, opts.embedder, dir);
+    await verifyFiles(dir, manifest);
+    const papers = await readPapers(join(dir, PAPERS_FILE));
+    const index = await HnswIndex.load(dir, { ...manifest.index, ef: opts.ef ?? manifest.index.ef });
+    if (index.dimensions !== manifest.embedder.dimensions) {
+      throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
+    }
+    return { name, dir, manifest, papers, index };
+  }
+
+  async function write(build: GenerationBuild): Promise<string> {
+    await mkdir(root, { recursive: true });
+    await removeStalePartials();
+    const name = String(Math.max(0, ...entries().map(generationNumber)) + 1);
+    const tmp = join(root, `${name}.partial-${process.pid}`);
+    await mkdir(tmp);
+    try {
+      const written = [...(await build.index.save(tmp))];
+      await writeFile(join(tmp, PAPERS_FILE), JSON.stringify(build.papers));
+      written.push(PAPERS_FILE);
+      const files: Record<string, FileEntry> = {};
+      for (const f of written) {
+        await fsyncFile(join(tmp, f)); // hnswlib writes without fsync; the manifest must not outlive its data
+        files[f] = await fileEntry(join(tmp, f));
+      }
+      await writeManifest(tmp, manifestFor(name, build, files));
+      await rename(tmp, join(root, name));
+      await fsyncDir(root);
+      return name;
+    } catch (err) {
+      await rm(tmp, { recursive: true, force: true });
+      throw err;
+    }
+  }
+
+  async function switchTo(name: string): Promise<void> {
+    if (!list().includes(name)) throw new Error(`cannot switch to generation "${name}": no complete generation by that name in ${root}`);
+    await writeFileAtomic(paths.current, `${name}\n`);
+  }
+
+  async function prune(keep: number): Promise<string[]> {
+    if (!Number.isInteger(keep) || keep < 1) throw new Error(`prune: keep must be an integer >= 1, got ${keep}`);
+    const live = current();
+    const complete = list();
+    const doomed = complete.slice(0, Math.max(0, complete.length - keep)).filter((n) => n !== live);
+    for (const n of doomed) await rm(join(root, n), { recursive: true, force: true });
+    return [...doomed, ...(await removeStalePartials())];
+  }
+
+  /** Partial dirs whose writer process is gone (a crash); a running writer's dir is left alone. */
+  async function removeStalePartials(): Promise<string[]> {
+    const stale = entries().filter((n) => {
+      const m = PARTIAL.exec(n);
+      return m && !processAlive(Number(m[2]));
+    });
+    for (const n of stale) await rm(join(root, n), { recursive: true, force: true });
+    return stale;
+  }
+
+  return { dir: root, current, list, load, write, switchTo, prune };
+}
+
+function manifestFor(name: string, build: GenerationBuild, files: Record<string, FileEntry>): Manifest {
+  const { index } = build;
+  return {
+    format: 1,
+    generation: name,
+    createdAt: new Date().toISOString(),
+    embedder: build.embedder,
+    index: { library: 'hnswlib-node', space: 'cosine', dimensions: index.dimensions, capacity: index.capacity, ...index.hnswParams },
+    counts: { papers: build.papers.length, vectors: index.size, deleted: index.deletedCount },
+    build: build.build,
+    files,
+  };
+}
+
+function generationNumber(entry: string): number {
+  const n = Number(COMPLETE.test(entry) ? entry : PARTIAL.exec(entry)?.[1]);
+  return Number.isFinite(n) ? n : 0;
+}
+
+async function readPapers(path: string): Promise<Paper[]> {
+  try {
+    const papers = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    if (!Array.isArray(papers)) throw new Error('expected an array of papers');
+    return papers as Paper[];
+  } catch (e) {
+    throw new IndexFileError(path, `unreadable (${(e as Error).message})`);
+  }
+}
+
+async function fsyncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  if (pid === process.pid) return true; // a write in this process may be under way; failed writes clean up after themselves
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

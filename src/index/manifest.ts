@@ -1,0 +1,103 @@
+// manifest.json: what a generation is (embedder, index parameters, counts, build stats) and the size + sha256
+// of every other file in it. It is written last, so its presence marks a complete generation, and its
+// checksums let a reader refuse a truncated or altered file instead of serving it.
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { EmbedderInfo } from '../embed/types.js';
+import type { HnswParams } from './hnsw.js';
+import { EmbedderMismatchError, IndexFileError } from './errors.js';
+import { writeFileAtomic } from '../util/atomic.js';
+
+export const MANIFEST_FILE = 'manifest.json';
+
+export interface FileEntry {
+  bytes: number;
+  sha256: string;
+}
+
+/** Counters and timings of the build that produced a generation (see BuildResult). */
+export type BuildStats = Record<string, unknown> & { ms: number };
+
+export interface Manifest {
+  format: 1;
+  generation: string;
+  createdAt: string; // ISO timestamp
+  embedder: EmbedderInfo;
+  index: HnswParams & { library: 'hnswlib-node'; space: 'cosine'; dimensions: number; capacity: number };
+  counts: { papers: number; vectors: number; deleted: number };
+  build: BuildStats;
+  files: Record<string, FileEntry>;
+}
+
+export async function fileEntry(path: string): Promise<FileEntry> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { bytes, sha256: hash.digest('hex') };
+}
+
+export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
+  await writeFileAtomic(join(dir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + '\n');
+}
+
+export async function readManifest(dir: string): Promise<Manifest> {
+  const path = join(dir, MANIFEST_FILE);
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    throw new IndexFileError(path, e.code === 'ENOENT' ? 'missing (the generation is incomplete or damaged)' : e.message);
+  });
+  let m: Partial<Manifest>;
+  try {
+    m = JSON.parse(text) as Partial<Manifest>;
+  } catch (e) {
+    throw new IndexFileError(path, `not valid JSON (${(e as Error).message})`);
+  }
+  if (m.format !== 1 || !m.embedder?.id || !m.index || !m.files || !m.generation) {
+    throw new IndexFileError(path, 'not a papersift manifest (format 1 with embedder, index, files, generation)');
+  }
+  return m as Manifest;
+}
+
+/** Checks every listed file's size (cheap, catches truncation) and then its sha256 (catches any change). */
+export async function verifyFiles(dir: string, manifest: Manifest): Promise<void> {
+  for (const [name, want] of Object.entries(manifest.files)) {
+    const path = join(dir, name);
+    const size = await stat(path).then(
+      (s) => s.size,
+      () => undefined,
+    );
+    if (size === undefined) throw new IndexFileError(path, 'missing');
+    if (size !== want.bytes) throw new IndexFileError(path, `is ${size} bytes but the manifest records ${want.bytes} (truncated or replaced)`);
+    const got = await fileEntry(path);
+    if (got.sha256 !== want.sha256) throw new IndexFileError(path, 'content does not match the sha256 in the manifest (corrupted)');
+  }
+}
+
+/** Everything that changes the vectors must match: id, dimensions and settings. */
+export function embedderDifference(built: EmbedderInfo, requested: EmbedderInfo): string | undefined {
+  if (built.id !== requested.id) return 'different model';
+  if (built.dimensions !== requested.dimensions) return 'different dimensions';
+  const keys = [...new Set([...Object.keys(built.settings), ...Object.keys(requested.settings)])].sort();
+  const changed = keys.filter((k) => stableJson(built.settings[k]) !== stableJson(requested.settings[k]));
+  return changed.length ? `settings differ: ${changed.join(', ')}` : undefined;
+}
+
+export function checkEmbedder(manifest: Manifest, requested: EmbedderInfo, where: string): void {
+  const diff = embedderDifference(manifest.embedder, requested);
+  if (diff) throw new EmbedderMismatchError(manifest.embedder, requested, where, diff);
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v) ?? 'undefined';
+}

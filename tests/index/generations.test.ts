@@ -1,0 +1,169 @@
+import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { mkdtemp, rm, readFile, writeFile, truncate, stat, unlink, mkdir, readdir } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Paper } from '../../src/catalogue/types.js';
+import type { EmbedderInfo } from '../../src/embed/types.js';
+import { HnswIndex } from '../../src/index/hnsw.js';
+import { openGenerationStore, type GenerationStore } from '../../src/index/generations.js';
+import { EmbedderMismatchError, IndexFileError } from '../../src/index/errors.js';
+import { loadConfig } from '../../src/config.js';
+import { vectorSource } from './vectors.js';
+
+const D = 32;
+const hnsw = loadConfig({}, {}).hnsw;
+const e5: EmbedderInfo = { id: 'transformers:Xenova/multilingual-e5-small:q8', dimensions: D, settings: { dtype: 'q8', pooling: 'mean' } };
+
+function paper(i: number): Paper {
+  return {
+    id: `arxiv:2106.${String(i).padStart(5, '0')}`,
+    arxivId: `2106.${String(i).padStart(5, '0')}`,
+    title: { en: `Paper ${i}`, zh: `论文 ${i}` },
+    authors: [],
+    affiliations: [],
+    categories: ['CL'],
+    summary: {},
+    links: [],
+    sources: [{ document: 'daily-arxiv-2021-06.txt', format: 'daily', position: i + 1, line: 10 * i + 1 }],
+  };
+}
+
+function buildOf(n: number, seed: number) {
+  const next = vectorSource(D, seed, 10);
+  const papers = Array.from({ length: n }, (_, i) => paper(i));
+  const index = HnswIndex.create({ dimensions: D, ...hnsw });
+  for (const p of papers) {
+    index.upsert({ paperId: p.id, view: 'en' }, next(), `hash-en-${p.id}`);
+    index.upsert({ paperId: p.id, view: 'zh' }, next());
+  }
+  return { index, papers, embedder: e5, build: { ms: 12, full: true }, query: next() };
+}
+
+let dataDir: string;
+let store: GenerationStore;
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'papersift-gen-'));
+  store = openGenerationStore(dataDir);
+});
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+async function firstGeneration() {
+  const b = buildOf(40, 1);
+  const name = await store.write(b);
+  await store.switchTo(name);
+  return { name, b, dir: join(dataDir, 'generations', name) };
+}
+
+describe('generation store', () => {
+  it('has no current generation before the first build and says how to make one', async () => {
+    expect(store.current()).toBeUndefined();
+    expect(store.list()).toEqual([]);
+    await expect(store.load()).rejects.toThrow('run `papersift index`');
+  });
+
+  it('writes a self-consistent generation, switches CURRENT to it and loads it back', async () => {
+    const { name, b, dir } = await firstGeneration();
+    expect(name).toBe('1');
+    expect((await readFile(join(dataDir, 'CURRENT'), 'utf8')).trim()).toBe('1');
+    expect((await readdir(dir)).sort()).toEqual(['hnsw.bin', 'labels.json', 'manifest.json', 'papers.json']);
+
+    const g = await store.load(undefined, { embedder: e5 });
+    expect(g.name).toBe('1');
+    expect(g.papers).toEqual(b.papers);
+    expect(g.index.size).toBe(80);
+    expect(g.index.search(b.query, 5)).toEqual(b.index.search(b.query, 5));
+    expect(g.index.textHash({ paperId: b.papers[3]!.id, view: 'en' })).toBe(`hash-en-${b.papers[3]!.id}`);
+
+    const m = g.manifest;
+    expect(m).toMatchObject({
+      format: 1,
+      generation: '1',
+      embedder: e5,
+      index: { library: 'hnswlib-node', space: 'cosine', dimensions: D, M: 16, efConstruction: 200, ef: 96 },
+      counts: { papers: 40, vectors: 80, deleted: 0 },
+      build: { ms: 12, full: true },
+    });
+    expect(Date.parse(m.createdAt)).toBeGreaterThan(Date.now() - 60_000);
+    for (const f of ['hnsw.bin', 'labels.json', 'papers.json']) {
+      expect(m.files[f]!.bytes).toBe((await stat(join(dir, f))).size);
+      expect(m.files[f]!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+  });
+
+  it('refuses to open an index built by another embedder, naming both and the fix', async () => {
+    await firstGeneration();
+    const bge: EmbedderInfo = { id: 'transformers:Xenova/bge-m3:q8', dimensions: 1024, settings: {} };
+    const err = await store.load(undefined, { embedder: bge }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EmbedderMismatchError);
+    expect((err as Error).message).toContain('built with embedder "transformers:Xenova/multilingual-e5-small:q8" (32-d)');
+    expect((err as Error).message).toContain('embedder "transformers:Xenova/bge-m3:q8" (1024-d) was requested');
+    expect((err as Error).message).toContain('papersift index --full');
+    // same model id, but a setting that changes the vectors
+    await expect(store.load(undefined, { embedder: { ...e5, settings: { dtype: 'fp32', pooling: 'mean' } } })).rejects.toThrow('settings differ: dtype');
+  });
+
+  it('detects a truncated hnsw.bin, an altered labels.json and a missing manifest, naming the file', async () => {
+    const { dir } = await firstGeneration();
+    const bin = join(dir, 'hnsw.bin');
+    const original = await readFile(bin);
+    await truncate(bin, original.length - 100);
+    await expect(store.load()).rejects.toThrow(`index file ${bin}: is ${original.length - 100} bytes but the manifest records ${original.length} (truncated or replaced)`);
+    await writeFile(bin, original);
+    await expect(store.load()).resolves.toMatchObject({ name: '1' });
+
+    const labels = join(dir, 'labels.json');
+    const text = await readFile(labels, 'utf8');
+    await writeFile(labels, text.replace('"en"', '"zh"')); // same size, different content
+    const err = await store.load().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IndexFileError);
+    expect((err as IndexFileError).file).toBe(labels);
+    expect((err as Error).message).toContain('does not match the sha256');
+    await writeFile(labels, text);
+
+    await unlink(join(dir, 'manifest.json'));
+    await expect(store.load()).rejects.toThrow(`index file ${join(dir, 'manifest.json')}: missing`);
+    expect(store.list()).toEqual([]);
+  });
+
+  it('a write that fails half-way leaves CURRENT on the previous generation, which still loads', async () => {
+    const { b } = await firstGeneration();
+    const broken = buildOf(10, 2);
+    // JSON.stringify throws on a BigInt: the write dies after hnsw.bin and labels.json are on disk
+    (broken.papers[0] as unknown as { extra: bigint }).extra = 1n;
+    await expect(store.write(broken)).rejects.toThrow(/BigInt/);
+    expect(store.current()).toBe('1');
+    expect(store.list()).toEqual(['1']);
+    expect(await readdir(join(dataDir, 'generations'))).toEqual(['1']);
+    const g = await store.load();
+    expect(g.papers).toEqual(b.papers);
+  });
+
+  it('ignores directories left by a crashed writer and cleans them up on the next write', async () => {
+    await firstGeneration();
+    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const partial = join(dataDir, 'generations', `2.partial-${deadPid}`);
+    await mkdir(partial);
+    await writeFile(join(partial, 'hnsw.bin'), 'half');
+    expect(store.list()).toEqual(['1']);
+    expect(store.current()).toBe('1');
+
+    const name = await store.write(buildOf(5, 3));
+    expect(name).toBe('2');
+    expect((await readdir(join(dataDir, 'generations'))).sort()).toEqual(['1', '2']);
+    expect(store.current()).toBe('1'); // writing does not switch
+    await store.switchTo('2');
+    expect((await store.load()).papers).toHaveLength(5);
+  });
+
+  it('prunes old generations but never the current one', async () => {
+    for (let i = 0; i < 4; i++) await store.write(buildOf(3, i));
+    await store.switchTo('2');
+    expect(await store.prune(2)).toEqual(['1']);
+    expect(store.list()).toEqual(['2', '3', '4']);
+    await expect(store.switchTo('9')).rejects.toThrow('no complete generation by that name');
+    await expect(store.prune(0)).rejects.toThrow('keep must be an integer >= 1');
+  });
+});
