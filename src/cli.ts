@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // papersift command line. Each command lives in its own module under src/commands/ and registers itself here.
 import { Command } from 'commander';
+import { ingestCommand } from './commands/ingest.js';
 
 const program = new Command()
   .name('papersift')
@@ -10,6 +11,7 @@ const program = new Command()
   .showHelpAfterError();
 
 // Commands are registered by their modules (src/commands/*.ts).
+program.addCommand(ingestCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`papersift: ${err instanceof Error ? err.message : String(err)}\n`);

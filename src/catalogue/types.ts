@@ -64,7 +64,7 @@ export interface DocumentRecord {
 }
 
 export interface IngestReport {
-  documents: { name: string; status: 'new' | 'changed' | 'unchanged' | 'failed'; papers: number; error?: string }[];
+  documents: { name: string; status: 'new' | 'changed' | 'unchanged' | 'failed' | 'removed'; papers: number; error?: string }[];
   added: string[]; // paper ids
   updated: string[];
   unchanged: string[];

@@ -1,0 +1,114 @@
+// Ingesting newsletter files and uploaded texts into the catalogue. Every document is parsed before anything is
+// committed; documents that fail are reported and never touch the catalogue; unchanged documents are not re-parsed.
+import { readdir, stat } from 'node:fs/promises';
+import { basename, extname, join, relative, resolve, isAbsolute } from 'node:path';
+import { parseDocument, readDocumentFile, sha256 } from '../ingest/document.js';
+import { IngestError } from '../ingest/errors.js';
+import type { Catalogue, DocumentRecord, IngestReport, IngestWarning } from './types.js';
+
+const DOCUMENT_EXTENSIONS = new Set(['.txt', '.md']);
+
+export interface IngestOptions {
+  /**
+   * Remove catalogue documents that were read from files under the given paths but are no longer there
+   * (the nightly reindex). Documents uploaded as text, or read from elsewhere, are never removed.
+   */
+  removeMissing?: boolean;
+}
+
+type Outcome = { kind: 'parsed'; record: DocumentRecord; warnings: IngestWarning[] } | { kind: 'unchanged'; name: string; papers: number } | { kind: 'failed'; name: string; error: string };
+
+/** Ingests files and directories (read recursively for *.txt and *.md); each file is one document named by its base name. */
+export async function ingestPaths(catalogue: Catalogue, paths: string[], opts: IngestOptions = {}): Promise<IngestReport> {
+  const roots = paths.map((p) => resolve(p));
+  const { files, errors } = await listDocumentFiles(roots);
+  const known = new Map(catalogue.documents().map((d) => [d.name, d]));
+  const outcomes: Outcome[] = errors.map((e) => ({ kind: 'failed', name: e.path, error: e.message }));
+  const claimed = new Map<string, string>();
+  for (const file of files) {
+    const name = basename(file);
+    const other = claimed.get(name);
+    if (other) {
+      outcomes.push({ kind: 'failed', name: file, error: `${file}: document name "${name}" is already used by ${other}; rename one of them` });
+      continue;
+    }
+    claimed.set(name, file);
+    outcomes.push(await ingestFile(file, known.get(name)));
+  }
+  // Removing is only safe when every source was readable and held documents: an unmounted or emptied
+  // directory must not wipe the catalogue.
+  const canRemove = errors.length === 0 && files.length > 0;
+  const remove = opts.removeMissing && canRemove ? missingDocuments(catalogue.documents(), roots, new Set(claimed.keys())) : [];
+  const report = await commitOutcomes(catalogue, outcomes, remove);
+  if (opts.removeMissing && !canRemove)
+    report.warnings.push({ file: roots.join(', '), line: 0, message: 'no documents were removed: some paths could not be read or held no .txt/.md files' });
+  return report;
+}
+
+/** Ingests one uploaded document. Throws IngestError (naming the document) if it cannot be parsed. */
+export async function ingestText(catalogue: Catalogue, name: string, text: string): Promise<IngestReport> {
+  const docName = name.trim();
+  if (!docName || docName !== basename(docName) || docName.startsWith('.'))
+    throw new IngestError(name || '(unnamed)', 'document name must be a plain file name (no directories, not hidden)');
+  const existing = catalogue.documents().find((d) => d.name === docName);
+  if (existing && existing.sha256 === sha256(text)) return commitOutcomes(catalogue, [{ kind: 'unchanged', name: docName, papers: existing.items.length }], []);
+  const { record, warnings } = parseDocument(docName, text);
+  return commitOutcomes(catalogue, [{ kind: 'parsed', record, warnings }], []);
+}
+
+async function ingestFile(file: string, known: DocumentRecord | undefined): Promise<Outcome> {
+  try {
+    const { name, text } = await readDocumentFile(file);
+    if (known && known.sha256 === sha256(text)) return { kind: 'unchanged', name, papers: known.items.length };
+    const { record, warnings } = parseDocument(name, text);
+    return { kind: 'parsed', record: { ...record, path: file }, warnings };
+  } catch (err) {
+    if (err instanceof IngestError) return { kind: 'failed', name: basename(file), error: `${file}${err.line ? `:${err.line}` : ''}: ${err.reason}` };
+    throw err;
+  }
+}
+
+async function commitOutcomes(catalogue: Catalogue, outcomes: Outcome[], remove: string[]): Promise<IngestReport> {
+  const upsert = outcomes.flatMap((o) => (o.kind === 'parsed' ? [o.record] : []));
+  const report = await catalogue.commit({ upsert, remove });
+  const unchanged = outcomes.flatMap((o) => (o.kind === 'unchanged' ? [{ name: o.name, status: 'unchanged' as const, papers: o.papers }] : []));
+  const failed = outcomes.flatMap((o) => (o.kind === 'failed' ? [{ name: o.name, status: 'failed' as const, papers: 0, error: o.error }] : []));
+  return {
+    ...report,
+    documents: [...report.documents, ...unchanged, ...failed],
+    warnings: [...report.warnings, ...outcomes.flatMap((o) => (o.kind === 'parsed' ? o.warnings : []))],
+  };
+}
+
+/** File-sourced documents under one of the roots whose file was not found this time. */
+function missingDocuments(docs: DocumentRecord[], roots: string[], found: Set<string>): string[] {
+  const under = (path: string) => roots.some((r) => path === r || isInside(r, path));
+  return docs.filter((d) => d.path !== undefined && under(d.path) && !found.has(d.name)).map((d) => d.name);
+}
+
+function isInside(dir: string, path: string): boolean {
+  const rel = relative(dir, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+/** Files named directly, plus *.txt/*.md under directories (recursively, sorted, skipping hidden entries). */
+async function listDocumentFiles(roots: string[]): Promise<{ files: string[]; errors: { path: string; message: string }[] }> {
+  const files: string[] = [];
+  const errors: { path: string; message: string }[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const full = join(dir, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile() && DOCUMENT_EXTENSIONS.has(extname(e.name).toLowerCase())) files.push(full);
+    }
+  };
+  for (const root of roots) {
+    const info = await stat(root).catch((err: NodeJS.ErrnoException) => err);
+    if (info instanceof Error) errors.push({ path: root, message: `${root}: ${info.code === 'ENOENT' ? 'no such file or directory' : info.message}` });
+    else if (info.isDirectory()) await walk(root);
+    else files.push(root);
+  }
+  return { files, errors };
+}

@@ -1,0 +1,132 @@
+// The lowdb-backed Catalogue: documents are the source of truth, papers are re-derived from them on every commit
+// and stored alongside so readers need not re-parse. Commits are serialised and written atomically.
+import { stat } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { Low } from 'lowdb';
+import { canonicalIdFromRef, parsePaperRef } from '../ingest/links.js';
+import { derivePapers } from './merge.js';
+import { diffPapers } from './report.js';
+import { AtomicJsonAdapter, CATALOGUE_VERSION, type CatalogueData, type WriteFile } from './store.js';
+import type { Catalogue, DocumentRecord, IngestReport, Paper } from './types.js';
+
+export { CatalogueError } from './store.js';
+
+export interface OpenOptions {
+  /** Replaces the atomic file writer (tests use it to simulate a crash mid-write). */
+  writeFile?: WriteFile;
+}
+
+/** Opens (or starts) the catalogue at `path`; throws CatalogueError naming the file if it is corrupt. */
+export async function openCatalogue(path: string, opts: OpenOptions = {}): Promise<Catalogue> {
+  const file = resolvePath(path);
+  const db = new Low<CatalogueData>(new AtomicJsonAdapter(file, opts.writeFile), emptyData());
+  await db.read();
+  return new LowCatalogue(file, db, await signature(file));
+}
+
+function emptyData(): CatalogueData {
+  return { version: CATALOGUE_VERSION, documents: [], papers: [] };
+}
+
+class LowCatalogue implements Catalogue {
+  private byKey = new Map<string, Paper>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly file: string,
+    private readonly db: Low<CatalogueData>,
+    private diskSignature: string | undefined,
+  ) {
+    this.reindex();
+  }
+
+  papers(): Paper[] {
+    return this.db.data.papers;
+  }
+
+  documents(): DocumentRecord[] {
+    return this.db.data.documents;
+  }
+
+  get(id: string): Paper | undefined {
+    return this.byKey.get(id);
+  }
+
+  resolve(idOrRef: string): Paper | undefined {
+    const s = idOrRef.trim();
+    const exact = this.byKey.get(s);
+    if (exact) return exact;
+    const ref = parsePaperRef(s);
+    return ref ? this.byKey.get(canonicalIdFromRef(ref)) : undefined;
+  }
+
+  commit(change: { upsert: DocumentRecord[]; remove: string[] }): Promise<IngestReport> {
+    // one commit at a time: each builds on the state the previous one wrote
+    const run = this.queue.then(() => this.commitNow(change));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(change: { upsert: DocumentRecord[]; remove: string[] }): Promise<IngestReport> {
+    await this.reloadIfChangedOnDisk();
+    const before = this.db.data;
+    const byName = new Map(before.documents.map((d) => [d.name, d]));
+    const statuses: IngestReport['documents'] = [];
+    for (const name of new Set(change.remove)) {
+      const doc = byName.get(name);
+      if (doc && byName.delete(name)) statuses.push({ name, status: 'removed', papers: doc.items.length });
+    }
+    for (const doc of change.upsert) {
+      const old = byName.get(doc.name);
+      const status = !old ? 'new' : old.sha256 === doc.sha256 ? 'unchanged' : 'changed';
+      statuses.push({ name: doc.name, status, papers: doc.items.length });
+      if (status !== 'unchanged') byName.set(doc.name, doc);
+    }
+    const documents = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const papers = derivePapers(documents);
+    const report: IngestReport = { documents: statuses, ...diffPapers(before.papers, papers), warnings: [] };
+    if (!statuses.some((s) => s.status !== 'unchanged')) return report; // nothing changed: do not rewrite the file
+    this.db.data = { version: CATALOGUE_VERSION, documents, papers };
+    try {
+      await this.db.write();
+    } catch (err) {
+      this.db.data = before; // the file still holds `before`; keep memory in step with it
+      throw err;
+    }
+    this.diskSignature = await signature(this.file);
+    this.reindex();
+    return report;
+  }
+
+  // Another process (the server's upload endpoint, a manual `papersift ingest`) may have committed since we read.
+  private async reloadIfChangedOnDisk(): Promise<void> {
+    const now = await signature(this.file);
+    if (now === this.diskSignature) return;
+    const before = this.db.data;
+    this.db.data = emptyData();
+    try {
+      await this.db.read();
+    } catch (err) {
+      this.db.data = before;
+      throw err;
+    }
+    this.diskSignature = now;
+    this.reindex();
+  }
+
+  private reindex(): void {
+    const byKey = new Map<string, Paper>();
+    for (const p of this.db.data.papers) {
+      byKey.set(p.id, p);
+      // a paper whose id is its arXiv id may also carry a DOI (and vice versa): both resolve to it
+      if (p.arxivId && !byKey.has(`arxiv:${p.arxivId}`)) byKey.set(`arxiv:${p.arxivId}`, p);
+      if (p.doi && !byKey.has(`doi:${p.doi}`)) byKey.set(`doi:${p.doi}`, p);
+    }
+    this.byKey = byKey;
+  }
+}
+
+async function signature(file: string): Promise<string | undefined> {
+  const s = await stat(file).catch(() => undefined);
+  return s ? `${s.size}:${s.mtimeMs}:${s.ino}` : undefined;
+}

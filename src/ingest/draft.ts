@@ -1,0 +1,57 @@
+// The mutable item a parser fills while walking a document's lines, and what a format parser returns.
+import type { DocumentFormat, IngestWarning, Link, LinkKind, ParsedPaper } from '../catalogue/types.js';
+import { classifyLink } from './links.js';
+
+export interface Draft {
+  line: number; // 1-based line of the item's first line
+  section?: string;
+  title: { en?: string; zh?: string };
+  authors: string[];
+  affiliations: string[];
+  categories: string[];
+  summary: { zh?: string; en?: string };
+  links: Link[];
+}
+
+export interface FormatResult {
+  format: DocumentFormat;
+  title?: string;
+  issue?: string;
+  items: Draft[];
+  warnings: IngestWarning[];
+  /** The document ends inside its last item (no closing line after it): a hint the text was cut off. */
+  endsInsideItem: boolean;
+  /** Items the document announces per section (weekly intro "选择了11篇…论文"), when it says so. */
+  announced?: Record<string, number>;
+}
+
+export function newDraft(line: number, section?: string): Draft {
+  return { line, section, title: {}, authors: [], affiliations: [], categories: [], summary: {}, links: [] };
+}
+
+/** Adds a link once; a label such as 代码下载 decides the kind when the URL alone says nothing. */
+export function addLink(draft: Draft, url: string, label?: string): void {
+  if (draft.links.some((l) => l.url === url)) return;
+  let kind: LinkKind = classifyLink(url);
+  if (kind === 'other' && label) {
+    if (/代码|code/i.test(label)) kind = 'code';
+    else if (/论文|paper|pdf/i.test(label)) kind = /\.pdf($|[?#])/i.test(url) ? 'pdf' : 'paper';
+  }
+  draft.links.push({ kind, url });
+}
+
+export function appendParagraph(existing: string | undefined, text: string, joiner: string): string {
+  return existing ? `${existing}${joiner}${text}` : text;
+}
+
+export function toParsedPaper(d: Draft, source: ParsedPaper['source']): ParsedPaper {
+  return {
+    title: { ...(d.title.en ? { en: d.title.en } : {}), ...(d.title.zh ? { zh: d.title.zh } : {}) },
+    authors: d.authors,
+    affiliations: d.affiliations,
+    categories: d.categories,
+    summary: { ...(d.summary.zh ? { zh: d.summary.zh } : {}), ...(d.summary.en ? { en: d.summary.en } : {}) },
+    links: d.links,
+    source,
+  };
+}

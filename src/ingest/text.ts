@@ -1,0 +1,78 @@
+// Text normalisation and page-chrome recognition shared by the newsletter parsers.
+
+/** Unifies line endings and exotic spaces so the parsers see plain lines. */
+export function normaliseText(text: string): string {
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' ')
+    .replace(/[\u200B-\u200D\u2060]/g, '');
+}
+
+/** Collapses runs of whitespace and trims. */
+export function clean(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+// One or more image file names glued together, as left behind by copy-pasting a web page:
+// "2c59...d9.png", "image.pngimage.png", "f01.png.jpgf02.png.jpg".
+const IMAGE_NAMES = /^(?:[\w-]+(?:\.(?:png|jpe?g|gif|webp|svg|bmp))+)+$/i;
+
+// Widgets and boilerplate of the pages the newsletters were copied from (likes, comments, red packets, wallet,
+// QR-code/subscription prose, copyright notes). Matched as whole lines so paper text mentioning these words survives.
+const CHROME_LINES: RegExp[] = [
+  /^\d*\s*(点赞|收藏|评论|分享|举报|提交|添加红包|规则|实付|扫码支付|余额充值|发出的红包|使用余额支付|点击重新获取|抵扣说明[:：]?)$/,
+  /^(觉得还不错\?|“相关推荐”对你有帮助么|非常没帮助|没帮助|一般|有帮助|非常有帮助|成就一亿技术人)/,
+  /^(请填写红包祝福语或标题|红包个数最小为|红包金额最低|当前余额|需支付|领取后你会自动成为|钱包余额|\d\.余额)/,
+  /(扫描|扫码|二维码).*(加入|关注|进群|订阅|主页)|(加入|关注).*(二维码)/,
+  /^(如果你正在从事或关注|欢迎加入|周刊采用社区协作的模式|转自|内容中包含的图片若涉及版权问题)/,
+  /^[•·]\s*(学习前沿知识|分享经验心得|参与专属活动)/,
+  /^[•·]?\s*\d+$/, // a widget counter ("• 0" above 点赞)
+  /^(方式\d[:：]|订阅方法|告诉大家一个好消息)/,
+];
+
+export function isImageLine(line: string): boolean {
+  return IMAGE_NAMES.test(line.trim());
+}
+
+/** True for lines that are page furniture, never paper content. */
+export function isChromeLine(line: string): boolean {
+  const s = clean(line);
+  if (!s) return false;
+  return isImageLine(s) || CHROME_LINES.some((re) => re.test(s));
+}
+
+/** Has Chinese (CJK ideograph) characters. */
+export function hasCjk(s: string): boolean {
+  return /[\u3400-\u9FFF\uF900-\uFAFF]/.test(s);
+}
+
+/** Has Latin letters. */
+export function hasLatin(s: string): boolean {
+  return /[A-Za-z]/.test(s);
+}
+
+const URL_RE = /https?:\/\/[^\s<>"'，。；、）)]+[^\s<>"'，。；、）).,;:]/g;
+
+/** URLs in a line, with trailing sentence punctuation removed. */
+export function extractUrls(line: string): string[] {
+  return [...line.matchAll(URL_RE)].map((m) => m[0]);
+}
+
+/** A line that is only a URL. */
+export function isUrlLine(line: string): boolean {
+  const s = line.trim();
+  const urls = extractUrls(s);
+  return urls.length === 1 && urls[0] === s;
+}
+
+/** Splits "张三、李四等" / "A, B, C..." / "A and B" into names, dropping "等", "...", "et al.". */
+export function splitNames(s: string): string[] {
+  const body = clean(s)
+    .replace(/(\s*(等人?|\.{3,}|…+|et\s+al\.?))+\s*$/i, '')
+    .trim();
+  return body
+    .split(/\s*[,，、;；]\s*|\s+(?:and|&)\s+/i)
+    .map((n) => n.replace(/(等人?|\.{3,}|…+)$/, '').trim())
+    .filter((n) => n.length > 0 && n !== '等' && !/^(\.{3,}|…+)$/.test(n));
+}
