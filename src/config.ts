@@ -61,8 +61,8 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
       efConstruction: overrides.hnsw?.efConstruction ?? int('PAPERSIFT_HNSW_EF_CONSTRUCTION', env.PAPERSIFT_HNSW_EF_CONSTRUCTION, 10, 2000) ?? 200,
       ef: overrides.hnsw?.ef ?? int('PAPERSIFT_HNSW_EF', env.PAPERSIFT_HNSW_EF, 10, 2000) ?? 96,
     },
-    maxQueryChars: overrides.maxQueryChars ?? int('PAPERSIFT_MAX_QUERY_CHARS', env.PAPERSIFT_MAX_QUERY_CHARS, 1, 100_000) ?? 500,
-    maxLimit: overrides.maxLimit ?? int('PAPERSIFT_MAX_LIMIT', env.PAPERSIFT_MAX_LIMIT, 1, 10_000) ?? 100,
+    maxQueryChars: overrides.maxQueryChars ?? int('PAPERSIFT_MAX_QUERY_CHARS', env.PAPERSIFT_MAX_QUERY_CHARS, 1, 1000) ?? 500,
+    maxLimit: overrides.maxLimit ?? int('PAPERSIFT_MAX_LIMIT', env.PAPERSIFT_MAX_LIMIT, 1, 100) ?? 100,
     maxBodyBytes: overrides.maxBodyBytes ?? int('PAPERSIFT_MAX_BODY_BYTES', env.PAPERSIFT_MAX_BODY_BYTES, 1024, 1 << 30) ?? 2 * 1024 * 1024,
     watchIntervalMs: overrides.watchIntervalMs ?? int('PAPERSIFT_WATCH_INTERVAL_MS', env.PAPERSIFT_WATCH_INTERVAL_MS, 50, 3_600_000) ?? 2000,
   };

@@ -1,0 +1,148 @@
+// The HTTP service: createApp(deps) wires middleware and routes around injected dependencies (no globals),
+// so tests drive it through app.request() and the serve command through a real listener.
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { HTTPException } from 'hono/http-exception';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import type { MiddlewareHandler } from 'hono';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { AppEnv, RouteContext } from './context.js';
+import type { DocumentWriter } from './documents.js';
+import type { ServiceState } from './state.js';
+import { SearchInputError } from '../search/errors.js';
+import { ApiError, errorBody, respondError, type ErrorCode } from './errors.js';
+import { apiSchemas, describeIssues } from './schemas.js';
+import { registerSearch } from './routes/search.js';
+import { registerPapers, registerUnencodedDoiPaths } from './routes/papers.js';
+import { registerRelated } from './routes/related.js';
+import { registerRecommend } from './routes/recommend.js';
+import { registerDocuments } from './routes/documents.js';
+import { registerHealth, registerStats } from './routes/health.js';
+import { registerOpenApi } from './routes/openapi.js';
+import { registerWeb } from './web/routes.js';
+
+export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes'>;
+
+export interface AppDeps {
+  config: ServerConfig;
+  state: ServiceState;
+  logger: Logger;
+  /** Handles POST /api/documents; without it the endpoint answers 403. */
+  documents?: DocumentWriter;
+  /** Retry-After for 503 answers while not ready. Default 5 s. */
+  retryAfterSeconds?: number;
+}
+
+export function createApp(deps: AppDeps) {
+  const { config, state, logger } = deps;
+  const ctx: RouteContext = {
+    schemas: apiSchemas(config),
+    state,
+    ...(deps.documents ? { documents: deps.documents } : {}),
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    maxBodyBytes: config.maxBodyBytes,
+    retryAfterSeconds: deps.retryAfterSeconds ?? 5,
+  };
+
+  const app = new OpenAPIHono<AppEnv>({
+    // validation failures: 400 naming each parameter, e.g. invalid query parameter "limit": Too big ...
+    defaultHook: (result) => {
+      if (!result.success) {
+        const where = result.target === 'json' ? 'body field' : result.target === 'param' ? 'path parameter' : `${result.target} parameter`;
+        const issues = result.error.issues.map((i) => ({ path: i.path as PropertyKey[], message: i.message, code: i.code }));
+        throw new ApiError(400, 'bad_request', describeIssues(where, issues), issues);
+      }
+    },
+  });
+
+  app.use(requestId());
+  app.use(requestLog(logger));
+  const corsMw = corsMiddleware(config.corsOrigin);
+  if (corsMw) {
+    app.use('/api/*', corsMw);
+    app.use('/openapi.json', corsMw);
+  }
+  app.use('/api/*', pin(state));
+  app.use('/paper/*', pin(state));
+  app.use('/', pin(state));
+
+  registerHealth(app, ctx);
+  registerStats(app, ctx);
+  registerSearch(app, ctx);
+  registerPapers(app, ctx);
+  const related = registerRelated(app, ctx);
+  registerUnencodedDoiPaths(app, ctx, related);
+  registerRecommend(app, ctx);
+  registerDocuments(app, ctx);
+  registerOpenApi(app);
+  registerWeb(app, ctx);
+
+  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}; see /docs`), 404));
+  app.onError((err, c) => {
+    if (err instanceof HTTPException && !(err instanceof ApiError)) return respondError(c, fromHttpException(err));
+    if (err instanceof SearchInputError) return respondError(c, new ApiError(400, 'bad_request', `invalid parameter "${err.parameter}": ${err.message.slice(err.parameter.length + 2)}`));
+    if (!(err instanceof ApiError) || err.status >= 500) c.get('log')?.error({ err }, 'request failed');
+    return respondError(c, err);
+  });
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;
+
+/**
+ * Pins the served snapshot for the whole request, so a generation swap mid-request cannot pull the engine
+ * away; requests that arrive before anything is served proceed without one and answer 503.
+ */
+function pin(state: ServiceState): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.get('lease')) return next();
+    const lease = state.acquire();
+    if (!lease) return next();
+    c.set('lease', lease);
+    try {
+      await next();
+    } finally {
+      lease.release();
+    }
+  };
+}
+
+/** One structured line per request with its id; at info level, so quiet by default (warn). */
+function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const started = performance.now();
+    const log = logger.child({ reqId: c.get('requestId') });
+    c.set('log', log);
+    await next();
+    const status = c.res.status;
+    const line = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 10) / 10 };
+    if (status >= 500) log.error(line, 'request');
+    else log.info(line, 'request');
+  };
+}
+
+/** PAPERSIFT_CORS_ORIGIN: "*" (any), a comma-separated origin list, or "" / "none" to send no CORS headers. */
+function corsMiddleware(origin: string): MiddlewareHandler | undefined {
+  const o = origin.trim();
+  if (!o || o === 'none') return undefined;
+  return cors({
+    origin: o === '*' ? '*' : o.split(',').map((s) => s.trim()),
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type'],
+    exposeHeaders: ['X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+  });
+}
+
+function fromHttpException(err: HTTPException): ApiError {
+  const codes: Record<number, ErrorCode> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 413: 'payload_too_large', 415: 'unsupported_media_type' };
+  const status = err.status as ApiError['status'];
+  const message =
+    status === 415
+      ? 'unsupported Content-Type: send application/json (or text/plain where the endpoint says so)'
+      : /json/i.test(err.message)
+        ? `invalid body: malformed JSON (${err.message})`
+        : err.message || 'bad request';
+  return new ApiError(status, codes[status] ?? (status >= 500 ? 'internal' : 'bad_request'), message);
+}

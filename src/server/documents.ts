@@ -1,0 +1,96 @@
+// POST /api/documents behind the route: ingest one document into the catalogue, build the index incrementally,
+// switch to the new generation and serve it before answering, so the caller can search the new papers at once.
+// The data-directory lock keeps this and a cron reindex from writing at the same time.
+import type { Config } from '../config.js';
+import { dataPaths } from '../config.js';
+import type { Logger } from '../log.js';
+import { openCatalogue } from '../catalogue/lowdb.js';
+import { ingestText } from '../catalogue/ingest.js';
+import { IngestError } from '../ingest/errors.js';
+import { buildIndex } from '../index/build.js';
+import { LockHeldError, withDataLock } from '../reindex/lock.js';
+import { ApiError, badRequest } from './errors.js';
+import type { DataDirSource } from './generation-source.js';
+import type { ServiceState } from './state.js';
+
+export interface DocumentResult {
+  document: { name: string; status: 'new' | 'changed' | 'unchanged' | 'failed' | 'removed'; papers: number };
+  added: string[];
+  updated: string[];
+  merged: string[];
+  removed: string[];
+  unchanged: number;
+  warnings: { file: string; line: number; message: string }[];
+  generation: string;
+  tookMs: number;
+}
+
+export interface DocumentWriter {
+  write(name: string, text: string): Promise<DocumentResult>;
+}
+
+export interface DocumentWriterOptions {
+  config: Config;
+  state: ServiceState;
+  source: DataDirSource;
+  logger: Logger;
+  /** How long to wait for another writer (a running reindex) before answering 409. Default 15 s. */
+  lockWaitMs?: number;
+}
+
+export function createDocumentWriter(opts: DocumentWriterOptions): DocumentWriter {
+  const { config, state, source, logger } = opts;
+  let queue: Promise<unknown> = Promise.resolve();
+
+  async function writeLocked(name: string, text: string): Promise<DocumentResult> {
+    const started = performance.now();
+    const catalogue = await openCatalogue(dataPaths(config.dataDir).catalogue); // fresh: a reindex may have changed it
+    const report = await ingestText(catalogue, name, text).catch((err: unknown) => {
+      if (err instanceof IngestError) throw badRequest(`invalid body: ${err.message}`, { document: err.document, ...(err.line ? { line: err.line } : {}) });
+      throw err;
+    });
+    const doc = report.documents[0] ?? { name, status: 'unchanged' as const, papers: 0 };
+    if (doc.status === 'failed') throw badRequest(`invalid body: ${doc.error ?? 'the document could not be ingested'}`, { document: doc.name });
+
+    let generation = source.store.current();
+    if (doc.status !== 'unchanged' || !generation) {
+      const embedder = await source.embedderForBuild();
+      const built = await buildIndex({ config, catalogue, embedder, logger });
+      generation = built.generation;
+    }
+    await state.refresh();
+    const served = state.status();
+    if (!served.ready || served.generation !== generation) {
+      throw new ApiError(500, 'internal', `generation ${generation} was written but could not be served; see the server log`);
+    }
+    const result: DocumentResult = {
+      document: { name: doc.name, status: doc.status, papers: doc.papers },
+      added: report.added,
+      updated: report.updated,
+      merged: report.merged,
+      removed: report.removed,
+      unchanged: report.unchanged.length,
+      warnings: report.warnings,
+      generation,
+      tookMs: Math.round(performance.now() - started),
+    };
+    logger.info({ document: name, status: doc.status, added: report.added.length, generation }, 'document ingested');
+    return result;
+  }
+
+  return {
+    write(name, text) {
+      // one write at a time in this process; the lock covers other processes
+      const run = queue.then(() =>
+        withDataLock(config, () => writeLocked(name, text), { owner: 'POST /api/documents', waitMs: opts.lockWaitMs ?? 15_000, logger }).catch((err: unknown) => {
+          if (err instanceof LockHeldError) {
+            throw new ApiError(409, 'conflict', `another writer holds the data lock (${err.holder?.owner ?? 'unknown'}); retry later`, undefined, { 'Retry-After': '30' });
+          }
+          throw err;
+        }),
+      );
+      queue = run.catch(() => {});
+      return run;
+    },
+  };
+}

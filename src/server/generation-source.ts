@@ -1,0 +1,88 @@
+// Loads index generations from the data directory for the service: the generation's papers and HNSW index,
+// an embedder matching the one it was built with, and a search engine over them. Embedders are expensive to
+// open (a model load), so one is kept per embedder id and shared by every generation built with it; it is
+// closed only when no served generation uses it any more.
+import type { Config } from '../config.js';
+import type { Embedder, EmbedderInfo } from '../embed/types.js';
+import { openEmbedder } from '../embed/select.js';
+import { openGenerationStore, type GenerationStore } from '../index/generations.js';
+import { createSearchEngine } from '../search/engine.js';
+import type { Logger } from '../log.js';
+import { createPaperDirectory } from './papers.js';
+import type { GenerationSource, LoadedGeneration } from './state.js';
+
+interface SharedEmbedder {
+  embedder: Embedder;
+  users: number;
+}
+
+export interface DataDirSource extends GenerationSource {
+  readonly store: GenerationStore;
+  /** The embedder new builds must use: the served generation's, or the configured one before any build. */
+  embedderForBuild(): Promise<Embedder>;
+  close(): Promise<void>;
+}
+
+export function dataDirSource(config: Config, logger: Logger): DataDirSource {
+  const store = openGenerationStore(config.dataDir);
+  const embedders = new Map<string, SharedEmbedder>(); // by EmbedderInfo.id
+  let latest: string | undefined; // embedder id of the most recently loaded generation
+
+  /** An embedder (the one `require` names, else the configured one), shared by id; counts one more user. */
+  async function acquire(require?: EmbedderInfo): Promise<Embedder> {
+    const known = require && embedders.get(require.id);
+    if (known) {
+      known.users++;
+      return known.embedder;
+    }
+    const opened = await openEmbedder(config, require ? { require } : {});
+    const existing = embedders.get(opened.info.id);
+    if (existing) {
+      await opened.close();
+      existing.users++;
+      return existing.embedder;
+    }
+    embedders.set(opened.info.id, { embedder: opened, users: 1 });
+    return opened;
+  }
+
+  async function release(id: string): Promise<void> {
+    const shared = embedders.get(id);
+    if (!shared || --shared.users > 0) return;
+    embedders.delete(id);
+    await shared.embedder.close();
+  }
+
+  return {
+    store,
+    current: async () => store.current(),
+    async load(name): Promise<LoadedGeneration> {
+      const gen = await store.load(name, { ef: config.hnsw.ef });
+      const embedder = await acquire(gen.manifest.embedder);
+      latest = embedder.info.id;
+      const papers = createPaperDirectory(gen.papers);
+      return {
+        snapshot: {
+          generation: gen.name,
+          builtAt: gen.manifest.createdAt,
+          papers,
+          engine: createSearchEngine({ papers: gen.papers, index: gen.index, embedder, logger }),
+          embedder: embedder.info,
+          vectors: gen.index.size,
+          documents: papers.documentNames().length,
+        },
+        dispose: () => release(embedder.info.id),
+      };
+    },
+    async embedderForBuild() {
+      const served = latest ? embedders.get(latest) : undefined;
+      if (served) return served.embedder;
+      // nothing served yet: open the configured embedder; the source keeps this reference until close()
+      return acquire();
+    },
+    async close() {
+      for (const { embedder } of embedders.values()) await embedder.close().catch(() => {});
+      embedders.clear();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// The papers of one served generation, indexed for the lookups the API needs: by canonical id, by arXiv id
+// or DOI in any of their written forms, and by filter for browsing.
+import type { Paper } from '../catalogue/types.js';
+import type { SearchFilters } from '../search/types.js';
+import type { ViewName } from '../embed/types.js';
+import { compileFilters } from '../search/filters.js';
+import { canonicalIdFromRef, parsePaperRef } from '../ingest/links.js';
+
+export interface PaperDirectory {
+  readonly size: number;
+  all(): readonly Paper[];
+  /** Canonical id, bare arXiv id (any version / URL form), DOI (with or without `doi:`), or doi.org URL. */
+  resolve(ref: string): Paper | undefined;
+  /** Papers matching the filters, newest first (undated last), then by id for a stable order. */
+  browse(filters: SearchFilters): Paper[];
+  /** How many papers carry each category tag. */
+  categoryCounts(): Record<string, number>;
+  /** Distinct source document names. */
+  documentNames(): string[];
+}
+
+export function createPaperDirectory(papers: readonly Paper[]): PaperDirectory {
+  const byId = new Map<string, Paper>();
+  for (const p of papers) {
+    byId.set(p.id, p);
+    // papers whose canonical id is a title hash can still carry an arXiv id or DOI of a merged source
+    if (p.arxivId) byId.set(`arxiv:${p.arxivId}`, byId.get(`arxiv:${p.arxivId}`) ?? p);
+    if (p.doi) byId.set(`doi:${p.doi.toLowerCase()}`, byId.get(`doi:${p.doi.toLowerCase()}`) ?? p);
+  }
+  const sorted = [...papers].sort(newestFirst);
+  return {
+    size: papers.length,
+    all: () => papers,
+    resolve(ref) {
+      const s = ref.trim();
+      const exact = byId.get(s);
+      if (exact) return exact;
+      const parsed = parsePaperRef(s);
+      return parsed ? byId.get(canonicalIdFromRef(parsed)) : undefined;
+    },
+    browse(filters) {
+      // the search engine's own filter compiler, so browsing and searching agree on what a filter means
+      const keep = compileFilters(filters, (id, view) => {
+        const p = byId.get(id);
+        return p !== undefined && hasView(p, view);
+      });
+      return keep ? sorted.filter(keep) : sorted;
+    },
+    categoryCounts() {
+      const counts: Record<string, number> = {};
+      for (const p of papers) for (const c of p.categories) counts[c] = (counts[c] ?? 0) + 1;
+      return counts;
+    },
+    documentNames: () => [...new Set(papers.flatMap((p) => p.sources.map((s) => s.document)))].sort(),
+  };
+}
+
+function newestFirst(a: Paper, b: Paper): number {
+  if (a.date !== b.date) {
+    if (!a.date) return 1;
+    if (!b.date) return -1;
+    return a.date < b.date ? 1 : -1;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Language views a paper has text for (what the index embeds), for the `views` filter. */
+function hasView(p: Paper, view: ViewName): boolean {
+  return Boolean(view === 'en' ? p.title.en || p.summary.en : p.title.zh || p.summary.zh);
+}

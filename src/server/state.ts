@@ -1,0 +1,199 @@
+// The live service state: which index generation is being served. A reindex (nightly, or POST /api/documents)
+// writes a new generation and switches the CURRENT pointer; we notice through fs.watch on the data directory and,
+// because fs.watch is unreliable on some filesystems (NFS, some containers), a polling fallback too.
+//
+// Requests take a lease on the snapshot they start with, so a swap never pulls an engine out from under a
+// running request: the old snapshot is disposed only after its last lease is released.
+import { watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { Logger } from '../log.js';
+import type { EmbedderInfo } from '../embed/types.js';
+import type { SearchEngine } from '../search/types.js';
+import type { PaperDirectory } from './papers.js';
+
+export interface Snapshot {
+  generation: string;
+  builtAt?: string; // ISO time the generation was built, when the manifest says
+  loadedAt: Date;
+  papers: PaperDirectory;
+  engine: SearchEngine;
+  embedder: EmbedderInfo;
+  vectors: number;
+  documents: number;
+}
+
+/** A loaded generation plus what to do once nothing uses it any more. */
+export interface LoadedGeneration {
+  snapshot: Omit<Snapshot, 'loadedAt'>;
+  dispose(): Promise<void>;
+}
+
+/** Where generations come from (the data directory in production). */
+export interface GenerationSource {
+  /** Name of the generation CURRENT points at, undefined when there is none yet. */
+  current(): Promise<string | undefined>;
+  load(name: string): Promise<LoadedGeneration>;
+}
+
+export interface Lease {
+  readonly snapshot: Snapshot;
+  release(): void;
+}
+
+export interface StateOptions {
+  /** The CURRENT pointer file; its directory is watched. */
+  currentFile: string;
+  pollIntervalMs: number;
+  logger: Logger;
+}
+
+interface Slot {
+  snapshot: Snapshot;
+  dispose: () => Promise<void>;
+  leases: number;
+  retired: boolean;
+}
+
+export type StateStatus = { ready: true; generation: string } | { ready: false; reason: string };
+
+export class ServiceState {
+  private slot: Slot | undefined;
+  private notReadyReason = 'starting: no index generation loaded yet';
+  private refreshing: Promise<boolean> | undefined;
+  private again = false;
+  private watcher: FSWatcher | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private listeners = new Set<(s: Snapshot) => void>();
+
+  constructor(
+    private readonly source: GenerationSource,
+    private readonly opts: StateOptions,
+  ) {}
+
+  status(): StateStatus {
+    return this.slot ? { ready: true, generation: this.slot.snapshot.generation } : { ready: false, reason: this.notReadyReason };
+  }
+
+  /** Marks why the service is not ready yet (e.g. "building the index from 5 newsletters"). */
+  setNotReadyReason(reason: string): void {
+    this.notReadyReason = reason;
+  }
+
+  snapshot(): Snapshot | undefined {
+    return this.slot?.snapshot;
+  }
+
+  /** Pins the current snapshot for the duration of a request; undefined while not ready. */
+  acquire(): Lease | undefined {
+    const slot = this.slot;
+    if (!slot) return undefined;
+    slot.leases++;
+    let released = false;
+    return {
+      snapshot: slot.snapshot,
+      release: () => {
+        if (released) return;
+        released = true;
+        slot.leases--;
+        this.disposeIfIdle(slot);
+      },
+    };
+  }
+
+  /** Calls `fn` after every swap (tests and logs use it). Returns an unsubscribe function. */
+  onSwap(fn: (s: Snapshot) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /**
+   * Loads the generation CURRENT points at if it differs from the served one. Concurrent calls coalesce:
+   * a call made while a refresh runs triggers one more pass afterwards, so the latest switch always wins.
+   * Resolves true when a swap happened.
+   */
+  refresh(): Promise<boolean> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      let swapped = false;
+      try {
+        do {
+          this.again = false;
+          swapped = (await this.refreshOnce()) || swapped;
+        } while (this.again && !this.closed);
+      } finally {
+        this.refreshing = undefined;
+      }
+      return swapped;
+    })();
+    return this.refreshing;
+  }
+
+  /** Starts noticing CURRENT changes (fs.watch + polling fallback). */
+  watch(): void {
+    const dir = dirname(this.opts.currentFile);
+    const name = basename(this.opts.currentFile);
+    try {
+      this.watcher = watch(dir, { persistent: false }, (_event, file) => {
+        if (file === null || file.toString() === name) this.refreshInBackground('fs.watch');
+      });
+      this.watcher.on('error', (err) => this.opts.logger.warn({ err }, 'fs.watch failed; relying on polling'));
+    } catch (err) {
+      this.opts.logger.warn({ err, dir }, 'fs.watch unavailable; relying on polling');
+    }
+    this.timer = setInterval(() => this.refreshInBackground('poll'), this.opts.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops watching and disposes the served generation once in-flight requests finish. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.watcher?.close();
+    if (this.timer) clearInterval(this.timer);
+    await this.refreshing?.catch(() => {});
+    const slot = this.slot;
+    this.slot = undefined;
+    this.notReadyReason = 'shutting down';
+    if (slot) {
+      slot.retired = true;
+      this.disposeIfIdle(slot);
+    }
+  }
+
+  private refreshInBackground(trigger: string): void {
+    if (this.closed) return;
+    this.refresh().catch((err: unknown) => this.opts.logger.error({ err, trigger }, 'loading the new index generation failed; still serving the old one'));
+  }
+
+  private async refreshOnce(): Promise<boolean> {
+    if (this.closed) return false;
+    const name = await this.source.current();
+    if (name === undefined || name === this.slot?.snapshot.generation) return false;
+    const started = Date.now();
+    const loaded = await this.source.load(name);
+    if (this.closed) {
+      await loaded.dispose();
+      return false;
+    }
+    const next: Slot = { snapshot: { ...loaded.snapshot, loadedAt: new Date() }, dispose: loaded.dispose, leases: 0, retired: false };
+    const previous = this.slot;
+    this.slot = next;
+    this.opts.logger.info({ generation: name, previous: previous?.snapshot.generation, ms: Date.now() - started }, 'serving index generation');
+    if (previous) {
+      previous.retired = true;
+      this.disposeIfIdle(previous);
+    }
+    for (const fn of this.listeners) fn(next.snapshot);
+    return true;
+  }
+
+  private disposeIfIdle(slot: Slot): void {
+    if (!slot.retired || slot.leases > 0) return;
+    slot.retired = false; // dispose once
+    slot.dispose().catch((err: unknown) => this.opts.logger.warn({ err, generation: slot.snapshot.generation }, 'disposing an old generation failed'));
+  }
+}
+
