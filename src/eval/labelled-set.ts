@@ -1,0 +1,74 @@
+// The labelled evaluation set (src/eval/queries.json): loading, validation and resolving its paper refs
+// against a paper list. Refs are 'arxiv:<id>' / 'doi:<doi>' or, for papers the seeds give no identifier,
+// 'en:<English title>' / 'zh:<Chinese title>', so the set does not depend on how title ids are hashed.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Paper } from '../catalogue/types.js';
+
+export type QueryLang = 'zh' | 'en' | 'mixed';
+
+export interface LabelledQuery {
+  id: string;
+  lang: QueryLang;
+  q: string;
+  relevant: string[]; // refs
+}
+
+export interface LabelledSet {
+  queries: LabelledQuery[];
+  junk: { id: string; lang: QueryLang; q: string }[];
+  clusters: { name: string; papers: string[] }[];
+}
+
+export const DEFAULT_SET_PATH = fileURLToPath(new URL('./queries.json', import.meta.url));
+
+const LANGS: readonly QueryLang[] = ['zh', 'en', 'mixed'];
+
+export function loadLabelledSet(path = DEFAULT_SET_PATH): LabelledSet {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`${path}: cannot read labelled set: ${(err as Error).message}`);
+  }
+  const set = raw as Partial<LabelledSet>;
+  if (!Array.isArray(set.queries) || !Array.isArray(set.junk) || !Array.isArray(set.clusters)) {
+    throw new Error(`${path}: expected "queries", "junk" and "clusters" arrays`);
+  }
+  const seen = new Set<string>();
+  for (const [i, q] of [...set.queries, ...set.junk].entries()) {
+    const where = `${path}: query #${i + 1} (${(q as { id?: string }).id ?? 'no id'})`;
+    if (typeof q.id !== 'string' || seen.has(q.id)) throw new Error(`${where}: missing or duplicate id`);
+    seen.add(q.id);
+    if (!LANGS.includes(q.lang)) throw new Error(`${where}: lang must be zh, en or mixed`);
+    if (typeof q.q !== 'string' || !q.q.trim()) throw new Error(`${where}: empty query text`);
+  }
+  for (const q of set.queries) {
+    if (!Array.isArray(q.relevant) || q.relevant.length === 0) throw new Error(`${path}: query ${q.id}: no relevant papers`);
+  }
+  return set as LabelledSet;
+}
+
+function normTitle(title: string): string {
+  return title.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** Resolves refs to paper ids. Throws naming every ref that matches no paper, so a broken label never scores 0 silently. */
+export function refResolver(papers: readonly Paper[]): (ref: string, where: string) => string {
+  const byKey = new Map<string, string>();
+  for (const p of papers) {
+    byKey.set(p.id, p.id);
+    if (p.arxivId) byKey.set(`arxiv:${p.arxivId}`, p.id);
+    if (p.doi) byKey.set(`doi:${p.doi.toLowerCase()}`, p.id);
+    if (p.title.en) byKey.set(`en:${normTitle(p.title.en)}`, p.id);
+    if (p.title.zh) byKey.set(`zh:${normTitle(p.title.zh)}`, p.id);
+  }
+  return (ref, where) => {
+    const m = /^(arxiv|doi|en|zh):(.+)$/.exec(ref);
+    if (!m) throw new Error(`${where}: bad paper ref "${ref}" (use arxiv:, doi:, en: or zh:)`);
+    const key = m[1] === 'en' || m[1] === 'zh' ? `${m[1]}:${normTitle(m[2]!)}` : m[1] === 'doi' ? ref.toLowerCase() : ref;
+    const id = byKey.get(key);
+    if (!id) throw new Error(`${where}: paper ref "${ref}" matches no paper in the catalogue`);
+    return id;
+  };
+}

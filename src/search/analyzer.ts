@@ -1,0 +1,81 @@
+// Turns text into lexical terms (shared with the BM25 index) and a query into weighted terms grouped by
+// "concept" (one original query word plus its translations), so a Chinese query also searches its English
+// terms and back, with translated terms weighted below the words the user typed.
+import { tokens, lexicalTerms } from '../lang/text.js';
+import { englishTokens, stem } from '../lang/english.js';
+import { subWords } from '../lang/segment.js';
+import type { Dictionary } from '../lang/dictionary.js';
+
+/** Cross-language lookup: the project dictionary (src/lang/dictionary.ts: glossary + CC-CEDICT) or the glossary alone. */
+export type Translator = Pick<Dictionary, 'english' | 'chinese'>;
+
+/** Translated terms count less than typed ones: they are guesses about what the user meant. */
+export const EXPANSION_WEIGHT = 0.5;
+/** Sub-words of a typed Chinese word the index does not know, e.g. 蛋白质组学 -> 蛋白质. */
+export const SUBWORD_WEIGHT = 0.7;
+/** Translations kept per word: the first ones are the common senses; later cc-cedict glosses are noise. */
+const MAX_TRANSLATIONS = 3;
+
+export interface QueryTerm {
+  term: string;
+  weight: number;
+  concept: number; // index into AnalyzedQuery.concepts
+  expanded: boolean; // a translation or sub-word, not typed by the user
+}
+
+export interface AnalyzedQuery {
+  concepts: string[]; // the typed words (Chinese words, English words), one per concept
+  terms: QueryTerm[]; // unique by term; a term keeps its highest weight
+  names: string[]; // lower-cased Latin words for the authors field (names are neither stemmed nor stop-worded)
+}
+
+/** Lexical terms of a document field (search-mode Chinese with sub-words, stemmed English). */
+export function documentTerms(text: string): string[] {
+  return lexicalTerms(text);
+}
+
+/** Terms of an authors field: each name's lower-cased Latin words (initials like "K" dropped). */
+export function nameTerms(text: string): string[] {
+  return englishTokens(text, { stopWords: false }).filter((w) => w.length > 1);
+}
+
+/**
+ * Analyses a query. `known(term)` says whether the index has the term; unknown Chinese words fall back to their
+ * sub-words so a long compound still finds its parts.
+ */
+export function analyzeQuery(q: string, translator: Translator, known: (term: string) => boolean): AnalyzedQuery {
+  const concepts: string[] = [];
+  const byTerm = new Map<string, QueryTerm>();
+  const add = (term: string, weight: number, concept: number, expanded: boolean) => {
+    if (!term) return;
+    const prev = byTerm.get(term);
+    if (!prev || prev.weight < weight) byTerm.set(term, { term, weight, concept: prev && prev.weight >= weight ? prev.concept : concept, expanded });
+  };
+  const typed = tokens(q, { mode: 'accurate' });
+  const english = typed.filter((t) => t.lang === 'en').map((t) => t.text);
+  for (const t of typed) {
+    const c = concepts.push(t.text) - 1;
+    if (t.lang === 'en') {
+      add(stem(t.text), 1, c, false);
+      for (const zh of translator.chinese(t.text).slice(0, MAX_TRANSLATIONS)) add(zh, EXPANSION_WEIGHT, c, true);
+    } else {
+      add(t.text, 1, c, false);
+      if (!known(t.text)) for (const sub of subWords(t.text)) add(sub, SUBWORD_WEIGHT, c, true);
+      for (const en of translator.english(t.text).slice(0, MAX_TRANSLATIONS)) {
+        for (const w of englishTokens(en)) add(stem(w), EXPANSION_WEIGHT, c, true);
+      }
+    }
+  }
+  // English phrases ("masked image modeling", "few shot") often translate only as a whole.
+  for (let n = 3; n >= 2; n--) {
+    for (let i = 0; i + n <= english.length; i++) {
+      const phrase = english.slice(i, i + n).join(' ');
+      const zh = translator.chinese(phrase).slice(0, MAX_TRANSLATIONS);
+      if (zh.length === 0) continue;
+      const c = concepts.indexOf(english[i]!);
+      for (const w of zh) add(w, EXPANSION_WEIGHT, c, true);
+    }
+  }
+  const names = englishTokens(q, { stopWords: false }).filter((w) => w.length > 1);
+  return { concepts, terms: [...byTerm.values()], names };
+}

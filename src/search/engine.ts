@@ -1,0 +1,100 @@
+// The search engine over one index generation: papers + vector index + embedder. Holds no global state, so the
+// service can build a new engine for a new generation and swap it in while the old one finishes its requests.
+import type { Paper } from '../catalogue/types.js';
+import type { Embedder } from '../embed/types.js';
+import type { VectorIndex } from '../index/types.js';
+import { loadGlossary } from '../lang/glossary.js';
+import { silentLogger, type Logger } from '../log.js';
+import { analyzeQuery, type Translator } from './analyzer.js';
+import { thresholdsFor, type ConfidenceThresholds } from './confidence.js';
+import { buildLexicalIndex, type LexicalIndex } from './lexical.js';
+import { PaperLookup } from './lookup.js';
+import { relatedCandidates, recommendCandidates } from './related.js';
+import { retrieve } from './retrieve.js';
+import { toHits } from './hits.js';
+import { validateRecommend, validateSearch } from './validate.js';
+import type { Hit, RecommendRequest, SearchEngine, SearchFilters, SearchRequest, SearchResponse } from './types.js';
+import { compileFilters, memoByPaper } from './filters.js';
+
+export interface SearchEngineOptions {
+  papers: Paper[];
+  index: VectorIndex;
+  embedder: Embedder;
+  logger?: Logger;
+  /** A lexical index built earlier over the same papers (building one takes ~seconds per 100k papers). */
+  lexical?: LexicalIndex;
+  /** Cross-language expansion; pass the project dictionary (openDictionary) for CC-CEDICT coverage. Default: the glossary. */
+  dictionary?: Translator;
+  /** Override the calibrated confidence cut-offs (default: per embedder, see confidence.ts). */
+  confidence?: ConfidenceThresholds;
+}
+
+/** Everything a request needs, shared read-only between requests of one engine. */
+export interface EngineContext {
+  lookup: PaperLookup;
+  index: VectorIndex;
+  embedder: Embedder;
+  lexical: LexicalIndex;
+  translator: Translator;
+  thresholds: ConfidenceThresholds;
+  logger: Logger;
+}
+
+function glossaryTranslator(): Translator {
+  const g = loadGlossary();
+  return { english: (zh) => g.english(zh) ?? [], chinese: (en) => g.chinese(en) };
+}
+
+export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
+  const ctx: EngineContext = {
+    lookup: new PaperLookup(opts.papers),
+    index: opts.index,
+    embedder: opts.embedder,
+    lexical: opts.lexical ?? buildLexicalIndex(opts.papers),
+    translator: opts.dictionary ?? glossaryTranslator(),
+    thresholds: opts.confidence ?? thresholdsFor(opts.embedder.info.id),
+    logger: opts.logger ?? silentLogger,
+  };
+  const filterFor = (filters: SearchFilters | undefined, name = 'filters') => {
+    const predicate = compileFilters(filters, (id, view) => ctx.index.has({ paperId: id, view }), name);
+    return predicate ? memoByPaper(predicate, ctx.lookup.byId) : undefined;
+  };
+
+  return {
+    embedder: opts.embedder.info.id,
+
+    async search(req: SearchRequest): Promise<SearchResponse> {
+      const started = performance.now();
+      const r = validateSearch(req);
+      const filter = filterFor(r.filters);
+      const found = await retrieve(ctx, r, filter);
+      const page = found.candidates.slice(r.offset, r.offset + r.limit);
+      const query = analyzeQuery(r.q, ctx.translator, ctx.lexical.has);
+      return {
+        query: r.q,
+        mode: r.mode,
+        total: found.candidates.length,
+        lowConfidence: found.allWeak,
+        tookMs: Math.round((performance.now() - started) * 100) / 100,
+        embedder: ctx.embedder.info.id,
+        results: toHits(ctx, page, query.terms.map((t) => t.term)),
+      };
+    },
+
+    async related(id, o = {}) {
+      const paper = ctx.lookup.resolve(id);
+      if (!paper) return undefined;
+      const limit = validateSearch({ q: id, limit: o.limit }).limit;
+      const filter = filterFor(o.filters);
+      const found = relatedCandidates(ctx, [paper], limit, filter);
+      return { paper, results: toHits(ctx, found.candidates.slice(0, limit), found.terms) };
+    },
+
+    async recommend(req: RecommendRequest): Promise<{ results: Hit[]; unknownIds: string[] }> {
+      const r = validateRecommend(req);
+      const filter = filterFor(r.filters);
+      const found = await recommendCandidates(ctx, r, filter);
+      return { results: toHits(ctx, found.candidates, found.terms), unknownIds: found.unknownIds };
+    },
+  };
+}

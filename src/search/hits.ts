@@ -1,0 +1,80 @@
+// Candidates -> API hits with explanations: channel ranks/scores, matched language views and terms, and
+// snippets in both languages with the matched terms marked.
+import type { Paper } from '../catalogue/types.js';
+import { stem } from '../lang/english.js';
+import type { Candidate } from './candidate.js';
+import type { EngineContext } from './engine.js';
+import { matchSpans, snippet } from './snippets.js';
+import type { Explanation, Hit } from './types.js';
+
+const HAN = /\p{Script=Han}/u;
+
+interface TermSets {
+  words: Set<string>; // stemmed Latin terms
+  han: string[]; // Chinese terms
+}
+
+function termSets(terms: readonly string[]): TermSets {
+  return { words: new Set(terms.filter((t) => !HAN.test(t))), han: terms.filter((t) => HAN.test(t)) };
+}
+
+const spansIn = (text: string, s: TermSets) => matchSpans(text, s.words, stem, s.han);
+
+/** The summary when it holds matches, else the title when it does, else the start of the summary (or the title). */
+function languageSnippet(title: string | undefined, summary: string | undefined, s: TermSets): string | undefined {
+  for (const text of [summary, title]) {
+    if (!text) continue;
+    const spans = spansIn(text, s);
+    if (spans.length > 0) return snippet(text, spans);
+  }
+  const text = summary ?? title;
+  return text === undefined ? undefined : snippet(text, []);
+}
+
+/** Which of the terms occur in the paper's texts (for hits the lexical channel did not rank). */
+function termsInPaper(paper: Paper, terms: readonly string[]): string[] {
+  const texts = [paper.title.en, paper.title.zh, paper.summary.en, paper.summary.zh].filter((t): t is string => !!t);
+  return terms.filter((t) => {
+    const one = termSets([t]);
+    return texts.some((text) => spansIn(text, one).length > 0);
+  });
+}
+
+function explain(c: Candidate, paper: Paper, highlight: readonly string[]): Explanation {
+  const matchedTerms = c.lexical?.matchedTerms ?? termsInPaper(paper, highlight);
+  const sets = termSets(matchedTerms.length ? matchedTerms : highlight);
+  const snippets: Explanation['snippets'] = {};
+  const en = languageSnippet(paper.title.en, paper.summary.en, sets);
+  const zh = languageSnippet(paper.title.zh, paper.summary.zh, sets);
+  if (en !== undefined) snippets.en = en;
+  if (zh !== undefined) snippets.zh = zh;
+  return {
+    ...(c.semantic ? { semantic: { rank: c.semantic.rank, score: c.semantic.score, view: c.semantic.view, views: c.semantic.views } } : {}),
+    ...(c.lexical ? { lexical: { rank: c.lexical.rank, score: c.lexical.score } } : {}),
+    ...(c.idMatch ? { idMatch: c.idMatch } : {}),
+    matchedTerms,
+    snippets,
+  };
+}
+
+export function toHits(ctx: EngineContext, candidates: readonly Candidate[], highlight: readonly string[]): Hit[] {
+  return candidates.flatMap((c) => {
+    const paper = ctx.lookup.byId.get(c.paperId);
+    if (!paper) return []; // an index entry whose paper left the snapshot; never shown
+    const hit: Hit = {
+      id: paper.id,
+      ...(paper.arxivId ? { arxivId: paper.arxivId } : {}),
+      ...(paper.doi ? { doi: paper.doi } : {}),
+      title: paper.title,
+      authors: paper.authors,
+      categories: paper.categories,
+      links: paper.links,
+      sources: paper.sources,
+      score: c.score,
+      lowConfidence: c.lowConfidence,
+      explanation: explain(c, paper, highlight),
+    };
+    return [hit];
+  });
+}
+

@@ -1,0 +1,106 @@
+// The lexical channel: BM25 (MiniSearch) over titles, summaries, authors and affiliations in both languages.
+// Documents are tokenised once here (jieba search mode + stemmed English via src/lang) and handed to MiniSearch
+// pre-split, so the same terms also give document frequencies for the confidence measure.
+import MiniSearch from 'minisearch';
+import type { Paper } from '../catalogue/types.js';
+import { documentTerms, nameTerms, type AnalyzedQuery } from './analyzer.js';
+
+const SEP = '\u0001';
+const split = (s: string) => (s ? s.split(SEP) : []);
+
+/** Field weights: a term in a title says more about the paper than the same term deep in a summary. */
+const FIELD_BOOST = { title: 2, summary: 1, authors: 1.5, affiliations: 0.5 };
+
+interface LexicalDoc {
+  id: string;
+  title: string;
+  summary: string;
+  authors: string;
+  affiliations: string;
+}
+
+export interface LexicalHit {
+  paperId: string;
+  score: number; // BM25
+  matchedTerms: string[];
+  coverage: number; // 0..1: IDF-weighted share of the query's concepts this paper matched
+}
+
+export interface LexicalIndex {
+  readonly documentCount: number;
+  /** Whether any paper contains the term (in any text field). */
+  has(term: string): boolean;
+  /** How many papers contain the term in a text field. */
+  df(term: string): number;
+  /** Inverse document frequency, log(1 + N / (df + 1)); highest for terms no paper has. */
+  idf(term: string): number;
+  search(query: AnalyzedQuery, opts: { limit: number; filter?: (paperId: string) => boolean }): LexicalHit[];
+}
+
+function paperDoc(p: Paper, df: Map<string, number>): LexicalDoc {
+  const title = documentTerms([p.title.en, p.title.zh].filter(Boolean).join('\n'));
+  const summary = documentTerms([p.summary.en, p.summary.zh].filter(Boolean).join('\n'));
+  const affiliations = documentTerms(p.affiliations.join('\n'));
+  for (const t of new Set([...title, ...summary, ...affiliations])) df.set(t, (df.get(t) ?? 0) + 1);
+  return {
+    id: p.id,
+    title: title.join(SEP),
+    summary: summary.join(SEP),
+    authors: nameTerms(p.authors.join(', ')).join(SEP),
+    affiliations: affiliations.join(SEP),
+  };
+}
+
+export function buildLexicalIndex(papers: readonly Paper[]): LexicalIndex {
+  const df = new Map<string, number>();
+  const ms = new MiniSearch<LexicalDoc>({
+    idField: 'id',
+    fields: ['title', 'summary', 'authors', 'affiliations'],
+    tokenize: split,
+    processTerm: (t) => t,
+    searchOptions: { tokenize: split, processTerm: (t) => t },
+  });
+  ms.addAll(papers.map((p) => paperDoc(p, df)));
+  const n = Math.max(papers.length, 1);
+  const idf = (term: string) => Math.log(1 + n / ((df.get(term) ?? 0) + 1));
+  return {
+    documentCount: papers.length,
+    has: (term) => df.has(term),
+    idf,
+    df: (term) => df.get(term) ?? 0,
+    search(query, { limit, filter }) {
+      if (query.terms.length === 0 && query.names.length === 0) return [];
+      const weight = new Map(query.terms.map((t) => [t.term, t.weight]));
+      const results = ms.search(
+        {
+          combineWith: 'OR',
+          queries: [
+            { queries: [query.terms.map((t) => t.term).join(SEP)], fields: ['title', 'summary', 'affiliations'] },
+            { queries: [query.names.join(SEP)], fields: ['authors'] },
+          ],
+        },
+        {
+          boost: FIELD_BOOST,
+          boostTerm: (term) => weight.get(term) ?? 1,
+          ...(filter ? { filter: (r) => filter(r.id as string) } : {}),
+        },
+      );
+      // A concept's IDF is its typed word's (or, for words absent from the index, its best translation's).
+      const conceptIdf = query.concepts.map((_, c) => {
+        const terms = query.terms.filter((t) => t.concept === c);
+        const typed = terms.find((t) => !t.expanded && df.has(t.term));
+        if (typed) return idf(typed.term);
+        const known = terms.filter((t) => df.has(t.term));
+        return known.length ? Math.max(...known.map((t) => idf(t.term))) : idf('');
+      });
+      const total = conceptIdf.reduce((a, b) => a + b, 0) || 1;
+      const conceptOf = new Map(query.terms.map((t) => [t.term, t.concept]));
+      return results.slice(0, limit).map((r) => {
+        const matched = Object.keys(r.match);
+        const covered = new Set(matched.map((t) => conceptOf.get(t)).filter((c): c is number => c !== undefined));
+        const coverage = [...covered].reduce((s, c) => s + conceptIdf[c]!, 0) / total;
+        return { paperId: r.id as string, score: r.score, matchedTerms: matched, coverage };
+      });
+    },
+  };
+}

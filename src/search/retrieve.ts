@@ -1,0 +1,99 @@
+// One query through the channels: dense + lexical candidates, fusion, confidence flags, the no-padding rule.
+import type { Paper } from '../catalogue/types.js';
+import type { VectorIndex } from '../index/types.js';
+import { analyzeQuery } from './analyzer.js';
+import type { Candidate } from './candidate.js';
+import { isConfident } from './confidence.js';
+import { cosine, denseSearch } from './dense.js';
+import type { EngineContext } from './engine.js';
+import { rankByScore, reciprocalRankFusion } from './fusion.js';
+import { relatedCandidates } from './related.js';
+import type { SearchMode } from './types.js';
+import type { ValidSearch } from './validate.js';
+
+/** Each channel contributes at least this many candidates to fusion, so deep pages still fuse both channels. */
+const MIN_DEPTH = 30;
+
+export interface Ranked {
+  candidates: Candidate[]; // fused order, every candidate flagged
+  terms: string[]; // the query's lexical terms (for highlighting)
+}
+
+/** Best cosine between a query vector and any stored view of a paper. */
+export function bestViewCosine(index: VectorIndex, vector: Float32Array, paperId: string): number | undefined {
+  let best: number | undefined;
+  for (const view of ['en', 'zh'] as const) {
+    const v = index.vector({ paperId, view });
+    if (v) best = Math.max(best ?? -1, cosine(vector, v));
+  }
+  return best;
+}
+
+/** Ranks papers for a text query in a mode; nothing is dropped here. */
+export async function rankQuery(
+  ctx: EngineContext,
+  q: string,
+  mode: SearchMode,
+  semanticWeight: number,
+  depth: number,
+  filter?: (paperId: string) => boolean,
+): Promise<Ranked> {
+  const useSemantic = mode === 'semantic' || (mode === 'hybrid' && semanticWeight > 0);
+  const useLexical = mode === 'lexical' || (mode === 'hybrid' && semanticWeight < 1);
+  const query = analyzeQuery(q, ctx.translator, ctx.lexical.has);
+  const vector = useSemantic ? await ctx.embedder.embedQuery(q) : undefined;
+  const dense = vector ? denseSearch(ctx.index, vector, depth, filter) : [];
+  const lexical = useLexical ? ctx.lexical.search(query, { limit: depth, filter }) : [];
+
+  const byId = new Map<string, Candidate>();
+  const get = (paperId: string) => byId.get(paperId) ?? byId.set(paperId, { paperId, score: 0, lowConfidence: true }).get(paperId)!;
+  dense.forEach((h, i) => Object.assign(get(h.paperId), { semantic: { ...h, rank: i + 1 }, cosine: h.score }));
+  lexical.forEach((h, i) => (get(h.paperId).lexical = { rank: i + 1, score: h.score, coverage: h.coverage, matchedTerms: h.matchedTerms }));
+
+  let order: string[];
+  if (mode === 'hybrid') {
+    const fused = reciprocalRankFusion([
+      { ids: dense.map((h) => h.paperId), weight: semanticWeight },
+      { ids: lexical.map((h) => h.paperId), weight: 1 - semanticWeight },
+    ]);
+    for (const [id, s] of fused) get(id).score = s;
+    order = rankByScore(fused);
+  } else {
+    const list = mode === 'semantic' ? dense : lexical;
+    list.forEach((h) => (get(h.paperId).score = h.score));
+    order = list.map((h) => h.paperId);
+  }
+  const candidates = order.map((id) => byId.get(id)!);
+  for (const c of candidates) {
+    if (vector && c.cosine === undefined) c.cosine = bestViewCosine(ctx.index, vector, c.paperId);
+    c.lowConfidence = !isConfident(
+      { ...(mode !== 'lexical' ? { semantic: c.cosine } : {}), ...(mode !== 'semantic' ? { lexical: c.lexical?.coverage ?? 0 } : {}) },
+      ctx.thresholds,
+    );
+  }
+  return { candidates, terms: query.terms.map((t) => t.term) };
+}
+
+export interface Retrieved extends Ranked {
+  allWeak: boolean;
+}
+
+/**
+ * A search: an id query puts its paper first (followed by its related papers); otherwise the fused ranking keeps
+ * only confident candidates (no padding with junk) unless none is confident, then the weak ones come back flagged.
+ */
+export async function retrieve(ctx: EngineContext, r: ValidSearch, filter?: (paperId: string) => boolean): Promise<Retrieved> {
+  const depth = Math.max(MIN_DEPTH, 2 * (r.offset + r.limit));
+  const id = ctx.lookup.resolveRef(r.q);
+  if (id && (!filter || filter(id.paper.id))) return idResult(ctx, id.paper, id.matched, depth, filter);
+  const ranked = await rankQuery(ctx, r.q, r.mode, r.semanticWeight, depth, filter);
+  const confident = ranked.candidates.filter((c) => !c.lowConfidence);
+  if (confident.length > 0) return { ...ranked, candidates: confident, allWeak: false };
+  return { ...ranked, allWeak: ranked.candidates.length > 0 };
+}
+
+function idResult(ctx: EngineContext, paper: Paper, matched: string, depth: number, filter?: (paperId: string) => boolean): Retrieved {
+  const related = relatedCandidates(ctx, [paper], depth, filter);
+  const first: Candidate = { paperId: paper.id, score: (related.candidates[0]?.score ?? 0) + 1, lowConfidence: false, idMatch: matched };
+  return { candidates: [first, ...related.candidates], terms: [], allWeak: false };
+}

@@ -1,0 +1,85 @@
+// Request validation with errors that name the parameter, and the defaults the engine applies.
+import { SearchInputError } from './errors.js';
+import type { RecommendRequest, SearchFilters, SearchMode, SearchRequest } from './types.js';
+
+export const MAX_LIMIT = 100;
+export const MAX_OFFSET = 10_000;
+export const MAX_QUERY_CHARS = 1000;
+const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'lexical'];
+
+export interface ValidSearch {
+  q: string;
+  mode: SearchMode;
+  limit: number;
+  offset: number;
+  semanticWeight: number;
+  filters?: SearchFilters;
+}
+
+export interface ValidRecommend {
+  positive: string[];
+  negative: string[];
+  exclude: string[];
+  text?: string;
+  filters?: SearchFilters;
+  limit: number;
+  diversity: number;
+}
+
+function int(value: unknown, name: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw new SearchInputError(name, `expected an integer in [${min}, ${max}], got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function fraction(value: unknown, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value >= 0 && value <= 1)) {
+    throw new SearchInputError(name, `expected a number in [0, 1], got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+function text(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw new SearchInputError(name, 'expected a non-empty string');
+  if (value.length > MAX_QUERY_CHARS) throw new SearchInputError(name, `longer than ${MAX_QUERY_CHARS} characters`);
+  return value.trim();
+}
+
+function ids(value: unknown, name: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new SearchInputError(name, 'expected a list of paper ids');
+  return [...new Set(value as string[])];
+}
+
+export function validateSearch(req: Partial<SearchRequest>): ValidSearch {
+  if (req === null || typeof req !== 'object') throw new SearchInputError('request', 'expected an object');
+  const mode = req.mode ?? 'hybrid';
+  if (!MODES.includes(mode)) throw new SearchInputError('mode', `expected one of ${MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  return {
+    q: text(req.q, 'q'),
+    mode,
+    limit: int(req.limit, 'limit', 1, MAX_LIMIT, 10),
+    offset: int(req.offset, 'offset', 0, MAX_OFFSET, 0),
+    semanticWeight: fraction(req.semanticWeight, 'semanticWeight', 0.5),
+    ...(req.filters !== undefined ? { filters: req.filters } : {}),
+  };
+}
+
+export function validateRecommend(req: RecommendRequest): ValidRecommend {
+  if (req === null || typeof req !== 'object') throw new SearchInputError('request', 'expected an object');
+  const positive = ids(req.positive, 'positive');
+  const t = req.text === undefined ? undefined : text(req.text, 'text');
+  if (positive.length === 0 && t === undefined) throw new SearchInputError('positive', 'give at least one positive paper id or a text');
+  return {
+    positive,
+    negative: ids(req.negative, 'negative'),
+    exclude: ids(req.exclude, 'exclude'),
+    ...(t !== undefined ? { text: t } : {}),
+    ...(req.filters !== undefined ? { filters: req.filters } : {}),
+    limit: int(req.limit, 'limit', 1, MAX_LIMIT, 10),
+    diversity: fraction(req.diversity, 'diversity', 0),
+  };
+}
