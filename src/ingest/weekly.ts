@@ -8,7 +8,9 @@ export const WEEKLY_ITEM = /^标题\s*[:：]/;
 const FIELD = /^(作者|简介|摘要|机构|单位)\s*[:：]\s*(.*)$/;
 const LINK_LINE = /^([^:：\s]{1,12})\s*[:：]\s*(https?:\/\/\S+)\s*$/;
 // Section headings are short bare Chinese lines (论文推荐, 研究动态); the page's nav menu looks the same, harmlessly.
+// Inside an item that has no link yet, only the known names count: other short lines there are item text.
 const SECTION = /^[\u4e00-\u9fff]{2,8}$/;
+const KNOWN_SECTIONS = new Set(['论文推荐', '研究动态', '新闻动态', '行业动态', '资源推荐', '观点', '资源', '活动', '教程']);
 
 export function parseWeekly(name: string, lines: string[]): FormatResult {
   const items: Draft[] = [];
@@ -43,7 +45,7 @@ export function parseWeekly(name: string, lines: string[]): FormatResult {
       continue;
     }
     if (isChromeLine(line)) continue;
-    if (SECTION.test(line)) {
+    if (SECTION.test(line) && (!open || hasLink || KNOWN_SECTIONS.has(line))) {
       close();
       section = line;
       continue;
