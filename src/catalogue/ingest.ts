@@ -110,5 +110,5 @@ async function listDocumentFiles(roots: string[]): Promise<{ files: string[]; er
     else if (info.isDirectory()) await walk(root);
     else files.push(root);
   }
-  return { files, errors };
+  return { files: [...new Set(files)], errors }; // a file named directly and via its directory is read once
 }

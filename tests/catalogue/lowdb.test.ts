@@ -1,0 +1,121 @@
+// The lowdb catalogue file: atomic writes, crash safety, corrupt files, lookups, concurrent writers.
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CatalogueError, openCatalogue } from '../../src/catalogue/lowdb.js';
+import type { DocumentRecord } from '../../src/catalogue/types.js';
+import { parseSeed } from '../ingest/seeds.js';
+
+let dir: string;
+let path: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'papersift-cat-'));
+  path = join(dir, 'catalogue.json');
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const doc = async (file: string): Promise<DocumentRecord> => (await parseSeed(file)).record;
+
+describe('openCatalogue', () => {
+  it('starts empty without creating the file, and creates it on the first commit', async () => {
+    const cat = await openCatalogue(path);
+    expect(cat.papers()).toEqual([]);
+    await expect(stat(path)).rejects.toThrow(/ENOENT/);
+    const report = await cat.commit({ upsert: [await doc('weekly-pretraining-no36.txt')], remove: [] });
+    expect(report.documents).toEqual([{ name: 'weekly-pretraining-no36.txt', status: 'new', papers: 12 }]);
+    expect(report.added).toHaveLength(12);
+    const reopened = await openCatalogue(path);
+    expect(reopened.papers()).toEqual(cat.papers());
+    expect(reopened.documents().map((d) => d.name)).toEqual(['weekly-pretraining-no36.txt']);
+  });
+
+  it('leaves no temporary files behind', async () => {
+    const cat = await openCatalogue(path);
+    await cat.commit({ upsert: [await doc('daily-arxiv-2022-09.txt')], remove: [] });
+    await cat.commit({ upsert: [await doc('daily-arxiv-2021-06.txt')], remove: [] });
+    expect(await readdir(dir)).toEqual(['catalogue.json']);
+  });
+
+  it('refuses a corrupt file with an error naming it, and leaves the file as it was', async () => {
+    const cat = await openCatalogue(path);
+    await cat.commit({ upsert: [await doc('daily-arxiv-2022-09.txt')], remove: [] });
+    const good = await readFile(path, 'utf8');
+    await writeFile(path, good.slice(0, good.length / 2)); // e.g. a disk-full copy
+    const err = await openCatalogue(path).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CatalogueError);
+    expect((err as Error).message).toMatch(new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: corrupt catalogue, not valid JSON`));
+    expect(await readFile(path, 'utf8')).toBe(good.slice(0, good.length / 2));
+  });
+
+  it('refuses JSON that is not a catalogue, or a catalogue of another version', async () => {
+    await writeFile(path, '[1, 2, 3]');
+    await expect(openCatalogue(path)).rejects.toThrow(`${path}: not a papersift catalogue`);
+    await writeFile(path, JSON.stringify({ version: 99, documents: [], papers: [] }));
+    await expect(openCatalogue(path)).rejects.toThrow(`${path}: catalogue version 99 is not supported`);
+    await writeFile(path, JSON.stringify({ version: 1, documents: [{ name: 'x' }], papers: [] }));
+    await expect(openCatalogue(path)).rejects.toThrow(`${path}: documents[0] is malformed`);
+  });
+});
+
+describe('a write that fails half-way', () => {
+  it('leaves the previous file intact and the open catalogue unchanged', async () => {
+    const first = await openCatalogue(path);
+    await first.commit({ upsert: [await doc('weekly-pretraining-no28.txt')], remove: [] });
+    const before = await readFile(path, 'utf8');
+
+    // the writer dies after writing part of its temporary file, as a crash or full disk would leave it
+    const crashing = await openCatalogue(path, {
+      writeFile: async (target, data) => {
+        await writeFile(join(dir, '.catalogue.json.crash.tmp'), data.slice(0, 1000));
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    });
+    await expect(crashing.commit({ upsert: [await doc('weekly-pretraining-no52.txt')], remove: [] })).rejects.toThrow(/ENOSPC/);
+
+    expect(await readFile(path, 'utf8')).toBe(before);
+    expect(crashing.papers()).toHaveLength(12);
+    expect(crashing.documents().map((d) => d.name)).toEqual(['weekly-pretraining-no28.txt']);
+    const reopened = await openCatalogue(path);
+    expect(reopened.papers()).toEqual(first.papers());
+  });
+});
+
+describe('lookups', async () => {
+  it('resolves canonical ids, arXiv ids in any form, DOIs and doi.org URLs', async () => {
+    const cat = await openCatalogue(path);
+    await cat.commit({ upsert: [await doc('weekly-pretraining-no36.txt'), await doc('weekly-pretraining-no28.txt')], remove: [] });
+    const adam = cat.get('arxiv:2106.08208')!;
+    expect(adam.title.en).toBe('SUPER-ADAM: Faster and Universal Framework of Adaptive Gradients');
+    for (const ref of ['arxiv:2106.08208', '2106.08208', '2106.08208v3', 'https://arxiv.org/abs/2106.08208v9', ' arXiv:2106.08208 ']) {
+      expect(cat.resolve(ref)?.id, ref).toBe('arxiv:2106.08208');
+    }
+    for (const ref of ['doi:10.1101/2021.10.25.465689', '10.1101/2021.10.25.465689', 'https://doi.org/10.1101/2021.10.25.465689']) {
+      expect(cat.resolve(ref)?.id, ref).toBe('doi:10.1101/2021.10.25.465689');
+    }
+    expect(cat.resolve('2999.99999')).toBeUndefined();
+    expect(cat.resolve('gradient')).toBeUndefined();
+    expect(cat.get('2106.08208')).toBeUndefined(); // get takes canonical ids only
+  });
+});
+
+describe('several writers', () => {
+  it('serialises concurrent commits of one catalogue', async () => {
+    const cat = await openCatalogue(path);
+    const [a, b] = [await doc('daily-arxiv-2021-06.txt'), await doc('daily-arxiv-2022-09.txt')];
+    await Promise.all([cat.commit({ upsert: [a], remove: [] }), cat.commit({ upsert: [b], remove: [] })]);
+    expect((await openCatalogue(path)).papers()).toHaveLength(18);
+  });
+
+  it('builds on what another process committed since it was opened', async () => {
+    const server = await openCatalogue(path);
+    const cli = await openCatalogue(path);
+    await cli.commit({ upsert: [await doc('daily-arxiv-2021-06.txt')], remove: [] });
+    const report = await server.commit({ upsert: [await doc('weekly-pretraining-no52.txt')], remove: [] });
+    expect(report.added).toHaveLength(9);
+    expect(report.unchanged).toHaveLength(9);
+    expect((await openCatalogue(path)).documents().map((d) => d.name)).toEqual(['daily-arxiv-2021-06.txt', 'weekly-pretraining-no52.txt']);
+  });
+});
