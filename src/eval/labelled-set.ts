@@ -3,7 +3,7 @@
 // 'en:<English title>' / 'zh:<Chinese title>', so the set does not depend on how title ids are hashed.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Paper } from '../catalogue/types.js';
+import { normaliseTitle, titleId } from '../catalogue/identity.js';
 
 export type QueryLang = 'zh' | 'en' | 'mixed';
 
@@ -49,26 +49,14 @@ export function loadLabelledSet(path = DEFAULT_SET_PATH): LabelledSet {
   return set as LabelledSet;
 }
 
-function normTitle(title: string): string {
-  return title.normalize('NFKC').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
-}
-
-/** Resolves refs to paper ids. Throws naming every ref that matches no paper, so a broken label never scores 0 silently. */
-export function refResolver(papers: readonly Paper[]): (ref: string, where: string) => string {
-  const byKey = new Map<string, string>();
-  for (const p of papers) {
-    byKey.set(p.id, p.id);
-    if (p.arxivId) byKey.set(`arxiv:${p.arxivId}`, p.id);
-    if (p.doi) byKey.set(`doi:${p.doi.toLowerCase()}`, p.id);
-    if (p.title.en) byKey.set(`en:${normTitle(p.title.en)}`, p.id);
-    if (p.title.zh) byKey.set(`zh:${normTitle(p.title.zh)}`, p.id);
-  }
-  return (ref, where) => {
-    const m = /^(arxiv|doi|en|zh):(.+)$/.exec(ref);
-    if (!m) throw new Error(`${where}: bad paper ref "${ref}" (use arxiv:, doi:, en: or zh:)`);
-    const key = m[1] === 'en' || m[1] === 'zh' ? `${m[1]}:${normTitle(m[2]!)}` : m[1] === 'doi' ? ref.toLowerCase() : ref;
-    const id = byKey.get(key);
-    if (!id) throw new Error(`${where}: paper ref "${ref}" matches no paper in the catalogue`);
-    return id;
-  };
+/**
+ * The canonical paper id a ref names, computed the way the catalogue assigns ids (src/catalogue/identity.ts):
+ * arXiv and DOI refs are ids already; a title ref hashes its language-tagged normalised title.
+ */
+export function refToId(ref: string, where: string): string {
+  const m = /^(arxiv|doi|en|zh):(.+)$/.exec(ref);
+  if (!m) throw new Error(`${where}: bad paper ref "${ref}" (use arxiv:, doi:, en: or zh:)`);
+  if (m[1] === 'arxiv') return ref;
+  if (m[1] === 'doi') return `doi:${m[2]!.toLowerCase()}`;
+  return titleId(`${m[1]}:${normaliseTitle(m[2]!)}`);
 }

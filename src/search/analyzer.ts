@@ -57,7 +57,7 @@ export function analyzeQuery(q: string, translator: Translator, known: (term: st
     const c = concepts.push(t.text) - 1;
     if (t.lang === 'en') {
       add(stem(t.text), 1, c, false);
-      for (const zh of translator.chinese(t.text).slice(0, MAX_TRANSLATIONS)) add(zh, EXPANSION_WEIGHT, c, true);
+      for (const zh of chineseFor(translator, t.text)) add(zh, EXPANSION_WEIGHT, c, true);
     } else {
       add(t.text, 1, c, false);
       if (!known(t.text)) for (const sub of subWords(t.text)) add(sub, SUBWORD_WEIGHT, c, true);
@@ -70,7 +70,7 @@ export function analyzeQuery(q: string, translator: Translator, known: (term: st
   for (let n = 3; n >= 2; n--) {
     for (let i = 0; i + n <= english.length; i++) {
       const phrase = english.slice(i, i + n).join(' ');
-      const zh = translator.chinese(phrase).slice(0, MAX_TRANSLATIONS);
+      const zh = chineseFor(translator, phrase);
       if (zh.length === 0) continue;
       const c = concepts.indexOf(english[i]!);
       for (const w of zh) add(w, EXPANSION_WEIGHT, c, true);
@@ -78,4 +78,12 @@ export function analyzeQuery(q: string, translator: Translator, known: (term: st
   }
   const names = englishTokens(q, { stopWords: false }).filter((w) => w.length > 1);
   return { concepts, terms: [...byTerm.values()], names };
+}
+
+/** Chinese renderings worth searching: single characters (像 for "image") match inside unrelated words. */
+function chineseFor(translator: Translator, en: string): string[] {
+  return translator
+    .chinese(en)
+    .filter((zh) => [...zh].length > 1)
+    .slice(0, MAX_TRANSLATIONS);
 }

@@ -13,11 +13,11 @@ export interface ConfidenceThresholds {
  * labelled relevant top-10 hits fall below both cut-offs while as many junk-query hits as possible do.
  */
 export const CALIBRATED: readonly { embedderPrefix: string; thresholds: ConfidenceThresholds }[] = [
-  { embedderPrefix: 'static:', thresholds: { semantic: 0.5, lexical: 0.3 } },
+  { embedderPrefix: 'static:', thresholds: { semantic: 0.48, lexical: 0.4 } },
 ];
 
 /** For embedders never calibrated: rely on the lexical evidence, and only very close vectors. */
-export const FALLBACK: ConfidenceThresholds = { semantic: 0.8, lexical: 0.3 };
+export const FALLBACK: ConfidenceThresholds = { semantic: 0.8, lexical: 0.4 };
 
 export function thresholdsFor(embedderId: string): ConfidenceThresholds {
   return CALIBRATED.find((c) => embedderId.startsWith(c.embedderPrefix))?.thresholds ?? FALLBACK;

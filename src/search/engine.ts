@@ -45,8 +45,9 @@ function glossaryTranslator(): Translator {
   return { english: (zh) => g.english(zh) ?? [], chinese: (en) => g.chinese(en) };
 }
 
-export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
-  const ctx: EngineContext = {
+/** The shared read-only state of an engine (exported for calibration, which needs raw channel evidence). */
+export function createEngineContext(opts: SearchEngineOptions): EngineContext {
+  return {
     lookup: new PaperLookup(opts.papers),
     index: opts.index,
     embedder: opts.embedder,
@@ -55,6 +56,10 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
     thresholds: opts.confidence ?? thresholdsFor(opts.embedder.info.id),
     logger: opts.logger ?? silentLogger,
   };
+}
+
+export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
+  const ctx = createEngineContext(opts);
   const filterFor = (filters: SearchFilters | undefined, name = 'filters') => {
     const predicate = compileFilters(filters, (id, view) => ctx.index.has({ paperId: id, view }), name);
     return predicate ? memoByPaper(predicate, ctx.lookup.byId) : undefined;
