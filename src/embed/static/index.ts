@@ -1,0 +1,93 @@
+// The offline bilingual static embedder (issue 4): 100-d vectors from GloVe-derived English word vectors and
+// CC-CEDICT/glossary-derived Chinese word vectors. No model download; built once under
+// <modelsDir>/static-zh-en-v1/, then loaded in a fraction of a second.
+import { join } from 'node:path';
+import type { Embedder, EmbedderInfo } from '../types.ts';
+import type { Logger } from '../../log.ts';
+import { silentLogger } from '../../log.ts';
+import type { Progress } from '../../util/progress.ts';
+import { noProgress } from '../../util/progress.ts';
+import { buildDirAtomic } from '../../lang/atomic-dir.ts';
+import { buildModel, currentSources } from './build.ts';
+import { loadModel, MODEL_NAME, type LoadedModel } from './model.ts';
+import { readReferenceCorpus } from './reference.ts';
+import { Lexicon } from './lexicon.ts';
+import { SentenceEncoder, DEFAULT_SENTENCE_OPTIONS, type SentenceOptions } from './sentence.ts';
+
+export { MODEL_NAME, loadModel };
+export type { SentenceOptions };
+
+export interface StaticEmbedderOptions {
+  modelsDir: string;
+  progress?: Progress;
+  logger?: Logger;
+}
+
+export function staticModelDir(modelsDir: string): string {
+  return join(modelsDir, MODEL_NAME);
+}
+
+/**
+ * Opens the static embedder, building its model first when it is missing, stale (different source packages,
+ * glossary or reference corpus) or corrupt. A corrupt model is logged with the reason and rebuilt.
+ */
+export async function openStaticEmbedder(opts: StaticEmbedderOptions): Promise<Embedder> {
+  return new StaticEmbedder(await ensureStaticModel(opts));
+}
+
+export async function ensureStaticModel(opts: StaticEmbedderOptions): Promise<LoadedModel> {
+  const dir = staticModelDir(opts.modelsDir);
+  const logger = opts.logger ?? silentLogger;
+  const reason = await loadModel(dir).then(
+    async (model) => {
+      const want = await currentSources((await readReferenceCorpus()).sha256);
+      const stale = JSON.stringify(model.manifest.sources) !== JSON.stringify(want);
+      return stale ? { model: undefined, why: 'its sources changed' } : { model, why: '' };
+    },
+    (err: NodeJS.ErrnoException & Error) => ({
+      model: undefined,
+      why: /ENOENT/.test(err.message) && !/corrupt/.test(err.message) ? 'it is not built yet' : `it is unusable: ${err.message}`,
+    }),
+  );
+  if (reason.model) return reason.model;
+  (reason.why.startsWith('it is unusable') ? logger.warn.bind(logger) : logger.info.bind(logger))(
+    { dir },
+    `static embedder: building the model because ${reason.why}`,
+  );
+  await buildDirAtomic(dir, async (tmp) => {
+    await buildModel(tmp, { modelsDir: opts.modelsDir, progress: opts.progress ?? noProgress, logger });
+  });
+  return loadModel(dir);
+}
+
+export class StaticEmbedder implements Embedder {
+  readonly info: EmbedderInfo;
+  private readonly encoder: SentenceEncoder;
+
+  constructor(model: LoadedModel, sentence: SentenceOptions = DEFAULT_SENTENCE_OPTIONS) {
+    const m = model.manifest;
+    this.encoder = new SentenceEncoder(new Lexicon(model.en, model.zh), model.stats, sentence);
+    const ablation = sentence === DEFAULT_SENTENCE_OPTIONS ? '' : `:${JSON.stringify(sentence)}`;
+    this.info = {
+      id: `static:zh-en-v1:${m.hash}${ablation}`,
+      dimensions: m.dimensions,
+      settings: { model: m.name, format: m.format, hash: m.hash, sources: m.sources, params: m.params, sentence },
+    };
+  }
+
+  async embedDocuments(texts: string[]): Promise<Float32Array[]> {
+    return texts.map((t) => this.encoder.embed(t));
+  }
+
+  // the same vectors as documents: this model has no query/passage asymmetry
+  async embedQuery(text: string): Promise<Float32Array> {
+    return this.encoder.embed(text);
+  }
+
+  /** Synchronous form for hot paths (the search engine's query embedding). */
+  embedSync(text: string): Float32Array {
+    return this.encoder.embed(text);
+  }
+
+  async close(): Promise<void> {}
+}
