@@ -49,24 +49,35 @@ export async function embedViews(embedder: Embedder, views: View[], cache: Embed
   const limit = pLimit(concurrency);
   logger.info({ views: views.length, reused, toEmbed: texts.length, batches: batches.length }, 'embedding views');
   if (texts.length) progress.start(texts.length, 'embedding');
+  let failed = false; // after one batch fails, queued batches are skipped instead of run for nothing
   try {
-    await Promise.all(
+    const runBatch = async (batch: string[], b: number) => {
+      const out = await embedder.embedDocuments(batch).catch((err: unknown) => {
+        const first = missing.get(batch[0]!)![0]!;
+        throw new Error(`embedding batch ${b + 1}/${batches.length} (starting at ${first.paperId} ${first.view}) failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      });
+      checkBatch(embedder, batch, out);
+      batch.forEach((text, i) => {
+        cache.put(text, out[i]!);
+        for (const v of missing.get(text)!) vectors.set(viewKey(v.paperId, v.view), out[i]!);
+      });
+      await cache.flush(); // finished work survives a crash later in the run
+      progress.tick(batch.length);
+    };
+    const settled = await Promise.allSettled(
       batches.map((batch, b) =>
         limit(async () => {
-          const out = await embedder.embedDocuments(batch).catch((err: unknown) => {
-            const first = missing.get(batch[0]!)![0]!;
-            throw new Error(`embedding batch ${b + 1}/${batches.length} (starting at ${first.paperId} ${first.view}) failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+          if (failed) return;
+          await runBatch(batch, b).catch((err: unknown) => {
+            failed = true;
+            throw err;
           });
-          checkBatch(embedder, batch, out);
-          batch.forEach((text, i) => {
-            cache.put(text, out[i]!);
-            for (const v of missing.get(text)!) vectors.set(viewKey(v.paperId, v.view), out[i]!);
-          });
-          await cache.flush(); // finished work survives a crash later in the run
-          progress.tick(batch.length);
         }),
       ),
     );
+    // every batch has settled, so nothing touches the cache after we return; report the first failure
+    const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) throw failure.reason;
   } finally {
     progress.stop();
   }

@@ -1,0 +1,177 @@
+// Builds the next index generation from the catalogue. Incremental by default: start from the current
+// generation when the same embedder built it, embed only views whose text changed (and only texts the
+// embedding cache has never seen), upsert/remove them, compact when deleted entries pile up, then write a
+// new generation and (by default) switch CURRENT to it. The current generation is never modified.
+import type { Catalogue } from '../catalogue/types.js';
+import { dataPaths, type Config } from '../config.js';
+import { EmbeddingCache, textHash } from '../embed/cache.js';
+import { embedViews, viewKey } from '../embed/pipeline.js';
+import type { Embedder, View } from '../embed/types.js';
+import { paperViews } from '../embed/views.js';
+import { silentLogger, type Logger } from '../log.js';
+import { noProgress, type Progress } from '../util/progress.js';
+import { EmbedderMismatchError, IndexFileError } from './errors.js';
+import { openGenerationStore, type GenerationStore } from './generations.js';
+import { HnswIndex } from './hnsw.js';
+
+/** Compact when more than this share of the graph is deleted entries. */
+export const DEFAULT_COMPACT_THRESHOLD = 0.2;
+
+export interface BuildOptions {
+  config: Config;
+  catalogue: Catalogue;
+  embedder: Embedder;
+  /** Ignore the current generation and index every view from scratch (vectors still come from the cache). */
+  full?: boolean;
+  progress?: Progress;
+  logger?: Logger;
+  /** Make the new generation live (default true). */
+  switchTo?: boolean;
+  compactThreshold?: number;
+  batchSize?: number;
+  concurrency?: number;
+}
+
+export interface BuildResult {
+  generation: string;
+  previous?: string; // the generation this build started from (incremental) or replaced
+  switched: boolean;
+  full: boolean;
+  fullReason?: string; // why a full build happened: requested, no index yet, embedder changed, previous unreadable
+  papers: number;
+  views: number;
+  embedded: number; // distinct texts the model embedded
+  reused: number; // changed views whose vector came from the cache
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  compacted: boolean;
+  vectors: number; // live entries in the new generation
+  deleted: number; // deleted entries still in its graph
+  pruned: string[];
+  ms: { load: number; embed: number; index: number; compact: number; write: number; total: number };
+}
+
+export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
+  const { config, catalogue, embedder } = opts;
+  const logger = opts.logger ?? silentLogger;
+  const progress = opts.progress ?? noProgress;
+  const threshold = opts.compactThreshold ?? DEFAULT_COMPACT_THRESHOLD;
+  if (!(threshold > 0 && threshold <= 1)) throw new Error(`buildIndex: compactThreshold must be in (0, 1], got ${threshold}`);
+  const clock = phaseClock();
+
+  const store = openGenerationStore(config.dataDir);
+  const papers = catalogue.papers();
+  const views = papers.flatMap(paperViews);
+  const base = await startingPoint(store, opts, logger);
+  const index = base.index ?? HnswIndex.create({ dimensions: embedder.info.dimensions, ...config.hnsw, capacity: views.length });
+  const load = clock.lap();
+
+  const { changed, stale } = diffViews(index, views);
+  const cache = await EmbeddingCache.open(dataPaths(config.dataDir).cache, embedder.info, { logger });
+  let embedded;
+  try {
+    embedded = await embedViews(embedder, changed, cache, { progress, logger, batchSize: opts.batchSize, concurrency: opts.concurrency });
+  } finally {
+    await cache.close();
+  }
+  const embed = clock.lap();
+
+  for (const key of stale) index.remove(key);
+  const counts = applyChanges(index, changed, embedded.vectors, progress);
+  const indexMs = clock.lap();
+
+  const compacted = index.deletedRatio > threshold;
+  if (compacted) logger.info({ deleted: index.deletedCount, live: index.size }, 'compacting index');
+  if (compacted) index.compact();
+  const compact = clock.lap();
+
+  const stats = {
+    full: base.fullReason !== undefined,
+    ...(base.fullReason ? { fullReason: base.fullReason } : {}),
+    papers: papers.length,
+    views: views.length,
+    embedded: embedded.embedded,
+    reused: embedded.reused,
+    ...counts,
+    unchanged: views.length - changed.length,
+    removed: stale.length,
+    compacted,
+  };
+  const generation = await store.write({ index, papers, embedder: embedder.info, build: { ms: Math.round(clock.total()), ...stats } });
+  const switched = opts.switchTo !== false;
+  if (switched) await store.switchTo(generation);
+  const pruned = switched ? await store.prune(config.keepGenerations) : [];
+  const write = clock.lap();
+
+  const result: BuildResult = {
+    generation,
+    ...(base.previous ? { previous: base.previous } : {}),
+    switched,
+    ...stats,
+    vectors: index.size,
+    deleted: index.deletedCount,
+    pruned,
+    ms: { load, embed, index: indexMs, compact, write, total: Math.round(clock.total()) },
+  };
+  logger.info(result, 'index generation built');
+  return result;
+}
+
+/** The generation to update, or why this is a full build. Only a mismatched or damaged index forces one. */
+async function startingPoint(store: GenerationStore, opts: BuildOptions, logger: Logger): Promise<{ index?: HnswIndex; previous?: string; fullReason?: string }> {
+  const previous = store.current();
+  if (!previous) return { fullReason: 'no index yet' };
+  if (opts.full) return { previous, fullReason: 'requested (--full)' };
+  try {
+    const gen = await store.load(previous, { embedder: opts.embedder.info, ef: opts.config.hnsw.ef });
+    return { index: gen.index, previous };
+  } catch (err) {
+    if (err instanceof EmbedderMismatchError) return { previous, fullReason: `embedder changed from ${err.built.id} to ${err.requested.id}` };
+    if (err instanceof IndexFileError) {
+      logger.warn({ generation: previous, err: err.message }, 'current index generation is unreadable; rebuilding in full');
+      return { previous, fullReason: `current generation ${previous} unreadable: ${err.message}` };
+    }
+    throw err;
+  }
+}
+
+/** Views whose text differs from what the index holds (or that it lacks), and entries no paper has any more. */
+function diffViews(index: HnswIndex, views: View[]) {
+  const wanted = new Set(views.map((v) => viewKey(v.paperId, v.view)));
+  const changed = views.filter((v) => index.textHash(v) !== textHash(v.text));
+  const stale = index.keys().filter((k) => !wanted.has(viewKey(k.paperId, k.view)));
+  return { changed, stale };
+}
+
+function applyChanges(index: HnswIndex, changed: View[], vectors: Map<string, Float32Array>, progress: Progress) {
+  let added = 0;
+  let updated = 0;
+  if (changed.length) progress.start(changed.length, 'indexing');
+  try {
+    for (const v of changed) {
+      if (index.has(v)) updated++;
+      else added++;
+      index.upsert(v, vectors.get(viewKey(v.paperId, v.view))!, textHash(v.text));
+      progress.tick();
+    }
+  } finally {
+    progress.stop();
+  }
+  return { added, updated };
+}
+
+function phaseClock() {
+  const start = performance.now();
+  let last = start;
+  return {
+    lap(): number {
+      const now = performance.now();
+      const ms = Math.round(now - last);
+      last = now;
+      return ms;
+    },
+    total: () => performance.now() - start,
+  };
+}
