@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { dataPaths } from '../config.js';
 import { ingestPaths } from '../catalogue/ingest.js';
 import { openCatalogue } from '../catalogue/lowdb.js';
+import { withDataLock } from '../reindex/lock.js';
 import type { IngestReport } from '../catalogue/types.js';
 import { commandConfig } from './context.js';
 
@@ -20,9 +21,17 @@ export function ingestCommand(): Command {
     )
     .action(async (paths: string[], opts: { removeMissing?: boolean; json?: boolean }, cmd: Command) => {
       const config = commandConfig(cmd);
-      const catalogue = await openCatalogue(dataPaths(config.dataDir).catalogue);
-      const report = await ingestPaths(catalogue, paths, { removeMissing: opts.removeMissing ?? false });
-      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, catalogue.papers().length));
+      // the same data lock as the nightly reindex and uploads, so the three never interleave catalogue writes
+      const { report, total } = await withDataLock(
+        config,
+        async () => {
+          const catalogue = await openCatalogue(dataPaths(config.dataDir).catalogue);
+          const report = await ingestPaths(catalogue, paths, { removeMissing: opts.removeMissing ?? false });
+          return { report, total: catalogue.papers().length };
+        },
+        { owner: 'papersift ingest', waitMs: 30_000 },
+      );
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, total));
       if (!report.documents.some((d) => d.status !== 'failed')) process.exitCode = 1;
     });
 }
