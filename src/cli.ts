@@ -2,6 +2,8 @@
 // papersift command line. Each command lives in its own module under src/commands/ and registers itself here.
 import { Command } from 'commander';
 import { ingestCommand } from './commands/ingest.js';
+import { indexCommand } from './commands/index.js';
+import { serveCommand } from './commands/serve.js';
 
 const program = new Command()
   .name('papersift')
@@ -12,6 +14,8 @@ const program = new Command()
 
 // Commands are registered by their modules (src/commands/*.ts).
 program.addCommand(ingestCommand());
+program.addCommand(indexCommand());
+program.addCommand(serveCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`papersift: ${err instanceof Error ? err.message : String(err)}\n`);

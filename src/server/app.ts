@@ -82,7 +82,8 @@ export function createApp(deps: AppDeps) {
   app.onError((err, c) => {
     if (err instanceof HTTPException && !(err instanceof ApiError)) return respondError(c, fromHttpException(err));
     if (err instanceof SearchInputError) return respondError(c, new ApiError(400, 'bad_request', `invalid parameter "${err.parameter}": ${err.message.slice(err.parameter.length + 2)}`));
-    if (!(err instanceof ApiError) || err.status >= 500) c.get('log')?.error({ err }, 'request failed');
+    // expected failures (bad input, not ready) are answers, not faults: only unexpected ones are logged with a stack
+    if (!(err instanceof ApiError) || (err.status >= 500 && err.status !== 503)) c.get('log')?.error({ err }, 'request failed');
     return respondError(c, err);
   });
   return app;
@@ -117,7 +118,7 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
     await next();
     const status = c.res.status;
     const line = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 10) / 10 };
-    if (status >= 500) log.error(line, 'request');
+    if (status >= 500 && status !== 503) log.error(line, 'request');
     else log.info(line, 'request');
   };
 }

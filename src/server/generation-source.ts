@@ -35,7 +35,7 @@ export function dataDirSource(config: Config, logger: Logger): DataDirSource {
       known.users++;
       return known.embedder;
     }
-    const opened = await openEmbedder(config, require ? { require } : {});
+    const { embedder: opened } = await openEmbedder(config, { logger, ...(require ? { require } : {}) });
     const existing = embedders.get(opened.info.id);
     if (existing) {
       await opened.close();

@@ -1,0 +1,131 @@
+// `papersift serve` (`npm start`): the HTTP service. It listens at once; on a first run (no index generation in
+// the data directory) it ingests the configured sources and builds the index, showing progress, while /health
+// answers 503 "not ready". Then it serves, hot-swaps to new generations written by reindexes, and shuts down
+// gracefully on SIGTERM / SIGINT.
+import { Command, InvalidArgumentError } from 'commander';
+import { serve, type ServerType } from '@hono/node-server';
+import type { AddressInfo } from 'node:net';
+import type { Config } from '../config.js';
+import { dataPaths } from '../config.js';
+import type { Logger } from '../log.js';
+import { openCatalogue } from '../catalogue/lowdb.js';
+import { ingestPaths } from '../catalogue/ingest.js';
+import { buildIndex } from '../index/build.js';
+import { withDataLock } from '../reindex/lock.js';
+import { createProgress, noProgress, type Progress } from '../util/progress.js';
+import { createApp } from '../server/app.js';
+import { createDocumentWriter } from '../server/documents.js';
+import { dataDirSource, type DataDirSource } from '../server/generation-source.js';
+import { ServiceState } from '../server/state.js';
+import { commandConfig, commandLogger } from './context.js';
+import { formatReport } from './ingest.js';
+
+interface ServeFlags {
+  port?: number;
+  host?: string;
+  embedder?: string;
+  source?: string[];
+  progress: boolean;
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('Serve the search API and web page; on first run, build the catalogue and index from the sources')
+    .option('-p, --port <n>', 'port to listen on, 0 = any free port (env PORT, default 8787)', port)
+    .option('--host <host>', 'interface to listen on (env HOST, default 0.0.0.0)')
+    .option('--embedder <id>', 'embedder for a first build: auto | static | a transformers.js model id (env PAPERSIFT_EMBEDDER)')
+    .option('--source <path...>', 'newsletter directories/files for a first build (env PAPERSIFT_SOURCES, default ./seeds)')
+    .option('--no-progress', 'no progress bars on stderr during a first build')
+    .action(async (flags: ServeFlags, cmd: Command) => {
+      const config = commandConfig(cmd, {
+        ...(flags.port !== undefined ? { port: flags.port } : {}),
+        ...(flags.host ? { host: flags.host } : {}),
+        ...(flags.embedder ? { embedder: flags.embedder } : {}),
+        ...(flags.source ? { sources: flags.source } : {}),
+      });
+      await runServer(config, commandLogger(config), flags.progress ? createProgress() : noProgress);
+    });
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be an integer in [0, 65535], got "${v}"`);
+  return n;
+}
+
+const say = (line: string) => process.stderr.write(`papersift: ${line}\n`);
+
+export async function runServer(config: Config, logger: Logger, progress: Progress): Promise<void> {
+  const source = dataDirSource(config, logger);
+  const state = new ServiceState(source, { currentFile: dataPaths(config.dataDir).current, pollIntervalMs: config.watchIntervalMs, logger });
+  const documents = createDocumentWriter({ config, state, source, logger });
+  const app = createApp({ config, state, logger, documents });
+  const server = await listen(app.fetch, config);
+  const addr = server.address() as AddressInfo;
+  const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${addr.port}`;
+  installShutdown(server, state, source, logger);
+  // stdout carries exactly one line, so scripts (and tests) can read the address even with --port 0
+  process.stdout.write(`listening on ${url}\n`);
+
+  if (!source.store.current()) {
+    state.setNotReadyReason(`building the catalogue and index from ${config.sources.join(', ')} (first run)`);
+    await firstBuild(config, source, logger, progress);
+  }
+  await state.refresh();
+  state.watch();
+  const s = state.status();
+  say(s.ready ? `serving index generation ${s.generation} from ${config.dataDir} at ${url}` : `not ready: ${s.reason}`);
+}
+
+/** Ingests the sources and builds the first generation, unless another process did so while we waited for the lock. */
+async function firstBuild(config: Config, source: DataDirSource, logger: Logger, progress: Progress): Promise<void> {
+  await withDataLock(
+    config,
+    async () => {
+      if (source.store.current()) return;
+      say(`first run: ingesting ${config.sources.join(', ')} into ${config.dataDir}`);
+      const catalogue = await openCatalogue(dataPaths(config.dataDir).catalogue);
+      const report = await ingestPaths(catalogue, config.sources);
+      process.stderr.write(formatReport(report, catalogue.papers().length));
+      if (catalogue.papers().length === 0) throw new Error(`no papers found in ${config.sources.join(', ')}; set PAPERSIFT_SOURCES to newsletter directories`);
+      const embedder = await source.embedderForBuild();
+      say(`building the index with embedder ${embedder.info.id}`);
+      const built = await buildIndex({ config, catalogue, embedder, logger, progress });
+      say(`built generation ${built.generation}: ${built.papers} papers, ${built.vectors} vectors in ${(built.ms.total / 1000).toFixed(1)} s`);
+    },
+    { owner: 'papersift serve (first build)', waitMs: 10 * 60_000, logger },
+  );
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, config: Config): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server));
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new Error(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is already in use (set PORT or --port)` : err.message)),
+    );
+  });
+}
+
+/** SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to 10 s), release everything, exit 0. */
+function installShutdown(server: ServerType, state: ServiceState, source: DataDirSource, logger: Logger): void {
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal}: shutting down`);
+    const force = setTimeout(() => {
+      logger.warn('requests still running after 10 s; closing their connections');
+      if ('closeAllConnections' in server) server.closeAllConnections();
+    }, 10_000);
+    force.unref();
+    server.close(async () => {
+      clearTimeout(force);
+      await state.close();
+      await source.close();
+      process.exit(0);
+    });
+    if ('closeIdleConnections' in server) server.closeIdleConnections();
+  };
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  process.once('SIGINT', () => stop('SIGINT'));
+}
