@@ -3,7 +3,7 @@
 // "另外几篇值得关注的论文" with English title, Chinese title, authors, affiliation and link.
 import type { IngestWarning } from '../catalogue/types.js';
 import { addLink, appendParagraph, newDraft, type Draft, type FormatResult } from './draft.js';
-import { clean, extractUrls, hasCjk, isChromeLine, splitNames } from './text.js';
+import { clean, extractUrls, hasCjk, isChromeLine, isImageLine, splitNames } from './text.js';
 import { itemLabel, preview } from './weekly.js';
 
 const TAGS = String.raw`((?:\[[A-Za-z][\w.-]{0,11}\]\s*)+)`;
@@ -28,7 +28,11 @@ export function parseDaily(name: string, lines: string[]): FormatResult {
   for (const [i, raw] of lines.entries()) {
     const lineNo = i + 1;
     const line = clean(raw);
-    if (!line || isChromeLine(line)) continue;
+    if (!line || isImageLine(line)) continue; // screenshots may sit anywhere in an item
+    if (isChromeLine(line)) {
+      open = undefined; // footer and widgets: the item, link or not, is over
+      continue;
+    }
     const start = DAILY_NUMBERED.exec(line) ?? DAILY_TAGGED.exec(line);
     if (start) {
       const numbered = start.length === 4;

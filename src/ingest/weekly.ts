@@ -40,11 +40,10 @@ export function parseWeekly(name: string, lines: string[]): FormatResult {
       inSummary = false;
       continue;
     }
-    if (isImageLine(line)) {
-      close();
+    if (isImageLine(line) || isChromeLine(line)) {
+      close(); // images and page widgets follow an item's last line; nothing after them belongs to it
       continue;
     }
-    if (isChromeLine(line)) continue;
     if (SECTION.test(line) && (!open || hasLink || KNOWN_SECTIONS.has(line))) {
       close();
       section = line;

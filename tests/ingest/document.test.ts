@@ -137,3 +137,26 @@ describe('parseDocument tolerance', () => {
     expect(parseDocument('d.txt', text.replace('BEiT', 'BEIT')).record.sha256).not.toBe(a);
   });
 });
+
+describe('page chrome after an item without a link', () => {
+  it('does not leak the daily copyright footer into the last item, and the footer shows the text is complete', () => {
+    const text = '[LG] Deep Linear Networks\n\n深度线性网络\nN S. Chatterji, P M. Long\n[Stanford University & Google]\n\n \n内容中包含的图片若涉及版权问题,请及时与我们联系删除\n';
+    const { record, warnings } = parseDocument('d.txt', text);
+    expect(record.items[0]!.title).toEqual({ en: 'Deep Linear Networks', zh: '深度线性网络' });
+    expect(record.items[0]!.summary).toEqual({});
+    expect(warnings.map((w) => w.message)).toEqual(['item 1 "Deep Linear Networks" has no link']);
+  });
+
+  it('does not append comment and red-packet widgets that directly follow a weekly 简介 line', () => {
+    const text = '标题:有监督预训练!文本生成又一探索!了解详情\n\n简介:本文收集了45个有标签数据集。\n评论\n添加红包\n请填写红包祝福语或标题\n当前余额3.43前往充值 >\n';
+    const { record } = parseDocument('w.txt', text);
+    expect(record.items[0]!.summary.zh).toBe('本文收集了45个有标签数据集。');
+  });
+
+  it('ignores the QR-code invitation after a weekly item', () => {
+    const text = '标题:谷歌|A Paper(一篇论文)了解详情\n\n作者:A B\n\n简介:摘要。\n\n如果你正在从事或关注预训练学习研究、实现与应用,欢迎加入“智源社区-预训练-交流群”。在这里,你可以:\n\n请扫描下方二维码加入预训练群(备注:“姓名+单位+预训练”才会验证进群哦)\n';
+    const { record, warnings } = parseDocument('w.txt', text);
+    expect(record.items[0]!.summary.zh).toBe('摘要。');
+    expect(warnings.map((w) => w.message)).toEqual(['item 1 "A Paper" has no link']);
+  });
+});
