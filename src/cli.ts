@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { ingestCommand } from './commands/ingest.js';
 import { indexCommand } from './commands/index.js';
+import { indexCommand } from './commands/index.js';
 import { serveCommand } from './commands/serve.js';
 
 const program = new Command()
@@ -14,6 +15,7 @@ const program = new Command()
 
 // Commands are registered by their modules (src/commands/*.ts).
 program.addCommand(ingestCommand());
+program.addCommand(indexCommand());
 program.addCommand(indexCommand());
 program.addCommand(serveCommand());
 
