@@ -3,7 +3,6 @@
 import { Command } from 'commander';
 import { ingestCommand } from './commands/ingest.js';
 import { indexCommand } from './commands/index.js';
-import { indexCommand } from './commands/index.js';
 import { serveCommand } from './commands/serve.js';
 
 const program = new Command()
@@ -15,7 +14,6 @@ const program = new Command()
 
 // Commands are registered by their modules (src/commands/*.ts).
 program.addCommand(ingestCommand());
-program.addCommand(indexCommand());
 program.addCommand(indexCommand());
 program.addCommand(serveCommand());
 
