@@ -1,0 +1,201 @@
+// Search on a real index built from the seed newsletters (see fixture.ts).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { disposeSeedFixture, seedFixture, type Fixture } from './fixture.js';
+import { SearchInputError } from '../../src/search/errors.js';
+
+let f: Fixture;
+beforeAll(async () => {
+  f = await seedFixture();
+});
+afterAll(disposeSeedFixture);
+
+const ids = (r: { results: { id: string }[] }) => r.results.map((h) => h.id);
+
+describe('lexical channel', () => {
+  it('finds 蛋白质 (protein) papers for the sub-word 蛋白 via search-mode segmentation', async () => {
+    const r = await f.engine.search({ q: '蛋白', mode: 'lexical', limit: 5 });
+    expect(ids(r)).toContain('arxiv:2206.13517'); // ProGen2: 蛋白质语言模型
+    expect(ids(r)).toContain('doi:10.1101/2021.11.15.468653'); // DEDAL: 蛋白质序列比对
+    expect(r.lowConfidence).toBe(false);
+  });
+
+  it('expands an English query into Chinese terms, weighted below the typed words', async () => {
+    const r = await f.engine.search({ q: 'protein sequence alignment', mode: 'lexical', limit: 3 });
+    const dedal = r.results.find((h) => h.id === 'doi:10.1101/2021.11.15.468653')!;
+    expect(dedal).toBeDefined();
+    expect(dedal.explanation.matchedTerms).toEqual(expect.arrayContaining(['protein', '蛋白质']));
+    expect(dedal.explanation.lexical?.rank).toBe(1);
+  });
+
+  it('expands a Chinese query into English terms (a daily paper found through its English abstract)', async () => {
+    const r = await f.engine.search({ q: '强化学习 文本生成', mode: 'lexical', limit: 5 });
+    const qlearning = f.byTitle('Text Generation with Efficient (Soft) Q-Learning');
+    expect(ids(r)).toContain(qlearning.id);
+  });
+
+  it('searches authors and affiliations', async () => {
+    const r = await f.engine.search({ q: 'Kaiming He', mode: 'lexical', limit: 3 });
+    expect(ids(r)[0]).toBe('arxiv:2111.06377');
+  });
+});
+
+describe('modes and fusion', () => {
+  const q = '随机遮住大部分图像块再重建像素的自监督视觉方法';
+  it('hybrid fuses both channels and puts a paper ranked well by both first', async () => {
+    const r = await f.unfiltered.search({ q, limit: 10 });
+    expect(r.mode).toBe('hybrid');
+    const top = r.results[0]!;
+    expect(top.id).toBe('arxiv:2111.06377'); // MAE
+    expect(top.explanation.semantic?.rank).toBeGreaterThan(0);
+    expect(top.explanation.lexical?.rank).toBeGreaterThan(0);
+    for (const h of r.results) {
+      const { semantic, lexical } = h.explanation;
+      const expected = (semantic ? 0.5 / (60 + semantic.rank) : 0) + (lexical ? 0.5 / (60 + lexical.rank) : 0);
+      expect(h.score).toBeCloseTo(expected, 12);
+    }
+    const sem = ids(await f.unfiltered.search({ q, mode: 'semantic', limit: 10 }));
+    const lex = ids(await f.unfiltered.search({ q, mode: 'lexical', limit: 10 }));
+    expect(ids(r)).not.toEqual(sem);
+    expect(ids(r)).not.toEqual(lex);
+  });
+
+  it('semanticWeight 1 follows the semantic ranking, 0 the lexical one', async () => {
+    const sem = await f.unfiltered.search({ q, mode: 'semantic', limit: 8 });
+    const lex = await f.unfiltered.search({ q, mode: 'lexical', limit: 8 });
+    expect(ids(await f.unfiltered.search({ q, semanticWeight: 1, limit: 8 }))).toEqual(ids(sem));
+    expect(ids(await f.unfiltered.search({ q, semanticWeight: 0, limit: 8 }))).toEqual(ids(lex));
+    expect(ids(sem)).not.toEqual(ids(lex));
+    expect(sem.results.every((h) => h.explanation.semantic && h.score === h.explanation.semantic.score)).toBe(true);
+  });
+
+  it('reports the best language view and every matching view', async () => {
+    const r = await f.engine.search({ q: 'self-supervised vision transformer pre-training with masked image modeling', mode: 'semantic', limit: 5 });
+    const beit = r.results.find((h) => h.title.en?.startsWith('BEiT'))!;
+    expect(beit).toBeDefined();
+    const views = beit.explanation.semantic!.views;
+    expect(views.map((v) => v.view).sort()).toEqual(['en', 'zh']);
+    expect(beit.explanation.semantic!.view).toBe(views[0]!.view);
+    expect(views[0]!.score).toBeGreaterThanOrEqual(views[1]!.score);
+  });
+});
+
+describe('confidence', () => {
+  it('flags an off-topic query as all-weak and returns its closest papers flagged', async () => {
+    const r = await f.engine.search({ q: '红烧肉的家常做法', limit: 5 });
+    expect(r.lowConfidence).toBe(true);
+    expect(r.results.every((h) => h.lowConfidence)).toBe(true);
+  });
+
+  it('never pads a good answer with weak hits', async () => {
+    const r = await f.engine.search({ q: '蛋白序列比对', limit: 20 });
+    expect(r.lowConfidence).toBe(false);
+    expect(r.results.length).toBeGreaterThan(0);
+    expect(r.results.length).toBeLessThan(20);
+    expect(r.results.every((h) => !h.lowConfidence)).toBe(true);
+    expect(r.total).toBe(r.results.length);
+    const all = await f.unfiltered.search({ q: '蛋白序列比对', limit: 20 });
+    expect(all.results.length).toBe(20);
+  });
+});
+
+describe('filters inside retrieval', () => {
+  it('returns k papers of a category even when none of the unfiltered top k has it', async () => {
+    const q = '蛋白质语言模型';
+    const plain = await f.unfiltered.search({ q, limit: 5 });
+    expect(plain.results.some((h) => h.categories.includes('LG'))).toBe(false);
+    const lg = f.papers.filter((p) => p.categories.includes('LG')).length;
+    expect(lg).toBeGreaterThanOrEqual(10);
+    for (const mode of ['hybrid', 'semantic', 'lexical'] as const) {
+      const r = await f.unfiltered.search({ q, mode, limit: 10, filters: { category: ['LG'] } });
+      expect(r.results.every((h) => h.categories.includes('LG'))).toBe(true);
+      if (mode !== 'lexical') expect(r.results.length).toBe(10); // lexical only returns papers sharing a term
+    }
+  });
+
+  it('filters by newsletter kind, document, date range and language views', async () => {
+    const daily = await f.unfiltered.search({ q: 'transformer', limit: 10, filters: { source: ['daily'] } });
+    expect(daily.results.length).toBe(10);
+    expect(daily.results.every((h) => h.sources.some((s) => s.format === 'daily'))).toBe(true);
+    const doc = await f.unfiltered.search({ q: 'transformer', limit: 10, filters: { source: ['weekly-pretraining-no52'] } });
+    expect(doc.results.length).toBe(9); // the ninth issue-52 paper shares no term but is still a semantic candidate
+    expect(doc.results.every((h) => h.sources.some((s) => s.document.startsWith('weekly-pretraining-no52')))).toBe(true);
+    const dated = await f.unfiltered.search({ q: 'language model', limit: 10, filters: { from: '2022-01', to: '2022-06-30' } });
+    expect(dated.results.length).toBe(10);
+    for (const h of dated.results) {
+      const date = f.papers.find((p) => p.id === h.id)!.date!;
+      expect(date >= '2022-01' && date <= '2022-06').toBe(true);
+    }
+    const zhOnly = f.papers.filter((p) => !f.index.has({ paperId: p.id, view: 'en' }));
+    const both = await f.unfiltered.search({ q: '预训练', limit: 50, filters: { views: ['en', 'zh'] } });
+    expect(both.results.some((h) => zhOnly.some((p) => p.id === h.id))).toBe(false);
+  });
+
+  it('rejects a malformed filter with the parameter name', async () => {
+    await expect(f.engine.search({ q: 'x', filters: { to: 'June' } })).rejects.toThrow(/filters\.to/);
+  });
+});
+
+describe('id queries', () => {
+  it.each([
+    ['2111.06377', 'arxiv:2111.06377'],
+    ['arXiv:2111.06377v3', 'arxiv:2111.06377'],
+    ['https://arxiv.org/pdf/2111.06377.pdf', 'arxiv:2111.06377'],
+    ['10.1101/2021.11.15.468653', 'doi:10.1101/2021.11.15.468653'],
+    ['https://doi.org/10.1101/2021.11.15.468653', 'doi:10.1101/2021.11.15.468653'],
+  ])('%s resolves to that paper first', async (q, id) => {
+    const r = await f.engine.search({ q, limit: 5 });
+    expect(r.results[0]!.id).toBe(id);
+    expect(r.results[0]!.explanation.idMatch).toBeTruthy();
+    expect(ids(r).filter((x) => x === id)).toHaveLength(1);
+    expect(r.results.slice(1).every((h) => !h.explanation.idMatch)).toBe(true);
+  });
+
+  it('an arXiv id the catalogue lacks is searched as text, not matched', async () => {
+    const r = await f.engine.search({ q: '1706.03762', limit: 5 });
+    expect(r.results.every((h) => !h.explanation.idMatch)).toBe(true);
+  });
+});
+
+describe('pagination', () => {
+  it('pages through the same ranking with each paper once', async () => {
+    for (const mode of ['hybrid', 'semantic', 'lexical'] as const) {
+      const q = 'language model pretraining';
+      const all = ids(await f.unfiltered.search({ q, mode, limit: 15 }));
+      const pages = [0, 5, 10].map((offset) => f.unfiltered.search({ q, mode, limit: 5, offset }));
+      const paged = (await Promise.all(pages)).flatMap(ids);
+      expect(paged).toEqual(all);
+      expect(new Set(paged).size).toBe(paged.length);
+    }
+  });
+
+  it('validates limit, offset, mode and weight by name', async () => {
+    await expect(f.engine.search({ q: 'x', limit: 0 })).rejects.toThrow(SearchInputError);
+    await expect(f.engine.search({ q: 'x', limit: 1000 })).rejects.toThrow(/^limit:/);
+    await expect(f.engine.search({ q: 'x', offset: -1 })).rejects.toThrow(/^offset:/);
+    await expect(f.engine.search({ q: 'x', mode: 'fuzzy' as 'hybrid' })).rejects.toThrow(/^mode:/);
+    await expect(f.engine.search({ q: 'x', semanticWeight: 2 })).rejects.toThrow(/^semanticWeight:/);
+    await expect(f.engine.search({ q: '   ' })).rejects.toThrow(/^q:/);
+  });
+});
+
+describe('explanations', () => {
+  it('marks matched terms in both languages and escapes the rest', async () => {
+    const r = await f.engine.search({ q: 'protein 预训练', limit: 3 });
+    const top = r.results[0]!;
+    expect(top.explanation.snippets.zh).toMatch(/<mark>(蛋白质?|预训练)<\/mark>/);
+    expect(top.explanation.snippets.en).toMatch(/<mark>Protein<\/mark>/i);
+    const generalist = await f.engine.search({ q: '通用算法学习器 纳入 知识', limit: 5 });
+    const hit = generalist.results.find((h) => h.id === 'arxiv:2209.11142')!;
+    expect(hit.explanation.snippets.zh).toContain('&quot;');
+    for (const h of [...r.results, ...generalist.results]) {
+      for (const s of Object.values(h.explanation.snippets)) expect(s!.replace(/<\/?mark>/g, '')).not.toMatch(/[<>]/);
+    }
+  });
+
+  it('reports the engine and timing', async () => {
+    const r = await f.engine.search({ q: 'few-shot', limit: 3 });
+    expect(r.embedder).toBe(f.embedder.info.id);
+    expect(r.tookMs).toBeGreaterThanOrEqual(0);
+    expect(r.query).toBe('few-shot');
+  });
+});

@@ -1,0 +1,99 @@
+// Pure building blocks: fusion arithmetic, MMR, snippet marking/escaping, filter validation.
+import { describe, expect, it } from 'vitest';
+import { reciprocalRankFusion, rankByScore, RRF_K } from '../../src/search/fusion.js';
+import { mmrSelect } from '../../src/search/mmr.js';
+import { escapeHtml, matchSpans, snippet } from '../../src/search/snippets.js';
+import { compileFilters } from '../../src/search/filters.js';
+import { SearchInputError } from '../../src/search/errors.js';
+import { stem } from '../../src/lang/english.js';
+import type { Paper } from '../../src/catalogue/types.js';
+
+describe('reciprocal rank fusion', () => {
+  it('rewards papers both channels rank, and follows the per-channel weights', () => {
+    const fused = reciprocalRankFusion([
+      { ids: ['a', 'b', 'c'], weight: 0.5 },
+      { ids: ['b', 'd', 'c'], weight: 0.5 },
+    ]);
+    expect(fused.get('b')).toBeCloseTo(0.5 / (RRF_K + 2) + 0.5 / (RRF_K + 1));
+    expect(rankByScore(fused)).toEqual(['b', 'c', 'a', 'd']);
+    const semanticOnly = reciprocalRankFusion([
+      { ids: ['a', 'b', 'c'], weight: 1 },
+      { ids: ['c', 'b', 'd'], weight: 0 },
+    ]);
+    expect(rankByScore(semanticOnly)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('MMR', () => {
+  const v = (...xs: number[]) => {
+    const a = Float32Array.from(xs);
+    const n = Math.hypot(...a);
+    return a.map((x) => x / n);
+  };
+  const candidates = [
+    { id: 'a', relevance: 1.0, vector: v(1, 0, 0) },
+    { id: 'a-copy', relevance: 0.95, vector: v(1, 0.01, 0) },
+    { id: 'b', relevance: 0.6, vector: v(0, 1, 0) },
+  ];
+  it('keeps relevance order without diversity and skips near-copies with it', () => {
+    expect(mmrSelect(candidates, 2, 0)).toEqual(['a', 'a-copy']);
+    expect(mmrSelect(candidates, 2, 0.7)).toEqual(['a', 'b']);
+  });
+});
+
+describe('snippets', () => {
+  it('marks stemmed English words and Chinese terms, escaping everything else', () => {
+    const text = 'We <b>pretrain</b> & fine-tune models; 预训练模型 "works"';
+    const spans = matchSpans(text, new Set([stem('pretraining'), stem('tune')]), stem, ['预训练']);
+    const out = snippet(text, spans);
+    expect(out).toBe('We &lt;b&gt;<mark>pretrain</mark>&lt;/b&gt; &amp; <mark>fine-tune</mark> models; <mark>预训练</mark>模型 &quot;works&quot;');
+  });
+  it('cuts long text to a window around the matches', () => {
+    const text = 'x '.repeat(200) + 'protein folding' + ' y'.repeat(200);
+    const out = snippet(text, matchSpans(text, new Set(['protein']), stem, []), 60);
+    expect(out.startsWith('…')).toBe(true);
+    expect(out.endsWith('…')).toBe(true);
+    expect(out).toContain('<mark>protein</mark>');
+    expect(out.replace(/<\/?mark>/g, '').length).toBeLessThanOrEqual(62);
+  });
+  it('escapes quotes and ampersands', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+});
+
+describe('filters', () => {
+  const paper = (over: Partial<Paper>): Paper => ({
+    id: 'arxiv:2209.11055',
+    title: { en: 't' },
+    authors: [],
+    affiliations: [],
+    categories: ['CL'],
+    summary: {},
+    links: [],
+    sources: [{ document: 'daily-arxiv-2022-09.txt', format: 'daily', position: 3, line: 33 }],
+    date: '2022-09',
+    ...over,
+  });
+  const hasView = (_id: string, view: string) => view === 'en';
+  it('matches category, source kind or document, month-precise date range and views', () => {
+    const ok = (f: Parameters<typeof compileFilters>[0], p = paper({})) => compileFilters(f, hasView)!(p);
+    expect(ok({ category: ['cl'] })).toBe(true);
+    expect(ok({ category: ['CV'] })).toBe(false);
+    expect(ok({ source: ['daily'] })).toBe(true);
+    expect(ok({ source: ['daily-arxiv-2022-09'] })).toBe(true);
+    expect(ok({ source: ['weekly'] })).toBe(false);
+    expect(ok({ from: '2022-09-30', to: '2022-09' })).toBe(true);
+    expect(ok({ from: '2022-10' })).toBe(false);
+    expect(ok({ to: '2022-12' }, paper({ date: undefined }))).toBe(false);
+    expect(ok({ views: ['en'] })).toBe(true);
+    expect(ok({ views: ['en', 'zh'] })).toBe(false);
+    expect(compileFilters({}, hasView)).toBeUndefined();
+  });
+  it('rejects malformed filters naming the parameter', () => {
+    expect(() => compileFilters({ from: '2022/09' }, hasView)).toThrow(SearchInputError);
+    expect(() => compileFilters({ from: '2022/09' }, hasView)).toThrow(/filters\.from/);
+    expect(() => compileFilters({ from: '2023-01', to: '2022-01' }, hasView)).toThrow(/filters\.from/);
+    expect(() => compileFilters({ views: ['fr' as 'en'] }, hasView)).toThrow(/filters\.views.*"fr"/);
+    expect(() => compileFilters({ category: 'CV' as unknown as string[] }, hasView)).toThrow(/filters\.category/);
+  });
+});
