@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { env, LogLevel, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { silentLogger, type Logger } from '../log.js';
+import type { Progress } from '../util/progress.js';
 import { ModelUnavailableError } from './errors.js';
 import { onnxFileFor, requiredModelFiles, resolveModelSettings, type Dtype, type ModelSettings } from './models.js';
 import type { Embedder, EmbedderInfo } from './types.js';
@@ -24,6 +25,8 @@ export interface TransformersEmbedderOptions {
   localModelPath?: string;
   settings?: Partial<ModelSettings>;
   logger?: Logger;
+  /** Shows model downloads (bytes, rate, ETA per file); loading from disk reports nothing. */
+  progress?: Progress;
 }
 
 /** Describes the files a model directory would be loaded from and which are missing. */
@@ -95,9 +98,7 @@ async function loadPipeline(o: TransformersEmbedderOptions, found: ModelLocation
       return await pipeline('feature-extraction', o.model, {
         dtype: o.dtype,
         device: 'cpu',
-        progress_callback: (p: { status: string; file?: string; progress?: number }) => {
-          if (p.status === 'download' || p.status === 'done') logger.info({ model: o.model, file: p.file, status: p.status }, 'model file');
-        },
+        progress_callback: downloadReporter(o.model, logger, o.progress),
       });
     } catch (err) {
       if (!found.dir) {
@@ -107,6 +108,35 @@ async function loadPipeline(o: TransformersEmbedderOptions, found: ModelLocation
       throw new Error(`failed to load embedding model "${o.model}" (dtype ${o.dtype}) from ${found.dir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   });
+}
+
+interface DownloadEvent {
+  status: string;
+  file?: string;
+  loaded?: number;
+  total?: number;
+}
+
+/** Turns transformers.js download events into a per-file progress bar (bytes) and info logs. */
+function downloadReporter(model: string, logger: Logger, progress?: Progress): (e: DownloadEvent) => void {
+  let file: string | undefined;
+  let loaded = 0;
+  return (e) => {
+    if (e.status === 'download') logger.info({ model, file: e.file }, 'downloading model file');
+    if (!progress || e.status !== 'progress' || !e.total || e.loaded === undefined) return;
+    if (e.file !== file) {
+      if (file) progress.stop();
+      file = e.file;
+      loaded = 0;
+      progress.start(e.total, `download ${model}/${e.file ?? ''} (bytes)`);
+    }
+    progress.tick(e.loaded - loaded);
+    loaded = e.loaded;
+    if (e.loaded >= e.total) {
+      progress.stop();
+      file = undefined;
+    }
+  };
 }
 
 /** The longest window the model accepts: the configured maxLength, capped by the tokenizer and position table. */
