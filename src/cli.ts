@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { ingestCommand } from './commands/ingest.js';
 import { indexCommand } from './commands/index.js';
 import { serveCommand } from './commands/serve.js';
+import { reindexCommand } from './commands/reindex.js';
 
 const program = new Command()
   .name('papersift')
@@ -16,6 +17,7 @@ const program = new Command()
 program.addCommand(ingestCommand());
 program.addCommand(indexCommand());
 program.addCommand(serveCommand());
+program.addCommand(reindexCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`papersift: ${err instanceof Error ? err.message : String(err)}\n`);

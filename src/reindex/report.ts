@@ -23,10 +23,12 @@ export interface ReindexResult {
   dataDir: string;
   sources: string[];
   removeMissing: boolean;
-  documents: { seen: number; new: number; changed: number; unchanged: number; failed: { name: string; error: string }[] };
+  documents: { seen: number; new: number; changed: number; unchanged: number; removed: number; failed: { name: string; error: string }[] };
+  /** Relative to the generation that was live when the run started (so a retried, once-refused change counts again). */
   papers: { added: number; updated: number; removed: number; total: number };
-  views: { embedded: number; reused: number };
-  embedder: { id: string; previous?: string; fullReembed: boolean; reason?: string };
+  /** embedded: texts the model embedded; fromCache: changed views whose vector was cached; unchanged: kept from the live index. */
+  views: { total: number; embedded: number; fromCache: number; unchanged: number };
+  embedder: { id: string; previous?: string; fullRebuild: boolean; reason?: string };
   index: { entries: number; compacted: boolean };
   generation: { previous?: string; built?: string; live?: string; pruned: string[] };
   gate?: GateResult;
@@ -44,14 +46,16 @@ export async function writeReport(path: string, result: ReindexResult): Promise<
 /** The human summary printed at the end of a run. */
 export function formatSummary(r: ReindexResult): string {
   const lines = [`reindex: ${r.message}`];
+  if (r.outcome === 'lock-held') return lines[0] + '\n';
   const d = r.documents;
-  lines.push(`  documents   ${d.seen} seen: ${d.new} new, ${d.changed} changed, ${d.unchanged} unchanged, ${d.failed.length} failed`);
+  lines.push(`  documents   ${d.seen} seen: ${d.new} new, ${d.changed} changed, ${d.unchanged} unchanged, ${d.failed.length} failed; ${d.removed} removed`);
   for (const f of d.failed) lines.push(`              failed ${f.name}: ${f.error}`);
   const p = r.papers;
   lines.push(`  papers      +${p.added} added, ~${p.updated} updated, -${p.removed} removed (${p.total} in catalogue)`);
-  lines.push(`  views       ${r.views.embedded} embedded, ${r.views.reused} reused from cache`);
+  const v = r.views;
+  lines.push(`  views       ${v.embedded} embedded, ${v.fromCache + v.unchanged} reused (${v.fromCache} from the embedding cache, ${v.unchanged} unchanged) of ${v.total}`);
   const e = r.embedder;
-  lines.push(`  embedder    ${e.id}${e.fullReembed ? ` (full re-embed${e.reason ? `: ${e.reason}` : ''})` : ''}`);
+  lines.push(`  embedder    ${e.id}${e.fullRebuild ? ` (full rebuild${e.reason ? `: ${e.reason}` : ''})` : ''}`);
   lines.push(`  index       ${r.index.entries} entries${r.index.compacted ? ', compacted' : ''}`);
   const g = r.generation;
   lines.push(`  generation  live ${g.live ?? 'none'}${g.built && g.built !== g.live ? `, built ${g.built} (not live)` : ''}${g.pruned.length ? `, pruned ${g.pruned.join(', ')}` : ''}`);
@@ -64,7 +68,7 @@ export function formatSummary(r: ReindexResult): string {
 
 function formatGate(g: GateResult): string {
   const num = (x: number | undefined) => (x === undefined ? 'n/a' : x.toFixed(3));
-  const verdict = g.passed ? (g.forced && (g.drop ?? 0) > g.maxDrop ? 'passed (forced)' : 'passed') : 'REFUSED';
+  const verdict = g.passed ? 'passed' : 'REFUSED';
   return `${g.metric} ${num(g.baseline)} -> ${num(g.candidate)} (max drop ${g.maxDrop}): ${verdict}${g.note ? `; ${g.note}` : ''}`;
 }
 

@@ -3,9 +3,14 @@
 // flaky. Setting PAPERSIFT_TEST_PAUSE_AT=<point> makes the run print "PAPERSIFT_TEST_PAUSED <point>" on
 // stderr when it reaches that point and then wait forever, so the test can kill it there. Unset (always,
 // in production) every check is a single environment lookup that does nothing.
+//   embedding  after the first embedding batch is computed, before it is handed back
+//   writing    inside the generation writer: the HNSW files are in generations/<n>.partial-<pid>/, the
+//              papers snapshot and the manifest are not
+//   switching  the new generation is complete and evaluated, CURRENT not yet switched
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import type { Embedder } from '../embed/types.js';
 
-export type PausePoint = 'embedding' | 'writing';
+export type PausePoint = 'embedding' | 'writing' | 'switching';
 
 export const PAUSE_ENV = 'PAPERSIFT_TEST_PAUSE_AT';
 
@@ -38,4 +43,20 @@ export function pausingEmbedder(embedder: Embedder): Embedder {
     embedQuery: (text) => embedder.embedQuery(text),
     close: () => embedder.close(),
   };
+}
+
+/**
+ * With PAPERSIFT_TEST_PAUSE_AT=writing, pauses when the generation writer (src/index/generations.ts, not ours
+ * to instrument) writes the papers snapshot into a partial generation directory. It patches fs/promises'
+ * writeFile and re-syncs the built-in ESM bindings, so the writer's own import sees the patch.
+ */
+export function installWritePause(): void {
+  if (!pauseRequested('writing')) return;
+  const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
+  const original = fsp.writeFile;
+  fsp.writeFile = (async (...args: Parameters<typeof original>) => {
+    if (/\.partial-\d+[\\/]papers\.json$/.test(String(args[0]))) await pauseIfRequested('writing');
+    return original(...args);
+  }) as typeof original;
+  syncBuiltinESMExports();
 }

@@ -1,0 +1,66 @@
+// A generation's measured search quality, kept next to its manifest as quality.json so the next reindex can
+// compare against the live generation without rebuilding its engine.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Paper } from '../catalogue/types.js';
+import type { Embedder } from '../embed/types.js';
+import type { VectorIndex } from '../index/types.js';
+import { evaluateEngine } from '../eval/evaluate.js';
+import { loadLabelledSet, refToId, type LabelledSet } from '../eval/labelled-set.js';
+import { createSearchEngine } from '../search/engine.js';
+import { writeFileAtomic } from '../util/atomic.js';
+import type { Logger } from '../log.js';
+
+export const QUALITY_FILE = 'quality.json';
+export const GATE_METRIC = 'hybrid MRR@10';
+
+export interface QualityRecord {
+  metric: string;
+  /** null when the labelled set does not apply to this generation's papers (see note). */
+  score: number | null;
+  note?: string;
+  embedder: string;
+  papers: number;
+  evaluatedAt: string;
+}
+
+/** Evaluates a generation (its papers, index and the embedder that built it) on the labelled query set. */
+export async function measureQuality(papers: Paper[], index: VectorIndex, embedder: Embedder, logger: Logger, set: LabelledSet = loadLabelledSet()): Promise<QualityRecord> {
+  const base = { metric: GATE_METRIC, embedder: embedder.info.id, papers: papers.length, evaluatedAt: new Date().toISOString() };
+  const missing = missingRefs(set, papers);
+  if (missing.length) {
+    // Scoring a corpus that lacks labelled papers would measure the corpus, not the search: say so instead.
+    return { ...base, score: null, note: `labelled set does not apply: ${missing.length} labelled paper(s) are not in this generation, e.g. ${missing[0]}` };
+  }
+  const report = await evaluateEngine(createSearchEngine({ papers, index, embedder, logger }), { set, modes: ['hybrid'] });
+  return { ...base, score: report.hybridMrr };
+}
+
+function missingRefs(set: LabelledSet, papers: Paper[]): string[] {
+  const ids = new Set(papers.map((p) => p.id));
+  const refs = new Set([...set.queries.flatMap((q) => q.relevant), ...set.clusters.flatMap((c) => c.papers)]);
+  return [...refs].filter((ref) => !ids.has(refToId(ref, 'labelled set')));
+}
+
+export async function writeQuality(generationDir: string, record: QualityRecord): Promise<void> {
+  await writeFileAtomic(join(generationDir, QUALITY_FILE), JSON.stringify(record, null, 2) + '\n');
+}
+
+/** The recorded quality, or undefined when there is none or it is unreadable (the caller re-measures). */
+export async function readQuality(generationDir: string, logger: Logger): Promise<QualityRecord | undefined> {
+  const path = join(generationDir, QUALITY_FILE);
+  let raw: string;
+  try {
+    raw = await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const r = JSON.parse(raw) as Partial<QualityRecord>;
+    if (r.metric === GATE_METRIC && (typeof r.score === 'number' || r.score === null)) return r as QualityRecord;
+  } catch {
+    // fall through
+  }
+  logger.warn({ file: path }, `ignoring unreadable ${path}; the live generation will be re-evaluated`);
+  return undefined;
+}

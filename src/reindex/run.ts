@@ -1,0 +1,270 @@
+// The nightly reindex, start to finish, under the data lock:
+//   verify the live generation -> ingest the sources into the catalogue -> (nothing changed? stop) ->
+//   build a new generation (incremental, cache-backed; C's buildIndex) -> quality gate -> switch CURRENT -> prune.
+// The live generation is never modified except for its quality.json side file; a new generation only becomes
+// live by the atomic CURRENT switch, so a crash or kill at any point leaves the previous one served.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { dataPaths, type Config } from '../config.js';
+import { openCatalogue } from '../catalogue/lowdb.js';
+import { ingestPaths } from '../catalogue/ingest.js';
+import { diffPapers } from '../catalogue/report.js';
+import type { Catalogue, IngestReport, Paper } from '../catalogue/types.js';
+import { openEmbedder } from '../embed/select.js';
+import type { Embedder, EmbedderInfo } from '../embed/types.js';
+import { buildIndex, type BuildResult } from '../index/build.js';
+import { openGenerationStore, type GenerationStore, type LoadedGeneration } from '../index/generations.js';
+import { embedderDifference } from '../index/manifest.js';
+import { silentLogger, type Logger } from '../log.js';
+import { noProgress, type Progress } from '../util/progress.js';
+import { ExitCode } from './exit-codes.js';
+import { decideGate } from './gate.js';
+import { acquireLock, LockHeldError, type Lock } from './lock.js';
+import { measureQuality, readQuality, writeQuality, type QualityRecord } from './quality.js';
+import { writeReport, type GateResult, type ReindexOutcome, type ReindexResult } from './report.js';
+import { installWritePause, pauseIfRequested, pausingEmbedder } from './test-hooks.js';
+
+export const DEFAULT_MAX_DROP = 0.05;
+
+export interface ReindexOptions {
+  /** Re-embed every view (cache aside) and build a fresh graph. */
+  full?: boolean;
+  /** Switch even when the quality gate refuses. */
+  force?: boolean;
+  /** Largest accepted drop of hybrid MRR@10 versus the live generation (default 0.05). */
+  maxDrop?: number;
+  /** Remove papers whose only source file disappeared (default true). */
+  removeMissing?: boolean;
+  lockMaxAgeMs?: number;
+  progress?: Progress;
+  logger?: Logger;
+}
+
+interface Ctx {
+  config: Config;
+  opts: ReindexOptions;
+  logger: Logger;
+  progress: Progress;
+  store: GenerationStore;
+  result: ReindexResult;
+}
+
+/**
+ * Runs one reindex. Never throws for expected outcomes: the result's outcome/exitCode say what happened.
+ * The JSON report is written to dataPaths(dataDir).report by every run that got the lock.
+ */
+export async function runReindex(config: Config, opts: ReindexOptions = {}): Promise<ReindexResult> {
+  const logger = opts.logger ?? silentLogger;
+  const result = emptyResult(config, opts);
+  let lock: Lock;
+  try {
+    lock = await acquireLock(dataPaths(config.dataDir).lock, { owner: 'reindex', logger, ...(opts.lockMaxAgeMs ? { maxAgeMs: opts.lockMaxAgeMs } : {}) });
+  } catch (err) {
+    // Another run holds the lock and owns the report file: leave it alone.
+    return conclude(result, err instanceof LockHeldError ? 'lock-held' : 'error', errorMessage(err));
+  }
+  installWritePause();
+  const ctx: Ctx = { config, opts, logger, progress: opts.progress ?? noProgress, store: openGenerationStore(config.dataDir), result };
+  try {
+    await reindexLocked(ctx, lock);
+  } catch (err) {
+    logger.error({ err }, 'reindex failed');
+    conclude(result, 'error', errorMessage(err));
+  } finally {
+    await writeReport(dataPaths(config.dataDir).report, result).catch((err: unknown) => logger.error({ err }, 'could not write the reindex report'));
+    await lock.release();
+  }
+  return result;
+}
+
+async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
+  const { config, opts, store, result: r } = ctx;
+  const live = await timed(r, 'verify', () => loadLive(ctx));
+  const catalogue = await timed(r, 'ingest', () => ingest(ctx));
+  const { embedder } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress }));
+  try {
+    const papers = catalogue.papers();
+    recordChanges(r, live, papers, embedder.info);
+    if (live && !opts.full && upToDate(live, papers, embedder.info)) {
+      r.views = { total: live.index.size, embedded: 0, fromCache: 0, unchanged: live.index.size };
+      conclude(r, 'nothing-to-do', `nothing to do: generation ${live.name} already serves the catalogue with ${embedder.info.id}`);
+      return;
+    }
+    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full: opts.full ?? false, progress: ctx.progress, logger: ctx.logger, switchTo: false });
+    recordBuild(r, build);
+    await gateAndSwitch(ctx, lock, build.generation, live, embedder);
+  } finally {
+    await embedder.close();
+  }
+}
+
+/**
+ * The live generation, loaded and checksum-verified. A damaged one stops the run (IndexFileError names the file)
+ * before anything is written; with --full it is only needed for comparison, so damage is logged and skipped.
+ */
+async function loadLive(ctx: Ctx): Promise<LoadedGeneration | undefined> {
+  const name = ctx.store.current();
+  ctx.result.generation.previous = name;
+  ctx.result.generation.live = name;
+  if (!name) return undefined;
+  try {
+    return await ctx.store.load(name, { ef: ctx.config.hnsw.ef });
+  } catch (err) {
+    if (!ctx.opts.full) throw new Error(`${errorMessage(err)} (or run the reindex with --full to rebuild from the catalogue)`, { cause: err });
+    ctx.logger.warn({ err, generation: name }, 'live generation is unreadable; --full rebuilds without it');
+    return undefined;
+  }
+}
+
+async function ingest(ctx: Ctx): Promise<Catalogue> {
+  const catalogue = await openCatalogue(dataPaths(ctx.config.dataDir).catalogue);
+  const report = await ingestPaths(catalogue, ctx.config.sources, { removeMissing: ctx.result.removeMissing });
+  recordIngest(ctx.result, report);
+  for (const w of report.warnings) ctx.logger.info(w, `${w.file}:${w.line}: ${w.message}`);
+  return catalogue;
+}
+
+/** Same papers, same embedder: the live generation already is what a rebuild would produce. */
+function upToDate(live: LoadedGeneration, papers: Paper[], embedder: EmbedderInfo): boolean {
+  return embedderDifference(live.manifest.embedder, embedder) === undefined && isDeepStrictEqual(live.papers, papers);
+}
+
+async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, live: LoadedGeneration | undefined, embedder: Embedder): Promise<void> {
+  const { store, result: r, config } = ctx;
+  const candidateDir = join(store.dir, name);
+  try {
+    const gate = await timed(r, 'evaluate', () => evaluateGate(ctx, name, live, embedder));
+    r.gate = gate;
+    if (!gate.passed) {
+      await rm(candidateDir, { recursive: true, force: true });
+      conclude(r, 'gate-refused', `quality gate refused generation ${name} (${gate.note}); ${live?.name ?? 'the previous generation'} stays live and generation ${name} was deleted`);
+      return;
+    }
+    await pauseIfRequested('switching');
+    await timed(r, 'switch', async () => {
+      // If our lock was judged stale and taken over, another writer may be mid-change: do not switch under it.
+      if (!(await lock.isHeld())) throw new Error(`lost the lock ${lock.path} to another process; not switching to generation ${name}`);
+      await store.switchTo(name);
+      r.generation.live = name;
+      r.generation.pruned = await store.prune(config.keepGenerations);
+    });
+    conclude(r, 'switched', `switched to generation ${name}${live ? ` (was ${live.name})` : ''}`);
+  } catch (err) {
+    if (store.current() !== name) await rm(candidateDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+/** Measures the new generation as written on disk (what would be served) and compares with the live one. */
+async function evaluateGate(ctx: Ctx, name: string, live: LoadedGeneration | undefined, embedder: Embedder): Promise<GateResult> {
+  const candidateGen = await ctx.store.load(name, { ef: ctx.config.hnsw.ef });
+  const candidate = await measureQuality(candidateGen.papers, candidateGen.index, embedder, ctx.logger);
+  await writeQuality(candidateGen.dir, candidate);
+  const baseline = live ? await liveQuality(ctx, live, embedder) : undefined;
+  return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false });
+}
+
+/** The live generation's recorded score; measured now (with the embedder that built it) when none was recorded. */
+async function liveQuality(ctx: Ctx, live: LoadedGeneration, current: Embedder): Promise<QualityRecord> {
+  const recorded = await readQuality(live.dir, ctx.logger);
+  if (recorded) return recorded;
+  const same = embedderDifference(live.manifest.embedder, current.info) === undefined;
+  let embedder = current;
+  try {
+    if (!same) embedder = (await openEmbedder(ctx.config, { logger: ctx.logger, require: live.manifest.embedder })).embedder;
+  } catch (err) {
+    const note = `its embedder cannot be opened to measure it (${errorMessage(err)})`;
+    return { metric: 'hybrid MRR@10', score: null, note, embedder: live.manifest.embedder.id, papers: live.papers.length, evaluatedAt: new Date().toISOString() };
+  }
+  try {
+    const record = await measureQuality(live.papers, live.index, embedder, ctx.logger);
+    await writeQuality(live.dir, record); // only a side file: the generation's own files are untouched
+    return record;
+  } finally {
+    if (!same) await embedder.close();
+  }
+}
+
+function recordIngest(r: ReindexResult, report: IngestReport): void {
+  const count = (status: string) => report.documents.filter((d) => (d.status as string) === status).length;
+  r.documents = {
+    seen: report.documents.filter((d) => (d.status as string) !== 'removed').length,
+    new: count('new'),
+    changed: count('changed'),
+    unchanged: count('unchanged'),
+    removed: count('removed'),
+    failed: report.documents.filter((d) => d.status === 'failed').map((d) => ({ name: d.name, error: d.error ?? 'unknown error' })),
+  };
+  r.warnings = report.warnings.length;
+}
+
+function recordChanges(r: ReindexResult, live: LoadedGeneration | undefined, papers: Paper[], embedder: EmbedderInfo): void {
+  const diff = diffPapers(live?.papers ?? [], papers);
+  r.papers = { added: diff.added.length, updated: diff.updated.length, removed: diff.removed.length, total: papers.length };
+  r.embedder = { id: embedder.id, ...(live ? { previous: live.manifest.embedder.id } : {}), fullRebuild: false };
+  r.index.entries = live?.index.size ?? 0;
+}
+
+function recordBuild(r: ReindexResult, b: BuildResult): void {
+  r.generation.built = b.generation;
+  r.views = { total: b.views, embedded: b.embedded, fromCache: b.reused, unchanged: b.unchanged };
+  r.embedder.fullRebuild = b.full;
+  if (b.fullReason) r.embedder.reason = b.fullReason;
+  r.index = { entries: b.vectors, compacted: b.compacted };
+  const { load, embed, index, compact, write } = b.ms;
+  Object.assign(r.phasesMs, { load, embed, index, compact, write });
+}
+
+function emptyResult(config: Config, opts: ReindexOptions): ReindexResult {
+  return {
+    outcome: 'error',
+    exitCode: ExitCode.Error,
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    dataDir: config.dataDir,
+    sources: config.sources,
+    removeMissing: opts.removeMissing ?? true,
+    documents: { seen: 0, new: 0, changed: 0, unchanged: 0, removed: 0, failed: [] },
+    papers: { added: 0, updated: 0, removed: 0, total: 0 },
+    views: { total: 0, embedded: 0, fromCache: 0, unchanged: 0 },
+    embedder: { id: config.embedder, fullRebuild: false },
+    index: { entries: 0, compacted: false },
+    generation: { pruned: [] },
+    warnings: 0,
+    phasesMs: {},
+    totalMs: 0,
+    message: '',
+  };
+}
+
+const EXIT: Record<ReindexOutcome, ReindexResult['exitCode']> = {
+  switched: ExitCode.Switched,
+  'nothing-to-do': ExitCode.NothingToDo,
+  'gate-refused': ExitCode.GateRefused,
+  'lock-held': ExitCode.LockHeld,
+  error: ExitCode.Error,
+};
+
+function conclude(r: ReindexResult, outcome: ReindexOutcome, message: string): ReindexResult {
+  r.outcome = outcome;
+  r.exitCode = EXIT[outcome];
+  r.message = message;
+  if (outcome === 'error' || outcome === 'lock-held') r.error = message;
+  r.finishedAt = new Date().toISOString();
+  r.totalMs = Date.parse(r.finishedAt) - Date.parse(r.startedAt);
+  return r;
+}
+
+async function timed<T>(r: ReindexResult, phase: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  try {
+    return await fn();
+  } finally {
+    r.phasesMs[phase] = (r.phasesMs[phase] ?? 0) + Math.round(performance.now() - t0);
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
