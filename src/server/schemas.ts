@@ -135,15 +135,15 @@ export function apiSchemas(limits: ApiLimits) {
       .int()
       .min(1)
       .max(limits.maxLimit)
-      .default(Math.min(dflt, limits.maxLimit))
-      .openapi({ description: `Page size, 1..${limits.maxLimit}.`, type: 'integer' });
+      .openapi({ description: `Page size, 1..${limits.maxLimit}.` })
+      .default(Math.min(dflt, limits.maxLimit));
   const offset = z.coerce
     .number()
     .int()
     .min(0)
     .max(MAX_OFFSET)
-    .default(0)
-    .openapi({ description: `Results to skip, 0..${MAX_OFFSET}.`, type: 'integer' });
+    .openapi({ description: `Results to skip, 0..${MAX_OFFSET}.` })
+    .default(0);
 
   const SearchQuery = z.object({
     q: z
