@@ -5,7 +5,7 @@ import { resolve as resolvePath } from 'node:path';
 import { Low } from 'lowdb';
 import { canonicalIdFromRef, parsePaperRef } from '../ingest/links.js';
 import { derivePapers } from './merge.js';
-import { diffPapers } from './report.js';
+import { diffPapers, mergedIds } from './report.js';
 import { AtomicJsonAdapter, CATALOGUE_VERSION, type CatalogueData, type WriteFile } from './store.js';
 import type { Catalogue, DocumentRecord, IngestReport, Paper } from './types.js';
 
@@ -40,12 +40,13 @@ class LowCatalogue implements Catalogue {
     this.reindex();
   }
 
+  // copies, so a caller sorting or filtering in place cannot change what is stored
   papers(): Paper[] {
-    return this.db.data.papers;
+    return [...this.db.data.papers];
   }
 
   documents(): DocumentRecord[] {
-    return this.db.data.documents;
+    return [...this.db.data.documents];
   }
 
   get(id: string): Paper | undefined {
@@ -82,10 +83,14 @@ class LowCatalogue implements Catalogue {
       statuses.push({ name: doc.name, status, papers: doc.items.length });
       if (status !== 'unchanged') byName.set(doc.name, doc);
     }
+    if (!statuses.some((s) => s.status !== 'unchanged')) {
+      // nothing to change: no re-derivation, and the file is not rewritten
+      const ids = before.papers.map((p) => p.id);
+      return { documents: statuses, added: [], updated: [], unchanged: ids, removed: [], merged: mergedIds(before.papers), warnings: [] };
+    }
     const documents = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const papers = derivePapers(documents);
     const report: IngestReport = { documents: statuses, ...diffPapers(before.papers, papers), warnings: [] };
-    if (!statuses.some((s) => s.status !== 'unchanged')) return report; // nothing changed: do not rewrite the file
     this.db.data = { version: CATALOGUE_VERSION, documents, papers };
     try {
       await this.db.write();

@@ -46,7 +46,9 @@ function groupEntries(entries: Entry[]): Entry[][] {
   const groups = new Map<number, Entry[]>();
   entries.forEach((e, i) => {
     const root = find(i);
-    groups.set(root, [...(groups.get(root) ?? []), e]);
+    const group = groups.get(root);
+    if (group) group.push(e);
+    else groups.set(root, [e]);
   });
   // roots are the smallest member index, so Map insertion order is first-source order
   return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);

@@ -19,6 +19,11 @@ export function diffPapers(before: Paper[], after: Paper[]): Pick<IngestReport, 
     updated,
     unchanged,
     removed: before.filter((p) => !now.has(p.id)).map((p) => p.id),
-    merged: after.filter((p) => new Set(p.sources.map((s) => s.document)).size > 1).map((p) => p.id),
+    merged: mergedIds(after),
   };
+}
+
+/** Papers combining items from more than one document. */
+export function mergedIds(papers: Paper[]): string[] {
+  return papers.filter((p) => new Set(p.sources.map((s) => s.document)).size > 1).map((p) => p.id);
 }

@@ -47,7 +47,7 @@ export class AtomicJsonAdapter implements Adapter<CatalogueData> {
   }
 
   async write(data: CatalogueData): Promise<void> {
-    await this.writeFile(this.path, `${JSON.stringify(data, null, 1)}\n`);
+    await this.writeFile(this.path, `${JSON.stringify(data)}\n`);
   }
 }
 
