@@ -70,7 +70,7 @@ async function reindexAction(flags: ReindexFlags, cmd: Command): Promise<number>
     ...(flags.progress ? { progress: createProgress() } : {}),
   });
   process.stdout.write(flags.json ? JSON.stringify(result, null, 2) + '\n' : formatSummary(result));
-  if (result.error) process.stderr.write(`papersift reindex: ${result.error}\n`);
+  if (result.outcome === 'error') process.stderr.write(`papersift reindex: ${result.error}\n`);
   return result.exitCode;
 }
 

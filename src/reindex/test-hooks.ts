@@ -1,7 +1,7 @@
 // TEST-ONLY fault-injection points. The fault tests (tests/reindex/faults.test.ts) must kill -9 a real
 // reindex at exact moments ("while embedding", "while writing the generation"); timing-based kills would be
 // flaky. Setting PAPERSIFT_TEST_PAUSE_AT=<point> makes the run print "PAPERSIFT_TEST_PAUSED <point>" on
-// stderr when it reaches that point and then wait forever, so the test can kill it there. Unset (always,
+// stderr when it reaches that point and then wait until killed (or resumed with SIGUSR2). Unset (always,
 // in production) every check is a single environment lookup that does nothing.
 //   embedding  after the first embedding batch is computed, before it is handed back
 //   writing    inside the generation writer: the HNSW files are in generations/<n>.partial-<pid>/, the
@@ -14,15 +14,27 @@ export type PausePoint = 'embedding' | 'writing' | 'switching';
 
 export const PAUSE_ENV = 'PAPERSIFT_TEST_PAUSE_AT';
 
+const paused = new Set<PausePoint>();
+
 export function pauseRequested(point: PausePoint): boolean {
   return process.env[PAUSE_ENV] === point;
 }
 
-/** Blocks forever (until the process is killed) if PAPERSIFT_TEST_PAUSE_AT names this point. */
+/**
+ * If PAPERSIFT_TEST_PAUSE_AT names this point: announce it and block until the process is killed, or until it
+ * receives SIGUSR2, which resumes the run (the concurrency test holds one run mid-way, then lets it finish).
+ */
 export async function pauseIfRequested(point: PausePoint): Promise<void> {
-  if (!pauseRequested(point)) return;
-  process.stderr.write(`PAPERSIFT_TEST_PAUSED ${point} pid=${process.pid}\n`);
-  await new Promise<never>(() => setInterval(() => {}, 1 << 30));
+  if (!pauseRequested(point) || paused.has(point)) return;
+  paused.add(point); // once per run: after a resume the run goes on to the end
+  await new Promise<void>((resume) => {
+    const keepAlive = setInterval(() => {}, 1 << 30);
+    process.once('SIGUSR2', () => {
+      clearInterval(keepAlive);
+      resume();
+    });
+    process.stderr.write(`PAPERSIFT_TEST_PAUSED ${point} pid=${process.pid}\n`);
+  });
 }
 
 /**
