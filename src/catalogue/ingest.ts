@@ -100,8 +100,10 @@ async function listDocumentFiles(roots: string[]): Promise<{ files: string[]; er
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const full = join(dir, e.name);
-      if (e.isDirectory()) await walk(full);
-      else if (e.isFile() && DOCUMENT_EXTENSIONS.has(extname(e.name).toLowerCase())) files.push(full);
+      // follow symlinks to files and directories (a newsletter archive may be linked in)
+      const kind = e.isSymbolicLink() ? await stat(full).catch(() => undefined) : e;
+      if (kind?.isDirectory()) await walk(full);
+      else if (kind?.isFile() && DOCUMENT_EXTENSIONS.has(extname(e.name).toLowerCase())) files.push(full);
     }
   };
   for (const root of roots) {

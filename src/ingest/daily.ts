@@ -48,8 +48,9 @@ export function parseDaily(name: string, lines: string[]): FormatResult {
     }
     if (!open) continue; // digest header, legend and summary lines
     if (!addLine(open, line)) {
-      if (open.hasLink) open = undefined; // the item ended with its link; what follows is page text
-      else warnings.push({ file: name, line: lineNo, message: `unrecognised line in item "${itemLabel(open)}" ignored: ${preview(line)}` });
+      const where = open.hasLink ? 'text after the link of item' : 'unrecognised line in item';
+      warnings.push({ file: name, line: lineNo, message: `${where} "${itemLabel(open)}" ignored: ${preview(line)}` });
+      if (open.hasLink) open = undefined; // the item ended with its link
     }
   }
 

@@ -66,7 +66,9 @@ export function parseWeekly(name: string, lines: string[]): FormatResult {
       for (const url of urls) addLink(open, url);
       hasLink = true;
     } else if (hasLink) {
-      close(); // the item ended with its links; what follows is page text
+      // the item ended with its links; say so rather than silently dropping text that may belong to it
+      warnings.push({ file: name, line: lineNo, message: `text after the links of item "${itemLabel(open)}" ignored: ${preview(line)}` });
+      close();
     } else {
       warnings.push({ file: name, line: lineNo, message: `unrecognised line in item "${itemLabel(open)}" ignored: ${preview(line)}` });
     }

@@ -1,5 +1,5 @@
 // Ingesting files and uploads: idempotency, edits, partial failures, removal of vanished files.
-import { cp, mkdir, mkdtemp, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -125,6 +125,24 @@ describe('ingestPaths', () => {
     ]);
     expect(await fileState(catPath)).toEqual(before);
     expect(cat.papers()).toHaveLength(51);
+  });
+
+  it('follows symbolic links to files and directories, skipping hidden entries', async () => {
+    const linked = join(dir, 'linked');
+    await mkdir(linked);
+    await symlink(join(sources, 'weekly-pretraining-no52.txt'), join(linked, 'no52.txt'));
+    await symlink(sources, join(linked, 'archive'));
+    await writeFile(join(linked, '.draft.txt'), 'not read');
+    const report = await ingestPaths(await openCatalogue(catPath), [linked]);
+    expect(report.documents.map((d) => d.name)).toEqual([
+      'daily-arxiv-2021-06.txt',
+      'daily-arxiv-2022-09.txt',
+      'weekly-pretraining-no28.txt',
+      'weekly-pretraining-no36.txt',
+      'weekly-pretraining-no52.txt',
+      'no52.txt',
+    ]);
+    expect(report.merged).toHaveLength(9); // no52.txt and weekly-pretraining-no52.txt hold the same papers
   });
 
   it('refuses two files with the same base name', async () => {

@@ -160,3 +160,18 @@ describe('page chrome after an item without a link', () => {
     expect(warnings.map((w) => w.message)).toEqual(['item 1 "A Paper" has no link']);
   });
 });
+
+describe('text after an item', () => {
+  it('warns about prose right after a weekly item’s links instead of dropping it silently', () => {
+    const text = '标题:谷歌|A Paper(一篇论文)了解详情\n\n作者:A B\n\n简介:摘要。\n\n论文地址:https://arxiv.org/abs/2201.00001\n\n补充说明:这一段在链接之后。\n';
+    const { record, warnings } = parseDocument('w.txt', text);
+    expect(record.items[0]!.summary.zh).toBe('摘要。');
+    expect(warnings).toEqual([{ file: 'w.txt', line: 9, message: 'text after the links of item "A Paper" ignored: 补充说明:这一段在链接之后。' }]);
+  });
+
+  it('warns about prose right after a daily item’s link', () => {
+    const text = '1、[CV] A Paper\n\nA Author\n[Lab]\n一篇论文。摘要。\nAn abstract.\nhttps://arxiv.org/abs/2201.00001\nSee also our blog post.\n';
+    const { warnings } = parseDocument('d.txt', text);
+    expect(warnings).toEqual([{ file: 'd.txt', line: 8, message: 'text after the link of item "A Paper" ignored: See also our blog post.' }]);
+  });
+});
