@@ -4,7 +4,8 @@
 // all-weak while keeping at least `keep` of the relevant hits confident; ties go to fewer non-relevant hits kept.
 import { createEngineContext, type SearchEngineOptions } from '../search/engine.js';
 import { rankQuery } from '../search/retrieve.js';
-import { isConfident, type ConfidenceThresholds } from '../search/confidence.js';
+import { isConfident, type ConfidenceThresholds, type CutOffs } from '../search/confidence.js';
+import { relatedCandidates } from '../search/related.js';
 import { loadLabelledSet, refToId, type LabelledSet } from './labelled-set.js';
 
 export interface Evidence {
@@ -13,7 +14,7 @@ export interface Evidence {
 }
 
 export interface Calibration {
-  thresholds: ConfidenceThresholds;
+  thresholds: CutOffs;
   relevantKept: number; // share of relevant top-10 hits confident
   junkFlagged: number; // junk queries whose whole top 10 is weak
   junkQueries: number;
@@ -43,7 +44,7 @@ async function collect(opts: SearchEngineOptions, set: LabelledSet): Promise<Sam
   return s;
 }
 
-function measure(s: Samples, t: ConfidenceThresholds): Calibration {
+function measure(s: Samples, t: CutOffs): Calibration {
   const ok = (e: Evidence) => isConfident(e, t);
   const share = (xs: Evidence[]) => (xs.length ? xs.filter(ok).length / xs.length : 0);
   return {
@@ -56,9 +57,8 @@ function measure(s: Samples, t: ConfidenceThresholds): Calibration {
   };
 }
 
-export async function calibrate(opts: SearchEngineOptions, o: { set?: LabelledSet; keep?: number } = {}): Promise<Calibration> {
-  const samples = await collect(opts, o.set ?? loadLabelledSet());
-  const keep = o.keep ?? 0.95;
+/** Grid search over both cut-offs: keep >= `keep` of the relevant hits, then flag most junk, then keep least non-relevant. */
+function search(samples: Samples, keep: number): Calibration {
   let best: Calibration | undefined;
   for (let si = 0; si <= 100; si++) {
     for (let li = 1; li <= 20; li++) {
@@ -71,13 +71,43 @@ export async function calibrate(opts: SearchEngineOptions, o: { set?: LabelledSe
   return best;
 }
 
-/** Also reports how the thresholds in use perform on the same samples, for comparison. */
-export function formatCalibration(c: Calibration, current: ConfidenceThresholds): string {
+/** Related-paper samples: for each cluster member, its related top 10 split into other members and non-members. */
+function collectRelated(opts: SearchEngineOptions, set: LabelledSet): Samples {
+  const ctx = createEngineContext(opts);
+  const s: Samples = { relevant: [], nonRelevant: [], labelledQueries: [], junkQueries: [] };
+  for (const c of set.clusters) {
+    const members = new Set(c.papers.map((r) => refToId(r, `cluster ${c.name}`)));
+    for (const m of members) {
+      const hits = relatedCandidates(ctx, [ctx.lookup.byId.get(m)!], 30).candidates.slice(0, 10);
+      const ev = hits.map((h) => ({ semantic: h.cosine ?? -1, lexical: h.lexical?.coverage ?? 0 }));
+      s.labelledQueries.push(ev);
+      hits.forEach((h, i) => (members.has(h.paperId) ? s.relevant : s.nonRelevant).push(ev[i]!));
+    }
+  }
+  return s;
+}
+
+export async function calibrate(
+  opts: SearchEngineOptions,
+  o: { set?: LabelledSet; keep?: number; keepRelated?: number } = {},
+): Promise<{ queries: Calibration; related: Calibration }> {
+  const set = o.set ?? loadLabelledSet();
+  return {
+    queries: search(await collect(opts, set), o.keep ?? 0.95),
+    related: search(collectRelated(opts, set), o.keepRelated ?? 0.9),
+  };
+}
+
+/** Also reports the thresholds in use, for comparison. */
+export function formatCalibration(c: { queries: Calibration; related: Calibration }, current: ConfidenceThresholds): string {
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+  const line = (name: string, k: Calibration, now: CutOffs) => [
+    `${name}: semantic cosine >= ${k.thresholds.semantic.toFixed(2)} or lexical coverage >= ${k.thresholds.lexical.toFixed(2)} (in use: ${now.semantic.toFixed(2)} / ${now.lexical.toFixed(2)})`,
+    `  relevant top-10 hits kept: ${pct(k.relevantKept)}; non-relevant kept: ${pct(k.nonRelevantKept)}`,
+  ];
   return [
-    `calibrated cut-offs: semantic cosine >= ${c.thresholds.semantic.toFixed(2)} or lexical coverage >= ${c.thresholds.lexical.toFixed(2)}`,
-    `  relevant top-10 hits kept: ${pct(c.relevantKept)}; non-relevant kept: ${pct(c.nonRelevantKept)}`,
-    `  junk queries flagged all-weak: ${c.junkFlagged}/${c.junkQueries}; labelled queries flagged all-weak: ${c.labelledFlagged}`,
-    `in use (src/search/confidence.ts): semantic >= ${current.semantic.toFixed(2)}, lexical >= ${current.lexical.toFixed(2)}`,
+    ...line('queries', c.queries, current),
+    `  junk queries flagged all-weak: ${c.queries.junkFlagged}/${c.queries.junkQueries}; labelled queries flagged all-weak: ${c.queries.labelledFlagged}`,
+    ...line('related (clusters)', c.related, current.related),
   ].join('\n');
 }

@@ -13,13 +13,16 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** Returns up to `k` ids. diversity 0 = pure relevance order, 1 = relevance only breaks ties among equally novel picks. */
+/**
+ * Returns up to `k` ids. diversity 0 = pure relevance order; 1 = relevance and novelty weigh the same (lambda 0.5).
+ * Going further (novelty only) would pick the papers least like the seeds, which is no longer a recommendation.
+ */
 export function mmrSelect(candidates: readonly MmrCandidate[], k: number, diversity: number): string[] {
-  const lambda = 1 - Math.min(1, Math.max(0, diversity));
+  const lambda = 1 - Math.min(1, Math.max(0, diversity)) / 2;
   const max = Math.max(...candidates.map((c) => c.relevance), Number.MIN_VALUE);
   const min = Math.min(...candidates.map((c) => c.relevance), 0);
   const rel = (c: MmrCandidate) => (max === min ? 1 : (c.relevance - min) / (max - min));
-  // Sorted by relevance so that, at full diversity, ties between equally novel candidates go to the more relevant.
+  // Sorted by relevance so that ties go to the more relevant candidate.
   const pool = [...candidates].sort((a, b) => b.relevance - a.relevance);
   const picked: MmrCandidate[] = [];
   while (picked.length < k && pool.length > 0) {

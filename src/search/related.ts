@@ -13,6 +13,11 @@ import type { ValidRecommend } from './validate.js';
 
 /** Distinctive terms per seed paper used as its lexical query. */
 const MLT_TERMS = 20;
+/**
+ * How much a negative example's neighbours lose, relative to what the positives give. Below 1 so a paper close to
+ * both a positive and a negative seed (MAE liked, BEiT disliked: both masked image modelling) sinks but is not wiped out.
+ */
+const NEGATIVE_WEIGHT = 0.5;
 
 /** A paper's most distinctive terms that other papers share (tf-idf; a term only this paper has finds nothing). */
 function distinctiveTerms(ctx: EngineContext, paper: Paper): { term: string; weight: number }[] {
@@ -77,7 +82,7 @@ export function relatedCandidates(
       ...(d && denseRank.has(id) ? { semantic: { ...d, rank: denseRank.get(id)! } } : {}),
       ...(lex ? { lexical: lex } : {}),
       cosine: cos,
-      lowConfidence: !isConfident({ semantic: cos, lexical: lex?.coverage ?? 0 }, ctx.thresholds),
+      lowConfidence: !isConfident({ semantic: cos, lexical: lex?.coverage ?? 0 }, ctx.thresholds.related),
     };
   });
   return { candidates, terms: [...new Set(terms.map(term))] };
@@ -118,7 +123,9 @@ export async function recommendCandidates(ctx: EngineContext, r: ValidRecommend,
   if (lists.length === 0) return { candidates: [], terms: [], unknownIds };
 
   const pos = reciprocalRankFusion(lists);
-  const neg = reciprocalRankFusion(negative.map((n) => ({ ids: relatedCandidates(ctx, [n], depth, allowed).candidates.map((c) => c.paperId), weight: 1 })));
+  const neg = reciprocalRankFusion(
+    negative.map((n) => ({ ids: relatedCandidates(ctx, [n], depth, allowed).candidates.map((c) => c.paperId), weight: NEGATIVE_WEIGHT })),
+  );
   const relevance = new Map([...pos].map(([id, s]) => [id, s - (neg.get(id) ?? 0)]));
   const pool = rankByScore(relevance).slice(0, depth);
   const picked = r.diversity > 0

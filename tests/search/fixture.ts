@@ -29,7 +29,7 @@ export function seedFixture(): Promise<Fixture> {
     const embedder = await openStaticEmbedder({ modelsDir: MODELS_CACHE });
     const dictionary = await openDictionary({ modelsDir: MODELS_CACHE });
     const seed = await buildSeedEngine({ dataDir, embedder, dictionary });
-    const unfiltered = createSearchEngine({ papers: seed.papers, index: seed.index, embedder, dictionary, confidence: { semantic: -2, lexical: 0 } });
+    const unfiltered = createSearchEngine({ papers: seed.papers, index: seed.index, embedder, dictionary, confidence: { semantic: -2, lexical: 0, related: { semantic: -2, lexical: 0 } } });
     const byTitle = (fragment: string) => {
       const p = seed.papers.find((x) => (x.title.en ?? x.title.zh ?? '').includes(fragment));
       if (!p) throw new Error(`no seed paper titled like "${fragment}"`);
