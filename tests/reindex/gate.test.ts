@@ -1,0 +1,54 @@
+import { describe, it, expect } from 'vitest';
+import { decideGate } from '../../src/reindex/gate.js';
+import type { QualityRecord } from '../../src/reindex/quality.js';
+
+const q = (score: number | null, note?: string): QualityRecord => ({
+  metric: 'hybrid MRR@10',
+  score,
+  ...(note ? { note } : {}),
+  embedder: 'static:x',
+  papers: 51,
+  evaluatedAt: '2026-01-01T00:00:00Z',
+});
+const policy = { maxDrop: 0.05, force: false };
+
+describe('the quality gate', () => {
+  it('passes a drop up to max-drop and records both scores', () => {
+    const g = decideGate(q(0.8), q(0.76), policy);
+    expect(g).toMatchObject({ passed: true, baseline: 0.8, candidate: 0.76, maxDrop: 0.05 });
+    expect(g.drop).toBeCloseTo(0.04, 10);
+  });
+
+  it('passes an improvement', () => {
+    expect(decideGate(q(0.6), q(0.9), policy)).toMatchObject({ passed: true });
+  });
+
+  it('refuses a drop larger than max-drop, saying by how much', () => {
+    const g = decideGate(q(0.8), q(0.7), policy);
+    expect(g.passed).toBe(false);
+    expect(g.note).toBe('drop 0.100 exceeds 0.05');
+  });
+
+  it('lets --force switch anyway and says so', () => {
+    const g = decideGate(q(0.8), q(0.7), { maxDrop: 0.05, force: true });
+    expect(g).toMatchObject({ passed: true, forced: true });
+    expect(g.note).toBe('drop 0.100 exceeds 0.05; switched anyway (--force)');
+  });
+
+  it('passes when nothing is live yet', () => {
+    expect(decideGate(undefined, q(0.5), policy)).toMatchObject({ passed: true, candidate: 0.5, note: 'no live generation to compare with' });
+  });
+
+  it('passes when the live generation could not be measured either', () => {
+    const g = decideGate(q(null, 'labelled set does not apply'), q(null, 'labelled set does not apply'), policy);
+    expect(g.passed).toBe(true);
+    expect(g.note).toContain('not comparable');
+  });
+
+  it('refuses when the live generation was measurable but the new one is not (labelled papers vanished)', () => {
+    const g = decideGate(q(0.8), q(null, 'labelled set does not apply: 3 labelled paper(s) are not in this generation'), policy);
+    expect(g.passed).toBe(false);
+    expect(g.note).toContain('new generation cannot be measured: labelled set does not apply');
+    expect(decideGate(q(0.8), q(null, 'x'), { maxDrop: 0.05, force: true }).passed).toBe(true);
+  });
+});

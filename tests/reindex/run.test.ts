@@ -1,0 +1,118 @@
+// runReindex over a sequence of source changes, in-process, with real components: A's catalogue, the generated
+// test model, C's generations, E's evaluation. Each step starts from the state the previous one left.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { readFile, rm, unlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { runReindex } from '../../src/reindex/run.js';
+import { acquireLock } from '../../src/reindex/lock.js';
+import { ExitCode } from '../../src/reindex/exit-codes.js';
+import { formatSummary, type ReindexResult } from '../../src/reindex/report.js';
+import { openGenerationStore } from '../../src/index/generations.js';
+import { openCatalogue } from '../../src/catalogue/lowdb.js';
+import { dataPaths } from '../../src/config.js';
+import { sentencePool, writeCorpus, documentName, syntheticArxivId } from '../../src/reindex/synth-corpus.js';
+import { createWorkspace, readCurrent, SEEDS, type Workspace } from './workspace.js';
+
+let ws: Workspace;
+beforeAll(async () => {
+  ws = await createWorkspace();
+});
+afterAll(async () => {
+  await rm(ws.root, { recursive: true, force: true });
+});
+
+const store = () => openGenerationStore(ws.data);
+const savedReport = async () => JSON.parse(await readFile(dataPaths(ws.data).report, 'utf8')) as ReindexResult;
+
+describe('runReindex, step by step', () => {
+  it('1. builds the first generation, records its quality and writes the report', async () => {
+    const r = await runReindex(ws.config());
+    expect(r).toMatchObject({ outcome: 'switched', exitCode: ExitCode.Switched, generation: { live: '1', built: '1' } });
+    expect(r.documents).toMatchObject({ seen: 5, new: 5, unchanged: 0, failed: [] });
+    expect(r.papers).toEqual({ added: 51, updated: 0, removed: 0, total: 51 });
+    expect(r.views).toEqual({ total: 100, embedded: 100, fromCache: 0, unchanged: 0 });
+    expect(r.embedder).toMatchObject({ fullRebuild: true, reason: 'no index yet' });
+    expect(r.gate).toMatchObject({ passed: true, note: 'no live generation to compare with' });
+    expect(r.gate!.candidate).toBeGreaterThan(0.3); // lexical retrieval alone finds most labelled papers
+    const quality = JSON.parse(await readFile(join(ws.data, 'generations', '1', 'quality.json'), 'utf8'));
+    expect(quality).toMatchObject({ metric: 'hybrid MRR@10', score: r.gate!.candidate, papers: 51 });
+    expect(await savedReport()).toEqual(r);
+    for (const phase of ['verify', 'ingest', 'embedder', 'embed', 'write', 'evaluate', 'switch']) expect(r.phasesMs).toHaveProperty(phase);
+    expect(formatSummary(r)).toContain('views       100 embedded, 0 reused');
+  });
+
+  it('2. embeds only the views of a new document', async () => {
+    await writeCorpus(ws.sources, await sentencePool(SEEDS), { papers: 3, perDocument: 3 });
+    const r = await runReindex(ws.config());
+    expect(r.outcome).toBe('switched');
+    expect(r.documents).toMatchObject({ seen: 6, new: 1, unchanged: 5 });
+    expect(r.papers).toEqual({ added: 3, updated: 0, removed: 0, total: 54 });
+    expect(r.views).toEqual({ total: 106, embedded: 6, fromCache: 0, unchanged: 100 });
+    expect(r.gate).toMatchObject({ passed: true, baseline: expect.any(Number), candidate: expect.any(Number) });
+    const gen = await store().load('2');
+    expect(gen.papers.map((p) => p.arxivId)).toEqual(expect.arrayContaining([0, 1, 2].map(syntheticArxivId)));
+  });
+
+  it('3. keeps papers whose document disappeared when asked to (then there is nothing to do)', async () => {
+    await unlink(join(ws.sources, documentName(0)));
+    const r = await runReindex(ws.config(), { removeMissing: false });
+    expect(r).toMatchObject({ outcome: 'nothing-to-do', exitCode: ExitCode.NothingToDo, views: { embedded: 0 } });
+    expect(r.papers.total).toBe(54);
+  });
+
+  it('4. removes them by default, re-embedding nothing, and prunes to the configured number of generations', async () => {
+    const r = await runReindex(ws.config({ keepGenerations: 2 }));
+    expect(r.outcome).toBe('switched');
+    expect(r.documents.removed).toBe(1);
+    expect(r.papers).toEqual({ added: 0, updated: 0, removed: 3, total: 51 });
+    expect(r.views).toMatchObject({ embedded: 0, fromCache: 0 });
+    expect(r.generation).toMatchObject({ previous: '2', live: '3', pruned: ['1'] });
+    expect(store().list()).toEqual(['2', '3']);
+  });
+
+  it('5. rebuilds in full, and says why, when the embedder changes', async () => {
+    const r = await runReindex(ws.config({ dtype: 'fp32' }));
+    expect(r.outcome).toBe('switched');
+    expect(r.embedder.fullRebuild).toBe(true);
+    expect(r.embedder.reason).toMatch(/^embedder changed from transformers:.*:q8:.* to transformers:.*:fp32:/);
+    expect(r.embedder.previous).toMatch(/:q8:/);
+    expect(r.views).toEqual({ total: 100, embedded: 100, fromCache: 0, unchanged: 0 });
+    expect(r.gate!.passed).toBe(true);
+  });
+
+  it('6. refuses to switch when labelled papers vanish: the old generation stays live, the catalogue keeps the change', async () => {
+    const config = ws.config({ dtype: 'fp32' });
+    await unlink(join(ws.sources, 'weekly-pretraining-no28.txt'));
+    const r = await runReindex(config);
+    expect(r).toMatchObject({ outcome: 'gate-refused', exitCode: ExitCode.GateRefused, generation: { live: '4', built: '5' } });
+    expect(r.gate!.note).toMatch(/new generation cannot be measured: labelled set does not apply/);
+    expect(await readCurrent(ws)).toBe('4');
+    expect(existsSync(join(ws.data, 'generations', '5'))).toBe(false);
+    const catalogue = await openCatalogue(dataPaths(ws.data).catalogue);
+    expect(catalogue.documents().map((d) => d.name)).not.toContain('weekly-pretraining-no28.txt');
+    const removed = r.papers.removed;
+    expect(removed).toBeGreaterThan(0);
+
+    const again = await runReindex(config); // the next run retries from the catalogue rather than finding nothing to do
+    expect(again).toMatchObject({ outcome: 'gate-refused', documents: { unchanged: 4, removed: 0 }, papers: { removed } });
+
+    const forced = await runReindex(config, { force: true });
+    expect(forced).toMatchObject({ outcome: 'switched', papers: { removed }, gate: { passed: true, forced: true } });
+    expect(await readCurrent(ws)).toBe(forced.generation.live);
+  });
+
+  it('7. reports a held lock without touching the report of the run that holds it', async () => {
+    const before = await readFile(dataPaths(ws.data).report, 'utf8');
+    const lock = await acquireLock(dataPaths(ws.data).lock, { owner: 'POST /api/documents' });
+    try {
+      const r = await runReindex(ws.config());
+      expect(r).toMatchObject({ outcome: 'lock-held', exitCode: ExitCode.LockHeld });
+      expect(r.message).toContain('(POST /api/documents)');
+      expect(formatSummary(r)).toBe(`reindex: ${r.message}\n`);
+    } finally {
+      await lock.release();
+    }
+    expect(await readFile(dataPaths(ws.data).report, 'utf8')).toBe(before);
+  });
+});
