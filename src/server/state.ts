@@ -54,6 +54,9 @@ interface Slot {
   retired: boolean;
 }
 
+/** How long a generation that failed to load is left alone before the watcher tries it again. */
+const FAILED_RETRY_MS = 60_000;
+
 export type StateStatus = { ready: true; generation: string } | { ready: false; reason: string };
 
 export class ServiceState {
@@ -65,6 +68,8 @@ export class ServiceState {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
   private listeners = new Set<(s: Snapshot) => void>();
+  // a generation that failed to load is not retried on every poll tick (that would flood the log)
+  private failed: { name: string; at: number } | undefined;
 
   constructor(
     private readonly source: GenerationSource,
@@ -132,10 +137,19 @@ export class ServiceState {
     return this.refreshing;
   }
 
-  /** Starts noticing CURRENT changes (fs.watch + polling fallback). */
-  watch(): void {
+  /**
+   * Starts noticing CURRENT changes: fs.watch for promptness plus polling every pollIntervalMs, which alone
+   * suffices where fs.watch reports nothing (network filesystems, some container mounts): `{ fsWatch: false }`.
+   */
+  watch(opts: { fsWatch?: boolean } = {}): void {
     const dir = dirname(this.opts.currentFile);
     const name = basename(this.opts.currentFile);
+    if (opts.fsWatch !== false) this.startFsWatch(dir, name);
+    this.timer = setInterval(() => this.refreshInBackground('poll'), this.opts.pollIntervalMs);
+    this.timer.unref();
+  }
+
+  private startFsWatch(dir: string, name: string): void {
     try {
       this.watcher = watch(dir, { persistent: false }, (_event, file) => {
         if (file === null || file.toString() === name) this.refreshInBackground('fs.watch');
@@ -144,8 +158,6 @@ export class ServiceState {
     } catch (err) {
       this.opts.logger.warn({ err, dir }, 'fs.watch unavailable; relying on polling');
     }
-    this.timer = setInterval(() => this.refreshInBackground('poll'), this.opts.pollIntervalMs);
-    this.timer.unref();
   }
 
   /** Stops watching and disposes the served generation once in-flight requests finish. */
@@ -172,8 +184,16 @@ export class ServiceState {
     if (this.closed) return false;
     const name = await this.source.current();
     if (name === undefined || name === this.slot?.snapshot.generation) return false;
+    if (this.failed?.name === name && Date.now() - this.failed.at < FAILED_RETRY_MS) return false;
     const started = Date.now();
-    const loaded = await this.source.load(name);
+    let loaded: LoadedGeneration;
+    try {
+      loaded = await this.source.load(name);
+    } catch (err) {
+      this.failed = { name, at: Date.now() };
+      throw err;
+    }
+    this.failed = undefined;
     if (this.closed) {
       await loaded.dispose();
       return false;
