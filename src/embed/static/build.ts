@@ -9,7 +9,7 @@ import { englishTokens } from '../../lang/english.ts';
 import { GLOSSARY_PATH, loadGlossary } from '../../lang/glossary.ts';
 import { openDictionary, jiebaFrequencies, type Dictionary } from '../../lang/dictionary.ts';
 import { packageVersion } from '../../lang/packages.ts';
-import { readWinkVectors } from './wink.ts';
+import { streamWinkVectors } from './wink.ts';
 import { sifWeight, zipfProbability, SIF_A } from './weights.ts';
 import { decompose } from './compose.ts';
 import { TableBuilder, writeTable } from './table.ts';
@@ -47,9 +47,7 @@ export async function currentSources(referenceSha256: string): Promise<ModelSour
 export async function buildModel(dir: string, ctx: BuildContext): Promise<ModelManifest> {
   const reference = await readReferenceCorpus();
   const sources = await currentSources(reference.sha256);
-  ctx.logger.info('static embedder: reading English word vectors (one-time, ~4 s)');
-  const wink = await readWinkVectors();
-  const english = buildEnglish(wink, ctx.progress);
+  const english = await buildEnglish(ctx.progress);
   const dictionary = await openDictionary({ modelsDir: ctx.modelsDir, logger: ctx.logger });
   const chinese = await buildChinese(dictionary, english, ctx.progress);
   const en = english.build();
@@ -62,7 +60,7 @@ export async function buildModel(dir: string, ctx: BuildContext): Promise<ModelM
   const manifest: ModelManifest = {
     name: MODEL_NAME,
     format: MODEL_FORMAT,
-    dimensions: wink.dimensions,
+    dimensions: en.dimensions,
     sources,
     params,
     counts: { en: en.words.length, zh: zh.words.length },
@@ -74,19 +72,25 @@ export async function buildModel(dir: string, ctx: BuildContext): Promise<ModelM
   return manifest;
 }
 
-function buildEnglish(wink: Awaited<ReturnType<typeof readWinkVectors>>, progress: Progress): TableBuilder {
-  const table = new TableBuilder(wink.dimensions);
-  const n = wink.words.length;
-  progress.start(n, 'static embedder: English words');
-  wink.words.forEach((word, rank) => {
-    const v = ENGLISH_WORD.test(word) ? wink.vector(word) : undefined;
-    if (v) table.add(word, v, sifWeight(zipfProbability(rank, n)));
-    if (rank % 10_000 === 9_999) progress.tick(10_000);
-  });
-  progress.tick(n % 10_000);
+async function buildEnglish(progress: Progress): Promise<TableBuilder> {
+  let table: TableBuilder | undefined;
+  let size = 0;
+  let seen = 0;
+  await streamWinkVectors(
+    (word, rank, vector) => {
+      if (ENGLISH_WORD.test(word)) table!.add(word, vector, sifWeight(zipfProbability(rank, size)));
+      if (++seen % 10_000 === 0) progress.tick(10_000);
+    },
+    (header) => {
+      size = header.size;
+      table = new TableBuilder(header.dimensions);
+      progress.start(size, 'static embedder: English words');
+    },
+  );
+  progress.tick(seen % 10_000);
   progress.stop();
-  addGlossaryEnglish(table, wink.dimensions);
-  return table;
+  addGlossaryEnglish(table!, table!.dimensions);
+  return table!;
 }
 
 /**

@@ -10,7 +10,7 @@ import { noProgress } from '../../util/progress.ts';
 import { buildDirAtomic } from '../../lang/atomic-dir.ts';
 import { buildModel, currentSources } from './build.ts';
 import { loadModel, MODEL_NAME, type LoadedModel } from './model.ts';
-import { readReferenceCorpus } from './reference.ts';
+import { referenceFingerprint } from './reference.ts';
 import { Lexicon } from './lexicon.ts';
 import { SentenceEncoder, DEFAULT_SENTENCE_OPTIONS, type SentenceOptions } from './sentence.ts';
 
@@ -40,7 +40,7 @@ export async function ensureStaticModel(opts: StaticEmbedderOptions): Promise<Lo
   const logger = opts.logger ?? silentLogger;
   const reason = await loadModel(dir).then(
     async (model) => {
-      const want = await currentSources((await readReferenceCorpus()).sha256);
+      const want = await currentSources(await referenceFingerprint());
       const stale = JSON.stringify(model.manifest.sources) !== JSON.stringify(want);
       return stale ? { model: undefined, why: 'its sources changed' } : { model, why: '' };
     },

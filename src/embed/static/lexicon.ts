@@ -1,6 +1,6 @@
 // Token -> table rows. Known words map to their own row; unknown English words to the rows of their parts
 // (compose.ts); unknown Chinese words to their dictionary sub-words, then to single characters.
-import type { WordTable } from './table.ts';
+import { findWord, type WordTable } from './table.ts';
 import type { Token, TokenLang } from '../../lang/text.ts';
 import { subWords } from '../../lang/segment.ts';
 import { decompose } from './compose.ts';
@@ -37,15 +37,15 @@ export class Lexicon {
   }
 
   private resolveEnglish(word: string): RowRef[] {
-    const parts = decompose(word, (w) => this.en.index.has(w));
-    return parts.map((p) => ({ lang: 'en' as const, row: this.en.index.get(p)!, factor: 1 / parts.length }));
+    const parts = decompose(word, (w) => findWord(this.en, w) >= 0);
+    return parts.map((p) => ({ lang: 'en' as const, row: findWord(this.en, p), factor: 1 / parts.length }));
   }
 
   private resolveChinese(word: string): RowRef[] {
-    const own = this.zh.index.get(word);
-    if (own !== undefined) return [{ lang: 'zh', row: own, factor: 1 }];
-    let parts = subWords(word).filter((p) => this.zh.index.has(p));
-    if (parts.length === 0) parts = [...word].filter((c) => this.zh.index.has(c));
-    return parts.map((p) => ({ lang: 'zh' as const, row: this.zh.index.get(p)!, factor: 1 / parts.length }));
+    const own = findWord(this.zh, word);
+    if (own >= 0) return [{ lang: 'zh', row: own, factor: 1 }];
+    let rows = subWords(word).map((p) => findWord(this.zh, p)).filter((r) => r >= 0);
+    if (rows.length === 0) rows = [...word].map((c) => findWord(this.zh, c)).filter((r) => r >= 0);
+    return rows.map((row) => ({ lang: 'zh' as const, row, factor: 1 / rows.length }));
   }
 }

@@ -11,20 +11,33 @@ export const SEEDS_DIR = fileURLToPath(new URL('../../../seeds/', import.meta.ur
 
 export interface ReferenceCorpus {
   texts: string[];
-  sha256: string; // of the texts, recorded in model.json so a changed corpus triggers a rebuild
+  sha256: string; // of the seed files, recorded in model.json so changed seeds trigger a rebuild
+}
+
+async function seedFiles(dir: string): Promise<{ name: string; text: string }[]> {
+  const names = await readdir(dir).catch((e: Error) => {
+    throw new Error(`static embedder reference corpus: cannot read ${dir} (${e.message})`);
+  });
+  const files = [];
+  for (const name of names.filter((n) => n.endsWith('.txt')).sort()) files.push({ name, text: await readFile(join(dir, name), 'utf8') });
+  if (files.length === 0) throw new Error(`static embedder reference corpus: no .txt newsletters in ${dir}`);
+  return files;
+}
+
+/** Hash of the seed files' names and contents: cheap enough to check on every open. */
+export async function referenceFingerprint(dir = SEEDS_DIR): Promise<string> {
+  const h = createHash('sha256');
+  for (const f of await seedFiles(dir)) h.update(`${f.name}\u0000${f.text}\u0000`);
+  return h.digest('hex');
 }
 
 export async function readReferenceCorpus(dir = SEEDS_DIR): Promise<ReferenceCorpus> {
-  const names = (await readdir(dir).catch((e: Error) => {
-    throw new Error(`static embedder reference corpus: cannot read ${dir} (${e.message})`);
-  })).filter((n) => n.endsWith('.txt')).sort();
   const texts: string[] = [];
-  for (const name of names) {
-    const { record } = parseDocument(name, await readFile(join(dir, name), 'utf8'));
-    for (const p of record.items) {
+  for (const { name, text } of await seedFiles(dir)) {
+    for (const p of parseDocument(name, text).record.items) {
       for (const t of [p.title.en, p.title.zh, p.summary.en, p.summary.zh]) if (t) texts.push(t);
     }
   }
   if (texts.length === 0) throw new Error(`static embedder reference corpus: no papers parsed from ${dir}`);
-  return { texts, sha256: createHash('sha256').update(texts.join('\u0000')).digest('hex') };
+  return { texts, sha256: await referenceFingerprint(dir) };
 }

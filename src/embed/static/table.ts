@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
 export interface WordTable {
-  words: string[];
-  index: Map<string, number>;
+  words: string[]; // sorted by UTF-16 code units, so lookups are a binary search (no index to build on load)
   dimensions: number;
   vectors: Int8Array; // rows x dimensions
   scales: Float32Array; // value = int8 * scale
@@ -51,10 +50,11 @@ export class TableBuilder {
   build(): WordTable {
     const n = this.words.length;
     const d = this.dimensions;
+    const order = this.words.map((_, i) => i).sort((a, b) => compare(this.words[a]!, this.words[b]!));
     const vectors = new Int8Array(n * d);
     const scales = new Float32Array(n);
     for (let r = 0; r < n; r++) {
-      const row = this.rows[r]!;
+      const row = this.rows[order[r]!]!;
       let max = 0;
       for (let i = 0; i < d; i++) max = Math.max(max, Math.abs(row[i]!));
       const scale = max > 0 ? max / 127 : 1;
@@ -63,14 +63,31 @@ export class TableBuilder {
       for (let i = 0; i < d; i++) vectors[base + i] = Math.round(row[i]! / scale);
     }
     return {
-      words: this.words,
-      index: new Map(this.words.map((w, i) => [w, i])),
+      words: order.map((i) => this.words[i]!),
       dimensions: d,
       vectors,
       scales,
-      weights: Float32Array.from(this.rowWeights),
+      weights: Float32Array.from(order, (i) => this.rowWeights[i]!),
     };
   }
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Row of a word in a table, or -1. */
+export function findWord(t: WordTable, word: string): number {
+  let lo = 0;
+  let hi = t.words.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const w = t.words[mid]!;
+    if (w === word) return mid;
+    if (w < word) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 export function tableFiles(lang: string) {
@@ -117,6 +134,9 @@ export async function readTable(dir: string, lang: string, dims: number, expecte
     return buf;
   };
   const words = (await load(names.words)).toString('utf8').split('\n');
+  for (let i = 1; i < words.length; i++) {
+    if (!(words[i - 1]! < words[i]!)) throw new Error(`${join(dir, names.words)}:${i + 1}: words are not sorted and unique`);
+  }
   const vecBuf = await load(names.vectors);
   const rowBuf = await load(names.rows);
   const n = words.length;
@@ -128,7 +148,6 @@ export async function readTable(dir: string, lang: string, dims: number, expecte
   new Uint8Array(rows.buffer).set(rowBuf);
   return {
     words,
-    index: new Map(words.map((w, i) => [w, i])),
     dimensions: dims,
     vectors: new Int8Array(vecBuf.buffer, vecBuf.byteOffset, vecBuf.byteLength),
     scales: rows.subarray(0, n),
