@@ -2,9 +2,8 @@
 // a Chinese paragraph (Chinese title。summary), the English abstract and a link; then unnumbered items under
 // "另外几篇值得关注的论文" with English title, Chinese title, authors, affiliation and link.
 import type { IngestWarning } from '../catalogue/types.js';
-import { addLink, appendParagraph, newDraft, type Draft, type FormatResult } from './draft.js';
+import { addLink, appendParagraph, itemLabel, newDraft, preview, type Draft, type FormatResult } from './draft.js';
 import { clean, extractUrls, hasCjk, isChromeLine, isImageLine, splitNames } from './text.js';
-import { itemLabel, preview } from './weekly.js';
 
 const TAGS = String.raw`((?:\[[A-Za-z][\w.-]{0,11}\]\s*)+)`;
 export const DAILY_NUMBERED = new RegExp(String.raw`^(\d{1,3})\s*[、.．]\s*${TAGS}(\S.*)$`);

@@ -4,10 +4,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { DocumentFormat, DocumentRecord, IngestWarning, ParsedPaper } from '../catalogue/types.js';
 import { DAILY_NUMBERED, DAILY_TAGGED, parseDaily } from './daily.js';
-import { toParsedPaper, type Draft, type FormatResult } from './draft.js';
+import { itemLabel, toParsedPaper, type Draft, type FormatResult } from './draft.js';
 import { IngestError } from './errors.js';
 import { clean, normaliseText } from './text.js';
-import { itemLabel, parseWeekly, WEEKLY_ITEM } from './weekly.js';
+import { parseWeekly, WEEKLY_ITEM } from './weekly.js';
 
 export { IngestError };
 

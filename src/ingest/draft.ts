@@ -44,6 +44,13 @@ export function appendParagraph(existing: string | undefined, text: string, join
   return existing ? `${existing}${joiner}${text}` : text;
 }
 
+/** Joins a wrapped line onto the previous one: Chinese needs no space between lines, Latin words do. */
+export function appendWrapped(existing: string | undefined, text: string): string {
+  if (!existing) return text;
+  const latinJoint = /[A-Za-z0-9,.;:!?)]$/.test(existing) && /^[A-Za-z0-9(]/.test(text);
+  return `${existing}${latinJoint ? ' ' : ''}${text}`;
+}
+
 export function toParsedPaper(d: Draft, source: ParsedPaper['source']): ParsedPaper {
   return {
     title: { ...(d.title.en ? { en: d.title.en } : {}), ...(d.title.zh ? { zh: d.title.zh } : {}) },
@@ -54,4 +61,13 @@ export function toParsedPaper(d: Draft, source: ParsedPaper['source']): ParsedPa
     links: d.links,
     source,
   };
+}
+
+/** How warnings name an item: its title, or its line when it has none. */
+export function itemLabel(d: Draft): string {
+  return preview(d.title.en ?? d.title.zh ?? `line ${d.line}`);
+}
+
+export function preview(s: string, max = 60): string {
+  return s.length > max ? `${s.slice(0, max)}…` : s;
 }

@@ -1,7 +1,7 @@
 // Parser for the weekly digest 《预训练周刊》: items start at "标题:机构|English title(中文标题)了解详情",
 // followed by "作者:", "简介:" and labelled link lines ("论文地址:", "代码下载:", "Hub地址:" ...).
 import type { IngestWarning } from '../catalogue/types.js';
-import { addLink, appendParagraph, newDraft, type Draft, type FormatResult } from './draft.js';
+import { addLink, appendParagraph, appendWrapped, itemLabel, newDraft, preview, type Draft, type FormatResult } from './draft.js';
 import { clean, extractUrls, hasCjk, hasLatin, isChromeLine, isImageLine, splitNames } from './text.js';
 
 export const WEEKLY_ITEM = /^标题\s*[:：]/;
@@ -61,7 +61,7 @@ export function parseWeekly(name: string, lines: string[]): FormatResult {
       applyField(open, field[1]!, field[2]!);
       inSummary = field[1] === '简介' || field[1] === '摘要';
     } else if (inSummary) {
-      open.summary.zh = appendParagraph(open.summary.zh, line, '');
+      open.summary.zh = appendWrapped(open.summary.zh, line);
     } else if (urls.length > 0 && urls.join(' ') === line) {
       for (const url of urls) addLink(open, url);
       hasLink = true;
@@ -146,12 +146,4 @@ function announcedCounts(lines: string[]): Record<string, number> | undefined {
   if (papers) out['论文推荐'] = Number(papers[1]);
   if (news) out['研究动态'] = Number(news[1]);
   return Object.keys(out).length ? out : undefined;
-}
-
-export function itemLabel(d: Draft): string {
-  return preview(d.title.en ?? d.title.zh ?? `line ${d.line}`);
-}
-
-export function preview(s: string, max = 60): string {
-  return s.length > max ? `${s.slice(0, max)}…` : s;
 }

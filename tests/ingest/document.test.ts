@@ -175,3 +175,10 @@ describe('text after an item', () => {
     expect(warnings).toEqual([{ file: 'd.txt', line: 8, message: 'text after the link of item "A Paper" ignored: See also our blog post.' }]);
   });
 });
+
+describe('wrapped summary lines', () => {
+  it('joins Chinese lines directly and Latin words with a space', () => {
+    const text = '标题:谷歌|A Paper(一篇论文)了解详情\n\n作者:A B\n\n简介:本文提出一种\n新方法,基于Transformer\nmodels and more.\n\n论文地址:https://arxiv.org/abs/2201.00001\n';
+    expect(parseDocument('w.txt', text).record.items[0]!.summary.zh).toBe('本文提出一种新方法,基于Transformer models and more.');
+  });
+});
