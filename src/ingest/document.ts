@@ -124,18 +124,25 @@ function checkNotTruncated(name: string, r: FormatResult): void {
     throw new IngestError(name, `truncated: the document ends inside item ${r.items.length} but announces ${short.join(', ')}`, last.line);
 }
 
+/** Announced vs found item counts per section, for documents whose intro announces them. */
+function sectionCounts(r: FormatResult): { section: string; announced: number; found: number }[] {
+  return Object.entries(r.announced?.counts ?? {}).map(([section, announced]) => ({
+    section,
+    announced,
+    found: r.items.filter((d) => d.section === section).length,
+  }));
+}
+
 function shortSections(r: FormatResult): string[] {
-  return Object.entries(r.announced ?? {})
-    .map(([section, n]) => [section, n, r.items.filter((d) => d.section === section).length] as const)
-    .filter(([, n, found]) => found < n)
-    .map(([section, n, found]) => `${n} items in ${section} (found ${found})`);
+  return sectionCounts(r)
+    .filter((c) => c.found < c.announced)
+    .map((c) => `${c.announced} items in ${c.section} (found ${c.found})`);
 }
 
 function countWarnings(name: string, r: FormatResult): IngestWarning[] {
-  return Object.entries(r.announced ?? {})
-    .map(([section, n]) => [section, n, r.items.filter((d) => d.section === section).length] as const)
-    .filter(([, n, found]) => found !== n)
-    .map(([section, n, found]) => ({ file: name, line: 1, message: `the document announces ${n} items in ${section} but ${found} were found` }));
+  return sectionCounts(r)
+    .filter((c) => c.found !== c.announced)
+    .map((c) => ({ file: name, line: r.announced!.line, message: `the document announces ${c.announced} items in ${c.section} but ${c.found} were found` }));
 }
 
 function completenessWarnings(name: string, drafts: Draft[]): IngestWarning[] {

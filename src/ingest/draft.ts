@@ -21,8 +21,8 @@ export interface FormatResult {
   warnings: IngestWarning[];
   /** The document ends inside its last item (no closing line after it): a hint the text was cut off. */
   endsInsideItem: boolean;
-  /** Items the document announces per section (weekly intro "选择了11篇…论文"), when it says so. */
-  announced?: Record<string, number>;
+  /** Items the document announces per section (weekly intro "选择了11篇…论文") and the line saying so. */
+  announced?: { line: number; counts: Record<string, number> };
 }
 
 export function newDraft(line: number, section?: string): Draft {

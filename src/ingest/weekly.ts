@@ -137,13 +137,13 @@ function documentHeading(lines: string[]): { title?: string; issue?: string } {
 }
 
 // "本期周刊,我们选择了11篇预训练相关的论文…此外,在研究动态方面,我们选择了1篇预训练资讯"
-function announcedCounts(lines: string[]): Record<string, number> | undefined {
-  const intro = lines.find((l) => /本期周刊.*选择了\s*\d+\s*篇/.test(l));
-  if (!intro) return undefined;
-  const out: Record<string, number> = {};
-  const papers = /选择了\s*(\d+)\s*篇[^,，。;；]*论文/.exec(intro);
-  const news = /选择了\s*(\d+)\s*篇[^,，。;；]*资讯/.exec(intro);
-  if (papers) out['论文推荐'] = Number(papers[1]);
-  if (news) out['研究动态'] = Number(news[1]);
-  return Object.keys(out).length ? out : undefined;
+function announcedCounts(lines: string[]): FormatResult['announced'] {
+  const at = lines.findIndex((l) => /本期周刊.*选择了\s*\d+\s*篇/.test(l));
+  if (at < 0) return undefined;
+  const counts: Record<string, number> = {};
+  const papers = /选择了\s*(\d+)\s*篇[^,，。;；]*论文/.exec(lines[at]!);
+  const news = /选择了\s*(\d+)\s*篇[^,，。;；]*资讯/.exec(lines[at]!);
+  if (papers) counts['论文推荐'] = Number(papers[1]);
+  if (news) counts['研究动态'] = Number(news[1]);
+  return Object.keys(counts).length ? { line: at + 1, counts } : undefined;
 }

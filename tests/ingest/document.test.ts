@@ -120,7 +120,7 @@ describe('parseDocument tolerance', () => {
     expect(record.items[3]!.authors).toEqual(['Olivier Teboul', 'Jean-Philippe Vert']);
     expect(warnings[0]).toEqual({ file: 'no52.txt', line: 87, message: 'unrecognised line in item "Deep embedding and alignment of protein sequences" ignored: 随便写点什么' });
     const fewer = parseDocument('no52.txt', text.replace(/标题:MIT\|On-Device[^\n]*\n/, ''));
-    expect(fewer.warnings.map((w) => w.message)).toContain('the document announces 2 items in 研究动态 but 1 were found');
+    expect(fewer.warnings).toContainEqual({ file: 'no52.txt', line: 41, message: 'the document announces 2 items in 研究动态 but 1 were found' });
   });
 
   it('detects the format from item openings', () => {
