@@ -377,3 +377,44 @@ describe('GET /openapi.json and /docs', () => {
     expect(html.includes('id="schema-Hit"'), 'Hit schema on /docs').toBe(true);
   });
 });
+
+describe('web pages', () => {
+  it('shows the latest papers without a query and hits with highlights for one', async () => {
+    const home = await get('/');
+    expect(home.status).toBe(200);
+    const html = await home.text();
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html.match(/class="hit/g)?.length).toBe(20);
+    const res = await get(`/?q=${q('少样本学习')}`);
+    const page = await res.text();
+    expect(res.status).toBe(200);
+    expect(page).toContain('data-id="arxiv:2201.04182"');
+    expect(page).toMatch(/<mark>[^<]+<\/mark>/);
+    expect(page).toContain(`href="/paper/${q('arxiv:2201.04182')}#related"`);
+  });
+
+  it('escapes what the user typed', async () => {
+    const page = await (await get(`/?q=${q('<script>alert(1)</script>')}`)).text();
+    expect(page).not.toContain('<script>alert(1)</script>');
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+  });
+
+  it('shows bad parameters on the page with a 400, and unknown papers with a 404', async () => {
+    const bad = await get(`/?q=x&limit=1000`);
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('&quot;limit&quot;');
+    const missing = await get('/paper/arxiv%3A9999.99999');
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('arxiv:9999.99999');
+  });
+
+  it('renders a paper with both summaries, its sources and related papers', async () => {
+    const res = await get(`/paper/${q('doi:10.1101/2021.10.25.465689')}`);
+    expect(res.status).toBe(200);
+    const page = await res.text();
+    expect(page).toContain('data-id="doi:10.1101/2021.10.25.465689"');
+    expect(page).toContain('id="related"');
+    expect(page.match(/<article class="hit/g)?.length).toBeGreaterThan(0);
+    expect(page).toContain('weekly-pretraining-no28.txt:');
+  });
+});
