@@ -71,24 +71,12 @@ class LowCatalogue implements Catalogue {
   private async commitNow(change: { upsert: DocumentRecord[]; remove: string[] }): Promise<IngestReport> {
     await this.reloadIfChangedOnDisk();
     const before = this.db.data;
-    const byName = new Map(before.documents.map((d) => [d.name, d]));
-    const statuses: IngestReport['documents'] = [];
-    for (const name of new Set(change.remove)) {
-      const doc = byName.get(name);
-      if (doc && byName.delete(name)) statuses.push({ name, status: 'removed', papers: doc.items.length });
-    }
-    for (const doc of change.upsert) {
-      const old = byName.get(doc.name);
-      const status = !old ? 'new' : old.sha256 === doc.sha256 ? 'unchanged' : 'changed';
-      statuses.push({ name: doc.name, status, papers: doc.items.length });
-      if (status !== 'unchanged') byName.set(doc.name, doc);
-    }
+    const { documents, statuses } = applyChange(before.documents, change);
     if (!statuses.some((s) => s.status !== 'unchanged')) {
       // nothing to change: no re-derivation, and the file is not rewritten
       const ids = before.papers.map((p) => p.id);
       return { documents: statuses, added: [], updated: [], unchanged: ids, removed: [], merged: mergedIds(before.papers), warnings: [] };
     }
-    const documents = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const papers = derivePapers(documents);
     const report: IngestReport = { documents: statuses, ...diffPapers(before.papers, papers), warnings: [] };
     this.db.data = { version: CATALOGUE_VERSION, documents, papers };
@@ -129,6 +117,24 @@ class LowCatalogue implements Catalogue {
     }
     this.byKey = byKey;
   }
+}
+
+/** The documents after removing and upserting by name (sorted by name), with what happened to each. */
+function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord[]; remove: string[] }) {
+  const byName = new Map(current.map((d) => [d.name, d]));
+  const statuses: IngestReport['documents'] = [];
+  for (const name of new Set(change.remove)) {
+    const doc = byName.get(name);
+    if (doc && byName.delete(name)) statuses.push({ name, status: 'removed', papers: doc.items.length });
+  }
+  for (const doc of change.upsert) {
+    const old = byName.get(doc.name);
+    const status = !old ? 'new' : old.sha256 === doc.sha256 ? 'unchanged' : 'changed';
+    statuses.push({ name: doc.name, status, papers: doc.items.length });
+    if (status !== 'unchanged') byName.set(doc.name, doc);
+  }
+  const documents = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { documents, statuses };
 }
 
 async function signature(file: string): Promise<string | undefined> {
