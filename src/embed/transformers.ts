@@ -231,14 +231,16 @@ class TransformersEmbedder implements Embedder {
       splitIntoWindows(t, budget, (s) => this.countTokens(s)).map((w) => ({ owner, text: prefix + w.text, tokens: w.tokens })),
     );
     const vectors = await this.embedChunks(chunks);
-    return texts.map((_, i) => {
-      const mine = chunks.flatMap((c, k) => (c.owner === i ? [k] : []));
-      if (mine.length === 1) return vectors[mine[0]!]!;
-      return combineWindowVectors(
-        mine.map((k) => vectors[k]!),
-        mine.map((k) => chunks[k]!.tokens),
-      );
-    });
+    const byOwner = texts.map((): number[] => []);
+    chunks.forEach((c, k) => byOwner[c.owner]!.push(k));
+    return byOwner.map((mine) =>
+      mine.length === 1
+        ? vectors[mine[0]!]!
+        : combineWindowVectors(
+            mine.map((k) => vectors[k]!),
+            mine.map((k) => chunks[k]!.tokens),
+          ),
+    );
   }
 
   /** Batches similar lengths together (less padding), runs at most `concurrency` batches at once. */
