@@ -43,9 +43,9 @@ export function cutForSearch(text: string): string[] {
   return keepWords(jieba().cutForSearch(text, true));
 }
 
-/** Dictionary sub-words of one word, longest first, excluding the word itself (empty if it has none). */
+/** Multi-character dictionary words inside a word, longest first, excluding the word itself. */
 export function subWords(word: string): string[] {
-  const parts = keepWords(jieba().cutForSearch(word, false)).filter((p) => p !== word);
+  const parts = keepWords(jieba().cutAll(word)).filter((p) => p !== word && [...p].length > 1);
   return [...new Set(parts)].sort((a, b) => b.length - a.length);
 }
 

@@ -2,7 +2,6 @@
 // (compose.ts); unknown Chinese words to their dictionary sub-words, then to single characters.
 import { findWord, type WordTable } from './table.ts';
 import type { Token, TokenLang } from '../../lang/text.ts';
-import { subWords } from '../../lang/segment.ts';
 import { decompose } from './compose.ts';
 
 export interface RowRef {
@@ -12,6 +11,7 @@ export interface RowRef {
 }
 
 const CACHE_LIMIT = 200_000;
+const MAX_PIECE = 6; // longest dictionary piece tried when covering an unknown Chinese word
 
 export class Lexicon {
   private cache = new Map<string, RowRef[]>();
@@ -44,8 +44,28 @@ export class Lexicon {
   private resolveChinese(word: string): RowRef[] {
     const own = findWord(this.zh, word);
     if (own >= 0) return [{ lang: 'zh', row: own, factor: 1 }];
-    let rows = subWords(word).map((p) => findWord(this.zh, p)).filter((r) => r >= 0);
-    if (rows.length === 0) rows = [...word].map((c) => findWord(this.zh, c)).filter((r) => r >= 0);
+    const rows = this.maxMatch([...word]);
     return rows.map((row) => ({ lang: 'zh' as const, row, factor: 1 / rows.length }));
+  }
+
+  /**
+   * A word the tables lack (a new compound, a name jieba's HMM glued together) is covered left to right by the
+   * longest known pieces, down to single characters; characters with no entry are skipped.
+   */
+  private maxMatch(chars: string[]): number[] {
+    const rows: number[] = [];
+    for (let i = 0; i < chars.length; ) {
+      let step = 1;
+      for (let len = Math.min(MAX_PIECE, chars.length - i); len >= 1; len--) {
+        const row = findWord(this.zh, chars.slice(i, i + len).join(''));
+        if (row >= 0) {
+          rows.push(row);
+          step = len;
+          break;
+        }
+      }
+      i += step;
+    }
+    return rows;
   }
 }

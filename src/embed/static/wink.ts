@@ -25,6 +25,7 @@ export async function streamWinkVectors(
   onWord: (word: string, rank: number, vector: Float32Array) => void,
   onHeader: (h: WinkHeader) => void = () => {},
   path = winkPath(),
+  chunkBytes = 4 << 20,
 ): Promise<WinkHeader> {
   let header: WinkHeader | undefined;
   let pending = '';
@@ -44,7 +45,7 @@ export async function streamWinkVectors(
       onWord(word, row[d + 1]!, Float32Array.from(row.slice(0, d)));
     }
   };
-  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: 4 << 20 });
+  const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: chunkBytes });
   for await (const chunk of stream as AsyncIterable<string>) {
     if (done) continue;
     pending += chunk;
