@@ -1,6 +1,7 @@
 // The HTTP API contract, driven through app.request() against a real data dir built from the seed newsletters
 // (lowdb catalogue, static embedder, HNSW generation, the real search engine).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
 import { silentLogger } from '../../src/log.js';
 import { createApp } from '../../src/server/app.js';
 import { ServiceState } from '../../src/server/state.js';
@@ -314,6 +315,25 @@ describe('while no index is served', () => {
 });
 
 describe('cross-cutting behaviour', () => {
+  it('logs one structured line per request with its request id, only at info level', async () => {
+    const lines: string[] = [];
+    const sink = { write: (l: string) => void lines.push(l) };
+    const app = createApp({ config: testConfig(s.dir), state: s.state, logger: pino({ level: 'info' }, sink) });
+    await app.request('/api/papers/2209.11055', { headers: { 'x-request-id': 'req-123' } });
+    await app.request('/api/search?limit=0');
+    const [ok, bad] = lines.map((l) => JSON.parse(l));
+    expect(ok).toMatchObject({ reqId: 'req-123', method: 'GET', path: '/api/papers/2209.11055', status: 200, msg: 'request' });
+    expect(ok.ms).toBeGreaterThanOrEqual(0);
+    expect(bad).toMatchObject({ method: 'GET', path: '/api/search', status: 400 });
+    expect(bad.reqId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const quiet: string[] = [];
+    const app2 = createApp({ config: testConfig(s.dir), state: s.state, logger: pino({ level: 'warn' }, { write: (l: string) => void quiet.push(l) }) });
+    await app2.request('/api/search?q=transformer');
+    await app2.request('/api/search?limit=0');
+    expect(quiet).toEqual([]); // quiet by default
+  });
+
   it('gives every response a request id and echoes one the client sent', async () => {
     const own = await get('/api/stats');
     expect(own.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);

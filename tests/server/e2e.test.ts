@@ -115,3 +115,24 @@ describe('papersift serve on an empty data directory', () => {
     await expect(fetch(`${base}/health`)).rejects.toThrow();
   });
 });
+
+describe('papersift serve with nothing to index', () => {
+  it('exits 1 with a message naming the sources', async () => {
+    const empty = await emptyDataDir();
+    try {
+      const proc = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli.ts'), 'serve', '--no-progress', '--source', empty], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, PAPERSIFT_DATA: empty, PAPERSIFT_EMBEDDER: 'static', PORT: '0', HOST: '127.0.0.1' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+      const code = await new Promise<number | null>((r) => proc.once('exit', r));
+      expect(code).toBe(1);
+      expect(err).toContain(`no papers found in ${empty}`);
+      expect(existsSync(join(empty, 'CURRENT'))).toBe(false);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+});
