@@ -10,6 +10,7 @@ import { loadLabelledSet, refToId, type LabelledSet } from '../eval/labelled-set
 import { createSearchEngine } from '../search/engine.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../log.js';
+import { noProgress, type Progress } from '../util/progress.js';
 
 export const QUALITY_FILE = 'quality.json';
 export const GATE_METRIC = 'hybrid MRR@10';
@@ -25,20 +26,49 @@ export interface QualityRecord {
 }
 
 /** Evaluates a generation (its papers, index and the embedder that built it) on the labelled query set. */
-export async function measureQuality(papers: Paper[], index: VectorIndex, embedder: Embedder, logger: Logger, set: LabelledSet = loadLabelledSet()): Promise<QualityRecord> {
+export async function measureQuality(
+  papers: Paper[],
+  index: VectorIndex,
+  embedder: Embedder,
+  opts: { logger: Logger; progress?: Progress; set?: LabelledSet },
+): Promise<QualityRecord> {
+  const set = opts.set ?? loadLabelledSet();
   const base = { metric: GATE_METRIC, embedder: embedder.info.id, papers: papers.length, evaluatedAt: new Date().toISOString() };
   const missing = missingRefs(set, papers);
   if (missing.length) {
     // Scoring a corpus that lacks labelled papers would measure the corpus, not the search: say so instead.
     return { ...base, score: null, note: `labelled set does not apply: ${missing.length} labelled paper(s) are not in this generation, e.g. ${missing[0]}` };
   }
-  const report = await evaluateEngine(createSearchEngine({ papers, index, embedder, logger }), { set, modes: ['hybrid'] });
-  return { ...base, score: report.hybridMrr };
+  return { ...base, score: await hybridMrr(papers, index, embedder, set, opts) };
+}
+
+/**
+ * Mean reciprocal rank over the labelled queries in hybrid mode (junk flagging and related-paper clusters do not
+ * feed the gate). Evaluated in chunks only to show progress: MRR is a mean, so chunk means weighted by size add up.
+ */
+async function hybridMrr(papers: Paper[], index: VectorIndex, embedder: Embedder, set: LabelledSet, opts: { logger: Logger; progress?: Progress }): Promise<number> {
+  const progress = opts.progress ?? noProgress;
+  const chunk = 10;
+  progress.start(set.queries.length + chunk, 'evaluating');
+  try {
+    const engine = createSearchEngine({ papers, index, embedder, logger: opts.logger });
+    progress.tick(chunk); // building the engine (its lexical index) costs about as much as a chunk of queries
+    let sum = 0;
+    for (let i = 0; i < set.queries.length; i += chunk) {
+      const queries = set.queries.slice(i, i + chunk);
+      const report = await evaluateEngine(engine, { set: { queries, junk: [], clusters: [] }, modes: ['hybrid'] });
+      sum += report.hybridMrr * queries.length;
+      progress.tick(queries.length);
+    }
+    return sum / set.queries.length;
+  } finally {
+    progress.stop();
+  }
 }
 
 function missingRefs(set: LabelledSet, papers: Paper[]): string[] {
   const ids = new Set(papers.map((p) => p.id));
-  const refs = new Set([...set.queries.flatMap((q) => q.relevant), ...set.clusters.flatMap((c) => c.papers)]);
+  const refs = new Set(set.queries.flatMap((q) => q.relevant));
   return [...refs].filter((ref) => !ids.has(refToId(ref, 'labelled set')));
 }
 

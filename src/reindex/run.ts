@@ -159,7 +159,7 @@ async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, live: LoadedGen
 /** Measures the new generation as written on disk (what would be served) and compares with the live one. */
 async function evaluateGate(ctx: Ctx, name: string, live: LoadedGeneration | undefined, embedder: Embedder): Promise<GateResult> {
   const candidateGen = await ctx.store.load(name, { ef: ctx.config.hnsw.ef });
-  const candidate = await measureQuality(candidateGen.papers, candidateGen.index, embedder, ctx.logger);
+  const candidate = await measureQuality(candidateGen.papers, candidateGen.index, embedder, { logger: ctx.logger, progress: ctx.progress });
   await writeQuality(candidateGen.dir, candidate);
   const baseline = live ? await liveQuality(ctx, live, embedder) : undefined;
   return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false });
@@ -178,7 +178,7 @@ async function liveQuality(ctx: Ctx, live: LoadedGeneration, current: Embedder):
     return { metric: 'hybrid MRR@10', score: null, note, embedder: live.manifest.embedder.id, papers: live.papers.length, evaluatedAt: new Date().toISOString() };
   }
   try {
-    const record = await measureQuality(live.papers, live.index, embedder, ctx.logger);
+    const record = await measureQuality(live.papers, live.index, embedder, { logger: ctx.logger, progress: ctx.progress });
     await writeQuality(live.dir, record); // only a side file: the generation's own files are untouched
     return record;
   } finally {
