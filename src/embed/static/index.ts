@@ -7,7 +7,7 @@ import type { Logger } from '../../log.ts';
 import { silentLogger } from '../../log.ts';
 import type { Progress } from '../../util/progress.ts';
 import { noProgress } from '../../util/progress.ts';
-import { buildDirAtomic } from '../../lang/atomic-dir.ts';
+import { buildDirAtomic, withBuildLock } from '../../lang/atomic-dir.ts';
 import { buildModel, currentSources } from './build.ts';
 import { loadModel, MODEL_NAME, type LoadedModel } from './model.ts';
 import { referenceFingerprint } from './reference.ts';
@@ -38,26 +38,33 @@ export async function openStaticEmbedder(opts: StaticEmbedderOptions): Promise<E
 export async function ensureStaticModel(opts: StaticEmbedderOptions): Promise<LoadedModel> {
   const dir = staticModelDir(opts.modelsDir);
   const logger = opts.logger ?? silentLogger;
-  const reason = await loadModel(dir).then(
-    async (model) => {
-      const want = await currentSources(await referenceFingerprint());
-      const stale = JSON.stringify(model.manifest.sources) !== JSON.stringify(want);
-      return stale ? { model: undefined, why: 'its sources changed' } : { model, why: '' };
-    },
-    (err: NodeJS.ErrnoException & Error) => ({
-      model: undefined,
-      why: /ENOENT/.test(err.message) && !/corrupt/.test(err.message) ? 'it is not built yet' : `it is unusable: ${err.message}`,
-    }),
-  );
-  if (reason.model) return reason.model;
-  (reason.why.startsWith('it is unusable') ? logger.warn.bind(logger) : logger.info.bind(logger))(
-    { dir },
-    `static embedder: building the model because ${reason.why}`,
-  );
-  await buildDirAtomic(dir, async (tmp) => {
-    await buildModel(tmp, { modelsDir: opts.modelsDir, progress: opts.progress ?? noProgress, logger });
+  const first = await tryLoad(dir);
+  if (first.model) return first.model;
+  return withBuildLock(dir, async () => {
+    const again = await tryLoad(dir); // another process may have built it while we waited for the lock
+    if (again.model) return again.model;
+    const log = again.corrupt ? logger.warn.bind(logger) : logger.info.bind(logger);
+    log({ dir }, `static embedder: building the model because ${again.why}`);
+    await buildDirAtomic(dir, async (tmp) => {
+      await buildModel(tmp, { modelsDir: opts.modelsDir, progress: opts.progress ?? noProgress, logger });
+    });
+    return loadModel(dir);
   });
-  return loadModel(dir);
+}
+
+type LoadAttempt = { model: LoadedModel; why?: undefined; corrupt?: undefined } | { model?: undefined; why: string; corrupt: boolean };
+
+async function tryLoad(dir: string): Promise<LoadAttempt> {
+  let model: LoadedModel;
+  try {
+    model = await loadModel(dir);
+  } catch (err) {
+    const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+    return missing ? { why: 'it is not built yet', corrupt: false } : { why: `it is unusable: ${(err as Error).message}`, corrupt: true };
+  }
+  const want = await currentSources(await referenceFingerprint());
+  if (JSON.stringify(model.manifest.sources) !== JSON.stringify(want)) return { why: 'its sources changed', corrupt: false };
+  return { model };
 }
 
 export class StaticEmbedder implements Embedder {
