@@ -18,7 +18,8 @@ import { registerPapers, registerUnencodedDoiPaths } from './routes/papers.js';
 import { registerRelated } from './routes/related.js';
 import { registerRecommend } from './routes/recommend.js';
 import { registerDocuments } from './routes/documents.js';
-import { registerHealth, registerStats } from './routes/health.js';
+import { registerHealth } from './routes/health.js';
+import { registerStats } from './routes/stats.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerWeb } from './web/routes.js';
 

@@ -311,6 +311,7 @@ describe('while no index is served', () => {
     }
     const res = await app.request('/api/search?q=x');
     expect(((await res.json()) as any).error.code).toBe('not_ready');
+    expect(await (await app.request('/')).text()).toContain('<meta http-equiv="refresh" content="7"/>'); // the page retries by itself
   });
 });
 

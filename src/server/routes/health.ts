@@ -1,8 +1,6 @@
-// GET /health (liveness + readiness) and GET /api/stats (what is being served).
+// GET /health: ready (a generation is served) or not ready yet (503 + Retry-After), for load balancers and scripts.
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv, RouteContext } from '../context.js';
-import { snapshotOf } from '../context.js';
-import { errorResponses } from './common.js';
 
 export function registerHealth(app: OpenAPIHono<AppEnv>, ctx: RouteContext): void {
   const route = createRoute({
@@ -20,38 +18,5 @@ export function registerHealth(app: OpenAPIHono<AppEnv>, ctx: RouteContext): voi
     if (s.ready) return c.json({ status: 'ready' as const, generation: s.generation }, 200);
     c.header('Retry-After', String(ctx.retryAfterSeconds));
     return c.json({ status: 'not ready' as const, reason: s.reason }, 503);
-  });
-}
-
-export function registerStats(app: OpenAPIHono<AppEnv>, ctx: RouteContext): void {
-  const route = createRoute({
-    method: 'get',
-    path: '/api/stats',
-    tags: ['service'],
-    summary: 'Counts, embedder, index generation and its age',
-    responses: {
-      200: { description: 'Statistics of the served generation', content: { 'application/json': { schema: ctx.schemas.StatsResponse } } },
-      ...errorResponses(503),
-    },
-  });
-  app.openapi(route, (c) => {
-    const snap = snapshotOf(c, ctx);
-    const builtMs = snap.builtAt ? Date.parse(snap.builtAt) : NaN;
-    return c.json(
-      {
-        papers: snap.papers.size,
-        documents: snap.documents,
-        vectors: snap.vectors,
-        embedder: { id: snap.embedder.id, dimensions: snap.embedder.dimensions },
-        generation: {
-          name: snap.generation,
-          ...(snap.builtAt ? { builtAt: snap.builtAt } : {}),
-          ...(Number.isFinite(builtMs) ? { ageSeconds: Math.max(0, Math.round((Date.now() - builtMs) / 1000)) } : {}),
-        },
-        loadedAt: snap.loadedAt.toISOString(),
-        categories: snap.papers.categoryCounts(),
-      },
-      200,
-    );
   });
 }

@@ -21,13 +21,14 @@ export interface FormOptions {
 
 const modeLabels = { hybrid: '混合 hybrid', semantic: '语义 semantic', lexical: '关键词 lexical' } as const;
 
-export function Layout(props: { title: string; form: FormState; options: FormOptions; children?: Child }) {
+export function Layout(props: { title: string; form: FormState; options: FormOptions; refreshSeconds?: number; children?: Child }) {
   return (
     <html lang="zh-CN">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{props.title}</title>
+        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <style>{raw(css)}</style>
       </head>
       <body>

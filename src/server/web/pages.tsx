@@ -100,9 +100,14 @@ export function PaperPage(props: { paper: Paper; related: Hit[]; options: FormOp
   );
 }
 
-export function MessagePage(props: { title: string; message: string; options?: FormOptions }) {
+export function MessagePage(props: { title: string; message: string; options?: FormOptions; refreshSeconds?: number }) {
   return (
-    <Layout title={`${props.title} · papersift`} form={emptyForm} options={props.options ?? { categories: [], sources: [] }}>
+    <Layout
+      title={`${props.title} · papersift`}
+      form={emptyForm}
+      options={props.options ?? { categories: [], sources: [] }}
+      {...(props.refreshSeconds ? { refreshSeconds: props.refreshSeconds } : {})}
+    >
       <div class="notice error">
         <b>{props.title}</b> — {props.message}
       </div>

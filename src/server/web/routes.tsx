@@ -30,7 +30,7 @@ function formOptions(snap: Snapshot): FormOptions {
 function notReadyPage(c: Context<AppEnv>, ctx: RouteContext) {
   const s = ctx.state.status();
   c.header('Retry-After', String(ctx.retryAfterSeconds));
-  return page(c, <MessagePage title="索引尚未就绪 Index not ready" message={`${s.ready ? '' : s.reason}. This page will work in a few seconds; reload it.`} />, 503);
+  return page(c, <MessagePage title="索引尚未就绪 Index not ready" message={`${s.ready ? '' : s.reason}. This page reloads itself until the index is ready.`} refreshSeconds={ctx.retryAfterSeconds} />, 503);
 }
 
 export function registerWeb(app: OpenAPIHono<AppEnv>, ctx: RouteContext): void {
