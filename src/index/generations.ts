@@ -75,7 +75,8 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     if (opts.embedder) checkEmbedder(manifest, opts.embedder, dir);
     await verifyFiles(dir, manifest);
     const papers = await readPapers(join(dir, PAPERS_FILE));
-    const index = await HnswIndex.load(dir, { ...manifest.index, ef: opts.ef ?? manifest.index.ef });
+    const { M, efConstruction } = manifest.index;
+    const index = await HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef });
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }

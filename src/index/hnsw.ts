@@ -58,8 +58,8 @@ export class HnswIndex implements VectorIndex {
   ) {}
 
   static create(opts: HnswOptions): HnswIndex {
-    const index = new HnswIndex(newGraph(opts, Math.max(opts.capacity ?? 0, MIN_CAPACITY)), opts.dimensions, opts);
-    return index;
+    const { M, efConstruction, ef } = opts;
+    return new HnswIndex(newGraph(opts, Math.max(opts.capacity ?? 0, MIN_CAPACITY)), opts.dimensions, { M, efConstruction, ef });
   }
 
   /** Reads hnsw.bin + labels.json from `dir`; any unreadable or inconsistent file is an IndexFileError naming it. */
@@ -70,7 +70,7 @@ export class HnswIndex implements VectorIndex {
     const graph = new (hnswlib().lib.HierarchicalNSW)('cosine', labels.dimensions);
     await graph.readIndex(binPath).catch((e: Error) => fail(binPath, `unreadable (${e.message})`));
     graph.setEf(params.ef);
-    const index = new HnswIndex(graph, labels.dimensions, params);
+    const index = new HnswIndex(graph, labels.dimensions, { M: params.M, efConstruction: params.efConstruction, ef: params.ef });
     const inGraph = new Set(graph.getIdsList());
     for (const [label, paperId, view, textHash] of labels.entries) {
       if (!inGraph.has(label)) fail(labelsPath, `label ${label} (${paperId} ${view}) is not in ${HNSW_FILE}`);

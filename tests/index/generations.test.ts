@@ -86,6 +86,8 @@ describe('generation store', () => {
       counts: { papers: 40, vectors: 80, deleted: 0 },
       build: { ms: 12, full: true },
     });
+    expect(m.index).toEqual({ library: 'hnswlib-node', space: 'cosine', dimensions: D, capacity: g.index.capacity, M: 16, efConstruction: 200, ef: 96 });
+    expect(g.index.hnswParams).toEqual({ M: 16, efConstruction: 200, ef: 96 });
     expect(Date.parse(m.createdAt)).toBeGreaterThan(Date.now() - 60_000);
     for (const f of ['hnsw.bin', 'labels.json', 'papers.json']) {
       expect(m.files[f]!.bytes).toBe((await stat(join(dir, f))).size);
