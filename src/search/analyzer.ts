@@ -7,14 +7,17 @@ import { subWords } from '../lang/segment.js';
 import type { Dictionary } from '../lang/dictionary.js';
 
 /** Cross-language lookup: the project dictionary (src/lang/dictionary.ts: glossary + CC-CEDICT) or the glossary alone. */
-export type Translator = Pick<Dictionary, 'english' | 'chinese'>;
+export type Translator = Pick<Dictionary, 'english' | 'chinese'> & Partial<Pick<Dictionary, 'source'>>;
 
 /** Translated terms count less than typed ones: they are guesses about what the user meant. */
 export const EXPANSION_WEIGHT = 0.5;
 /** Sub-words of a typed Chinese word the index does not know, e.g. 蛋白质组学 -> 蛋白质. */
 export const SUBWORD_WEIGHT = 0.7;
-/** Translations kept per word: the first ones are the common senses; later cc-cedict glosses are noise. */
+/** Curated glossary translations kept per word. */
 const MAX_TRANSLATIONS = 3;
+/** General-dictionary (CC-CEDICT) translations kept per word: its first sense; later senses are mostly noise
+ *  (到 -> reach, arrive, leave) that cost BM25 time and pull in unrelated papers. */
+const MAX_GENERAL_TRANSLATIONS = 1;
 
 export interface QueryTerm {
   term: string;
@@ -61,7 +64,7 @@ export function analyzeQuery(q: string, translator: Translator, known: (term: st
     } else {
       add(t.text, 1, c, false);
       if (!known(t.text)) for (const sub of subWords(t.text)) add(sub, SUBWORD_WEIGHT, c, true);
-      for (const en of translator.english(t.text).slice(0, MAX_TRANSLATIONS)) {
+      for (const en of englishFor(translator, t.text)) {
         for (const w of englishTokens(en)) add(stem(w), EXPANSION_WEIGHT, c, true);
       }
     }
@@ -80,10 +83,17 @@ export function analyzeQuery(q: string, translator: Translator, known: (term: st
   return { concepts, terms: [...byTerm.values()], names };
 }
 
+const isGlossary = (translator: Translator, zh: string) => !translator.source || translator.source(zh) === 'glossary';
+
 /** Chinese renderings worth searching: single characters (像 for "image") match inside unrelated words. */
 function chineseFor(translator: Translator, en: string): string[] {
-  return translator
-    .chinese(en)
-    .filter((zh) => [...zh].length > 1)
-    .slice(0, MAX_TRANSLATIONS);
+  const words = translator.chinese(en).filter((zh) => [...zh].length > 1);
+  const curated = words.filter((zh) => isGlossary(translator, zh)).slice(0, MAX_TRANSLATIONS);
+  return curated.length ? curated : words.slice(0, MAX_GENERAL_TRANSLATIONS);
+}
+
+/** English renderings of a Chinese word; single characters are too ambiguous to translate (到, 像, 做). */
+function englishFor(translator: Translator, zh: string): string[] {
+  if ([...zh].length < 2) return [];
+  return translator.english(zh).slice(0, isGlossary(translator, zh) ? MAX_TRANSLATIONS : MAX_GENERAL_TRANSLATIONS);
 }

@@ -21,7 +21,7 @@ export interface ConfidenceThresholds extends CutOffs {
  * as few non-members as possible do.
  */
 export const CALIBRATED: readonly { embedderPrefix: string; thresholds: ConfidenceThresholds }[] = [
-  { embedderPrefix: 'static:', thresholds: { semantic: 0.48, lexical: 0.4, related: { semantic: 0.5, lexical: 0.1 } } },
+  { embedderPrefix: 'static:', thresholds: { semantic: 0.48, lexical: 0.35, related: { semantic: 0.28, lexical: 0.1 } } },
 ];
 
 /** For embedders never calibrated: rely on the lexical evidence, and only very close vectors. */

@@ -5,7 +5,7 @@ import type { Embedder } from '../embed/types.js';
 import type { VectorIndex } from '../index/types.js';
 import { loadGlossary } from '../lang/glossary.js';
 import { silentLogger, type Logger } from '../log.js';
-import { analyzeQuery, type Translator } from './analyzer.js';
+import type { Translator } from './analyzer.js';
 import { thresholdsFor, type ConfidenceThresholds } from './confidence.js';
 import { buildLexicalIndex, type LexicalIndex } from './lexical.js';
 import { PaperLookup } from './lookup.js';
@@ -27,7 +27,12 @@ export interface SearchEngineOptions {
   dictionary?: Translator;
   /** Override the calibrated confidence cut-offs (default: per embedder, see confidence.ts). */
   confidence?: ConfidenceThresholds;
+  /** Called with the time each retrieval phase took (benchmarks; keep it cheap). */
+  onPhase?: PhaseListener;
 }
+
+export type Phase = 'embed' | 'hnsw' | 'bm25' | 'fusion';
+export type PhaseListener = (phase: Phase, ms: number) => void;
 
 /** Everything a request needs, shared read-only between requests of one engine. */
 export interface EngineContext {
@@ -38,6 +43,7 @@ export interface EngineContext {
   translator: Translator;
   thresholds: ConfidenceThresholds;
   logger: Logger;
+  onPhase?: PhaseListener;
 }
 
 function glossaryTranslator(): Translator {
@@ -55,6 +61,7 @@ export function createEngineContext(opts: SearchEngineOptions): EngineContext {
     translator: opts.dictionary ?? glossaryTranslator(),
     thresholds: opts.confidence ?? thresholdsFor(opts.embedder.info.id),
     logger: opts.logger ?? silentLogger,
+    ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
   };
 }
 
@@ -74,7 +81,6 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
       const filter = filterFor(r.filters);
       const found = await retrieve(ctx, r, filter);
       const page = found.candidates.slice(r.offset, r.offset + r.limit);
-      const query = analyzeQuery(r.q, ctx.translator, ctx.lexical.has);
       return {
         query: r.q,
         mode: r.mode,
@@ -82,7 +88,7 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
         lowConfidence: found.allWeak,
         tookMs: Math.round((performance.now() - started) * 100) / 100,
         embedder: ctx.embedder.info.id,
-        results: toHits(ctx, page, query.terms.map((t) => t.term)),
+        results: toHits(ctx, page, found.terms),
       };
     },
 

@@ -5,7 +5,7 @@ import { analyzeQuery } from './analyzer.js';
 import type { Candidate } from './candidate.js';
 import { isConfident } from './confidence.js';
 import { cosine, denseSearch } from './dense.js';
-import type { EngineContext } from './engine.js';
+import type { EngineContext, Phase } from './engine.js';
 import { rankByScore, reciprocalRankFusion } from './fusion.js';
 import { relatedCandidates } from './related.js';
 import type { SearchMode } from './types.js';
@@ -40,10 +40,14 @@ export async function rankQuery(
 ): Promise<Ranked> {
   const useSemantic = mode === 'semantic' || (mode === 'hybrid' && semanticWeight > 0);
   const useLexical = mode === 'lexical' || (mode === 'hybrid' && semanticWeight < 1);
+  const clock = phaseClock(ctx);
   const query = analyzeQuery(q, ctx.translator, ctx.lexical.has);
-  const vector = useSemantic ? await ctx.embedder.embedQuery(q) : undefined;
-  const dense = vector ? denseSearch(ctx.index, vector, depth, filter) : [];
   const lexical = useLexical ? ctx.lexical.search(query, { limit: depth, filter }) : [];
+  clock('bm25');
+  const vector = useSemantic ? await ctx.embedder.embedQuery(q) : undefined;
+  clock('embed');
+  const dense = vector ? denseSearch(ctx.index, vector, depth, filter) : [];
+  clock('hnsw');
 
   const byId = new Map<string, Candidate>();
   const get = (paperId: string) => byId.get(paperId) ?? byId.set(paperId, { paperId, score: 0, lowConfidence: true }).get(paperId)!;
@@ -71,7 +75,20 @@ export async function rankQuery(
       ctx.thresholds,
     );
   }
+  clock('fusion');
   return { candidates, terms: query.terms.map((t) => t.term) };
+}
+
+/** Reports the time since the previous call to ctx.onPhase (no-op without a listener). */
+function phaseClock(ctx: EngineContext): (phase: Phase) => void {
+  const listener = ctx.onPhase;
+  if (!listener) return () => {};
+  let last = performance.now();
+  return (phase) => {
+    const now = performance.now();
+    listener(phase, now - last);
+    last = now;
+  };
 }
 
 export interface Retrieved extends Ranked {

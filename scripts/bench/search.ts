@@ -1,0 +1,124 @@
+// Search latency at scale: p50/p99 per mode at 10k and 100k papers (--quick: 10k only) with the offline static
+// embedder, and the share of query time spent in query embedding, HNSW, BM25 and fusion (+ confidence/cut-off).
+// The extra papers are synthesised from the seed papers: titles and summaries recombined from seed sentences,
+// new arXiv ids, both language views for most papers, as in the seeds.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Paper } from '../../src/catalogue/types.js';
+import { openStaticEmbedder } from '../../src/embed/static/index.js';
+import { openDictionary } from '../../src/lang/dictionary.js';
+import { indexPapers, ingestSeeds, MODELS_CACHE } from '../../src/eval/seed-engine.js';
+import { loadLabelledSet } from '../../src/eval/labelled-set.js';
+import { buildLexicalIndex } from '../../src/search/lexical.js';
+import { createSearchEngine, type Phase } from '../../src/search/engine.js';
+import { rng } from '../../src/reindex/synth-corpus.js';
+import { createProgress } from '../../src/util/progress.js';
+import type { SearchMode } from '../../src/search/types.js';
+import type { BenchOptions } from './options.js';
+
+const MODES: SearchMode[] = ['hybrid', 'semantic', 'lexical'];
+const QUERIES_PER_MODE = 400;
+
+function sentences(papers: Paper[], pick: (p: Paper) => string | undefined, split: RegExp): string[] {
+  return papers.flatMap((p) => (pick(p) ?? '').split(split).map((s) => s.trim()).filter((s) => s.length > 8));
+}
+
+/** `n` papers recombined from the seeds (the seeds themselves included first). Deterministic. */
+export function synthesisePapers(seeds: Paper[], n: number, seed = 7): Paper[] {
+  const r = rng(seed);
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
+  const zh = sentences(seeds, (p) => p.summary.zh, /(?<=。)/);
+  const en = sentences(seeds, (p) => p.summary.en, /(?<=\.)\s+/);
+  const titleWords = seeds.flatMap((p) => (p.title.en ?? '').split(/\s+/)).filter(Boolean);
+  const zhTitles = seeds.map((p) => p.title.zh).filter((t): t is string => !!t);
+  const out = seeds.slice(0, n);
+  for (let i = out.length; i < n; i++) {
+    const month = 1 + Math.floor(r() * 24);
+    const yymm = `${21 + Math.floor((month - 1) / 12)}${String(((month - 1) % 12) + 1).padStart(2, '0')}`;
+    const arxivId = `${yymm}.${String(50000 + i).padStart(5, '0')}`;
+    const base = pick(seeds);
+    const hasEn = r() < 0.4; // weekly-style papers carry no English abstract
+    out.push({
+      id: `arxiv:${arxivId}`,
+      arxivId,
+      title: { en: Array.from({ length: 6 + Math.floor(r() * 6) }, () => pick(titleWords)).join(' '), zh: pick(zhTitles) },
+      authors: base.authors,
+      affiliations: base.affiliations,
+      categories: base.categories,
+      summary: { zh: Array.from({ length: 4 }, () => pick(zh)).join(''), ...(hasEn ? { en: Array.from({ length: 4 }, () => pick(en)).join(' ') } : {}) },
+      links: [{ kind: 'paper', url: `https://arxiv.org/abs/${arxivId}` }],
+      sources: [{ document: `synthetic-${i % 500}.txt`, format: hasEn ? 'daily' : 'weekly', position: 1 + (i % 20), line: 1 }],
+      date: `20${yymm.slice(0, 2)}-${yymm.slice(2)}`,
+    });
+  }
+  return out;
+}
+
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const ms = (x: number) => x.toFixed(2);
+
+export default async function bench(opts: BenchOptions): Promise<void> {
+  const sizes = opts.quick ? [10_000] : [10_000, 100_000];
+  const dataDir = await mkdtemp(join(tmpdir(), 'papersift-bench-search-'));
+  try {
+    const embedder = await openStaticEmbedder({ modelsDir: MODELS_CACHE, progress: createProgress() });
+    const dictionary = await openDictionary({ modelsDir: MODELS_CACHE });
+    const seeds = await ingestSeeds(dataDir);
+    const queries = loadLabelledSet().queries.map((q) => q.q);
+    const rows: string[] = [];
+    const shares: string[] = [];
+    const builds: string[] = [];
+    for (const n of sizes) {
+      const papers = synthesisePapers(seeds, n);
+      let t = performance.now();
+      const index = await indexPapers(papers, embedder, createProgress());
+      const indexMs = performance.now() - t;
+      t = performance.now();
+      const lexical = buildLexicalIndex(papers);
+      const lexicalMs = performance.now() - t;
+      builds.push(`| ${n} | ${index.size} | ${(indexMs / 1000).toFixed(1)} | ${(lexicalMs / 1000).toFixed(1)} |`);
+      const phases = new Map<Phase, number>();
+      let profiling = false;
+      const engine = createSearchEngine({
+        papers,
+        index,
+        embedder,
+        dictionary,
+        lexical,
+        onPhase: (phase, took) => profiling && phases.set(phase, (phases.get(phase) ?? 0) + took),
+      });
+      for (const q of queries) await engine.search({ q }); // warm-up: JIT, jieba, caches
+      for (const mode of MODES) {
+        phases.clear();
+        profiling = true;
+        const lat: number[] = [];
+        for (let i = 0; i < QUERIES_PER_MODE; i++) {
+          const start = performance.now();
+          await engine.search({ q: queries[i % queries.length]!, mode, limit: 10 });
+          lat.push(performance.now() - start);
+        }
+        profiling = false;
+        const total = lat.reduce((a, b) => a + b, 0);
+        rows.push(`| ${n} | ${mode} | ${ms(percentile(lat, 50))} | ${ms(percentile(lat, 99))} | ${ms(total / lat.length)} |`);
+        const share = (p: Phase) => `${((100 * (phases.get(p) ?? 0)) / total).toFixed(0)}%`;
+        const other = total - [...phases.values()].reduce((a, b) => a + b, 0);
+        shares.push(`| ${n} | ${mode} | ${share('embed')} | ${share('hnsw')} | ${share('bm25')} | ${share('fusion')} | ${((100 * other) / total).toFixed(0)}% |`);
+      }
+    }
+    console.log(`embedder: ${embedder.info.id}; ${QUERIES_PER_MODE} queries per mode (the ${queries.length} labelled queries, cycled), limit 10`);
+    console.log('\n| papers | vectors | embed + HNSW build s | BM25 build s |\n| --- | --- | --- | --- |\n' + builds.join('\n'));
+    console.log('\n| papers | mode | p50 ms | p99 ms | mean ms |\n| --- | --- | --- | --- | --- |\n' + rows.join('\n'));
+    console.log(
+      '\nShare of query time (fusion = RRF + confidence evidence; other = id check, hits, explanations, snippets):\n' +
+        '| papers | mode | embed | HNSW | BM25 | fusion | other |\n| --- | --- | --- | --- | --- | --- | --- |\n' +
+        shares.join('\n'),
+    );
+    await embedder.close();
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
