@@ -88,7 +88,7 @@ async function firstBuild(config: Config, source: DataDirSource, logger: Logger,
       const report = await ingestPaths(catalogue, config.sources);
       process.stderr.write(formatReport(report, catalogue.papers().length));
       if (catalogue.papers().length === 0) throw new Error(`no papers found in ${config.sources.join(', ')}; set PAPERSIFT_SOURCES to newsletter directories`);
-      const embedder = await source.embedderForBuild();
+      const embedder = await source.embedderForBuild(progress);
       say(`building the index with embedder ${embedder.info.id}`);
       const built = await buildIndex({ config, catalogue, embedder, logger, progress });
       say(`built generation ${built.generation}: ${built.papers} papers, ${built.vectors} vectors in ${(built.ms.total / 1000).toFixed(1)} s`);

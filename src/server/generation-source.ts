@@ -8,6 +8,7 @@ import { openEmbedder } from '../embed/select.js';
 import { openGenerationStore, type GenerationStore } from '../index/generations.js';
 import { createSearchEngine } from '../search/engine.js';
 import type { Logger } from '../log.js';
+import type { Progress } from '../util/progress.js';
 import { createPaperDirectory } from './papers.js';
 import type { GenerationSource, LoadedGeneration } from './state.js';
 
@@ -18,8 +19,11 @@ interface SharedEmbedder {
 
 export interface DataDirSource extends GenerationSource {
   readonly store: GenerationStore;
-  /** The embedder new builds must use: the served generation's, or the configured one before any build. */
-  embedderForBuild(): Promise<Embedder>;
+  /**
+   * The embedder new builds must use: the served generation's, or the configured one before any build
+   * (opening it may first derive model files, e.g. the static embedder's tables: `progress` shows that).
+   */
+  embedderForBuild(progress?: Progress): Promise<Embedder>;
   close(): Promise<void>;
 }
 
@@ -29,13 +33,13 @@ export function dataDirSource(config: Config, logger: Logger): DataDirSource {
   let latest: string | undefined; // embedder id of the most recently loaded generation
 
   /** An embedder (the one `require` names, else the configured one), shared by id; counts one more user. */
-  async function acquire(require?: EmbedderInfo): Promise<Embedder> {
+  async function acquire(require?: EmbedderInfo, progress?: Progress): Promise<Embedder> {
     const known = require && embedders.get(require.id);
     if (known) {
       known.users++;
       return known.embedder;
     }
-    const { embedder: opened } = await openEmbedder(config, { logger, ...(require ? { require } : {}) });
+    const { embedder: opened } = await openEmbedder(config, { logger, ...(require ? { require } : {}), ...(progress ? { progress } : {}) });
     const existing = embedders.get(opened.info.id);
     if (existing) {
       await opened.close();
@@ -74,11 +78,11 @@ export function dataDirSource(config: Config, logger: Logger): DataDirSource {
         dispose: () => release(embedder.info.id),
       };
     },
-    async embedderForBuild() {
+    async embedderForBuild(progress) {
       const served = latest ? embedders.get(latest) : undefined;
       if (served) return served.embedder;
       // nothing served yet: open the configured embedder; the source keeps this reference until close()
-      return acquire();
+      return acquire(undefined, progress);
     },
     async close() {
       for (const { embedder } of embedders.values()) await embedder.close().catch(() => {});
