@@ -31,13 +31,19 @@ function languageSnippet(title: string | undefined, summary: string | undefined,
   return text === undefined ? undefined : snippet(text, []);
 }
 
-/** Which of the terms occur in the paper's texts (for hits the lexical channel did not rank). */
+/** Which of the terms occur in the paper's texts (for hits the lexical channel did not rank). One pass per text. */
 function termsInPaper(paper: Paper, terms: readonly string[]): string[] {
   const texts = [paper.title.en, paper.title.zh, paper.summary.en, paper.summary.zh].filter((t): t is string => !!t);
-  return terms.filter((t) => {
-    const one = termSets([t]);
-    return texts.some((text) => spansIn(text, one).length > 0);
-  });
+  const sets = termSets(terms);
+  const found = new Set<string>();
+  for (const text of texts) {
+    for (const [a, b] of spansIn(text, sets)) {
+      const surface = text.slice(a, b);
+      found.add(HAN.test(surface) ? surface : stem(surface.toLowerCase()));
+      for (const part of surface.toLowerCase().split(/[-'’]/)) found.add(stem(part));
+    }
+  }
+  return terms.filter((t) => found.has(t));
 }
 
 function explain(c: Candidate, paper: Paper, highlight: readonly string[]): Explanation {

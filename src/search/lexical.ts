@@ -8,6 +8,14 @@ import { documentTerms, nameTerms, type AnalyzedQuery } from './analyzer.js';
 const SEP = '\u0001';
 const split = (s: string) => (s ? s.split(SEP) : []);
 
+/**
+ * Terms in more than this share of the papers act as stop words of the field ("model", 学习) once the catalogue is
+ * large: their IDF is near zero, yet walking their postings dominates query time. They are left out of the BM25
+ * query (and out of the coverage measure) when the catalogue has at least COMMON_MIN_PAPERS papers.
+ */
+export const COMMON_SHARE = 0.2;
+const COMMON_MIN_PAPERS = 2000;
+
 /** Field weights: a term in a title says more about the paper than the same term deep in a summary. */
 const FIELD_BOOST = { title: 2, summary: 1, authors: 1.5, affiliations: 0.5 };
 
@@ -63,19 +71,28 @@ export function buildLexicalIndex(papers: readonly Paper[]): LexicalIndex {
   ms.addAll(papers.map((p) => paperDoc(p, df)));
   const n = Math.max(papers.length, 1);
   const idf = (term: string) => Math.log(1 + n / ((df.get(term) ?? 0) + 1));
+  const isCommon = (term: string) => papers.length >= COMMON_MIN_PAPERS && (df.get(term) ?? 0) > COMMON_SHARE * papers.length;
+  /** The query without field stop words; a query made only of them keeps its rarest typed term. */
+  const searchable = (terms: AnalyzedQuery['terms']) => {
+    const kept = terms.filter((t) => !isCommon(t.term));
+    if (kept.length > 0 || terms.length === 0) return kept;
+    const typed = terms.filter((t) => !t.expanded);
+    return [(typed.length ? typed : terms).reduce((a, b) => ((df.get(a.term) ?? 0) <= (df.get(b.term) ?? 0) ? a : b))];
+  };
   return {
     documentCount: papers.length,
     has: (term) => df.has(term),
     idf,
     df: (term) => df.get(term) ?? 0,
     search(query, { limit, filter }) {
-      if (query.terms.length === 0 && query.names.length === 0) return [];
-      const weight = new Map(query.terms.map((t) => [t.term, t.weight]));
+      const terms = searchable(query.terms);
+      if (terms.length === 0 && query.names.length === 0) return [];
+      const weight = new Map(terms.map((t) => [t.term, t.weight]));
       const results = ms.search(
         {
           combineWith: 'OR',
           queries: [
-            { queries: [query.terms.map((t) => t.term).join(SEP)], fields: ['title', 'summary', 'affiliations'] },
+            { queries: [terms.map((t) => t.term).join(SEP)], fields: ['title', 'summary', 'affiliations'] },
             { queries: [query.names.join(SEP)], fields: ['authors'] },
           ],
         },
@@ -87,10 +104,11 @@ export function buildLexicalIndex(papers: readonly Paper[]): LexicalIndex {
       );
       // A concept's IDF is its typed word's (or, for words absent from the index, its best translation's).
       const conceptIdf = query.concepts.map((_, c) => {
-        const terms = query.terms.filter((t) => t.concept === c);
-        const typed = terms.find((t) => !t.expanded && df.has(t.term));
+        const own = query.terms.filter((t) => t.concept === c);
+        if (own.length > 0 && own.every((t) => isCommon(t.term))) return 0; // searched by nobody, so not counted
+        const typed = own.find((t) => !t.expanded && df.has(t.term));
         if (typed) return idf(typed.term);
-        const known = terms.filter((t) => df.has(t.term));
+        const known = own.filter((t) => df.has(t.term));
         return known.length ? Math.max(...known.map((t) => idf(t.term))) : idf('');
       });
       const total = conceptIdf.reduce((a, b) => a + b, 0) || 1;
