@@ -22,7 +22,7 @@ interface ReindexFlags {
 export function reindexCommand(): Command {
   return new Command('reindex')
     .description('Ingest new/changed newsletters, re-embed what changed, build and switch to a new index generation (cron-safe)')
-    .option('--full', 'rebuild from scratch: re-embed every view and build a fresh HNSW graph')
+    .option('--full', 'build a fresh HNSW graph instead of updating the live one (vectors still come from the embedding cache)')
     .option('--max-drop <mrr>', `refuse to switch if hybrid MRR@10 drops by more than this`, number('--max-drop', 0, 1), DEFAULT_MAX_DROP)
     .option('--force', 'switch even if the quality gate refuses')
     .option('--keep <n>', 'generations to keep, the live one included (env PAPERSIFT_KEEP_GENERATIONS, default 3)', integer('--keep', 1))

@@ -28,7 +28,7 @@ import { installWritePause, pauseIfRequested, pausingEmbedder } from './test-hoo
 export const DEFAULT_MAX_DROP = 0.05;
 
 export interface ReindexOptions {
-  /** Re-embed every view (cache aside) and build a fresh graph. */
+  /** Build a fresh graph from every view instead of updating the live generation (vectors still come from the cache). */
   full?: boolean;
   /** Switch even when the quality gate refuses. */
   force?: boolean;
