@@ -167,6 +167,13 @@ describe('POST /api/documents', () => {
       expect(r.body.error.message).toContain(mentions);
     });
 
+    it('400 for a text/plain body that is not UTF-8', async () => {
+      const gbk = new Uint8Array([0xc9, 0xd9, 0xd1, 0xf9, 0xb1, 0xbe, 0x0a]); // 少样本 in GBK
+      const r = await call('/api/documents?name=gbk.txt', { method: 'POST', headers: { 'content-type': 'text/plain', ...auth }, body: gbk });
+      expect(r.status).toBe(400);
+      expect(r.body.error.message).toContain('UTF-8');
+    });
+
     it('415 for other content types', async () => {
       const r = await call('/api/documents?name=a.txt', { method: 'POST', headers: { 'content-type': 'application/xml', ...auth }, body: '<a/>' });
       expect(r.status).toBe(415);

@@ -34,7 +34,7 @@ export function registerDocuments(app: OpenAPIHono<AppEnv>, ctx: RouteContext): 
   app.openapi(route, async (c) => {
     const writer = ctx.documents;
     if (!writer) throw new ApiError(403, 'forbidden', 'this server was started without document ingestion');
-    const { name, text } = await readDocument(c.req.header('content-type'), c.req.valid('query').name, () => c.req.valid('json' as never) as { name?: string; text?: string }, () => c.req.text());
+    const { name, text } = await readDocument(c.req.header('content-type'), c.req.valid('query').name, () => c.req.valid('json' as never) as { name?: string; text?: string }, () => c.req.arrayBuffer());
     const result = await writer.write(name, text);
     return c.json(result, 200);
   });
@@ -44,7 +44,7 @@ async function readDocument(
   contentType: string | undefined,
   queryName: string | undefined,
   json: () => { name?: string; text?: string },
-  raw: () => Promise<string>,
+  raw: () => Promise<ArrayBuffer>,
 ): Promise<{ name: string; text: string }> {
   if (contentType && /^application\/([a-z-.]+\+)?json/i.test(contentType)) {
     const body = json();
@@ -54,7 +54,16 @@ async function readDocument(
   if (!contentType) throw new ApiError(415, 'unsupported_media_type', 'send Content-Type: application/json ({ name, text }) or text/plain with ?name=');
   // the query schema already validated the name's form
   if (!queryName) throw badRequest('missing query parameter "name": a text/plain body needs ?name=<document name>');
-  const text = await raw();
+  const text = decodeUtf8(await raw());
   if (!text.trim()) throw badRequest('invalid body: the document text is empty');
   return { name: queryName, text };
+}
+
+/** Newsletters are UTF-8; a body that is not would otherwise be ingested with U+FFFD in place of its text. */
+function decodeUtf8(bytes: ArrayBuffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw badRequest('invalid body: the document is not valid UTF-8 text (convert it to UTF-8 first)');
+  }
 }
