@@ -78,9 +78,9 @@ describe('int8 word tables', () => {
     const dir = await mkdtemp(join(tmpdir(), 'papersift-table-'));
     try {
       const b = new TableBuilder(4);
-      b.add('zebra', [1, -2, 0.5, 0], 0.9);
-      b.add('apple', [0.01, 0.02, -0.03, 0.04], 0.5);
-      b.add('apple', [9, 9, 9, 9], 0.1); // duplicates keep the first row
+      b.add('zebra', Float32Array.of(1, -2, 0.5, 0), 0.9);
+      b.add('apple', Float32Array.of(0.01, 0.02, -0.03, 0.04), 0.5);
+      b.add('apple', Float32Array.of(9, 9, 9, 9), 0.1); // duplicates keep the first row
       const digests = await writeTable(dir, 'en', b.build());
       const t = await readTable(dir, 'en', 4, digests);
       expect(t.words).toEqual(['apple', 'zebra']);
@@ -99,7 +99,7 @@ describe('int8 word tables', () => {
     const dir = await mkdtemp(join(tmpdir(), 'papersift-table-'));
     try {
       const b = new TableBuilder(2);
-      b.add('a', [1, 2], 1);
+      b.add('a', Float32Array.of(1, 2), 1);
       const digests = await writeTable(dir, 'zh', b.build());
       const path = join(dir, 'zh.vectors.i8');
       const bytes = await readFile(path);

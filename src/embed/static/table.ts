@@ -29,11 +29,12 @@ export class TableBuilder {
     return this.position.has(word);
   }
 
-  add(word: string, vector: ArrayLike<number>, weight: number): void {
-    if (this.position.has(word) || /[\n]/.test(word)) return;
+  /** Adds a row (the builder keeps the Float32Array it is given); the first row for a word wins. */
+  add(word: string, vector: Float32Array, weight: number): void {
+    if (this.position.has(word) || word.includes('\n')) return;
     this.position.set(word, this.words.length);
     this.words.push(word);
-    this.rows.push(Float32Array.from(vector));
+    this.rows.push(vector);
     this.rowWeights.push(weight);
   }
 
@@ -60,7 +61,8 @@ export class TableBuilder {
       const scale = max > 0 ? max / 127 : 1;
       scales[r] = scale;
       const base = r * d;
-      for (let i = 0; i < d; i++) vectors[base + i] = Math.round(row[i]! / scale);
+      const inv = 1 / scale;
+      for (let i = 0; i < d; i++) vectors[base + i] = Math.round(row[i]! * inv);
     }
     return {
       words: order.map((i) => this.words[i]!),

@@ -42,7 +42,9 @@ export async function streamWinkVectors(
     for (const word in parsed) {
       const row = parsed[word]!;
       if (row.length !== d + 2) throw new Error(`${path}: vector of "${word}" has ${row.length} numbers, expected ${d + 2}`);
-      onWord(word, row[d + 1]!, Float32Array.from(row.slice(0, d)));
+      const v = new Float32Array(d);
+      for (let i = 0; i < d; i++) v[i] = row[i]!;
+      onWord(word, row[d + 1]!, v);
     }
   };
   const stream = createReadStream(path, { encoding: 'utf8', highWaterMark: chunkBytes });
