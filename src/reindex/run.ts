@@ -122,6 +122,8 @@ async function ingest(ctx: Ctx): Promise<Catalogue> {
   const report = await ingestPaths(catalogue, ctx.config.sources, { removeMissing: ctx.result.removeMissing });
   recordIngest(ctx.result, report);
   for (const w of report.warnings) ctx.logger.info(w, `${w.file}:${w.line}: ${w.message}`);
+  // A newsletter that no longer parses keeps its previous state; say so loudly, since the run itself goes on.
+  for (const f of ctx.result.documents.failed) ctx.logger.error({ document: f.name }, `document not ingested: ${f.error}`);
   return catalogue;
 }
 
