@@ -108,10 +108,27 @@ describe('papersift serve on an empty data directory', () => {
     expect(paper.sources.map((x) => x.document)).toContain('excerpt.txt');
   });
 
-  it('shuts down cleanly on SIGTERM', async () => {
+  it('on SIGTERM lets the request in flight finish, then exits 0', async () => {
+    const text = (await readFile(join(SEEDS, 'daily-arxiv-2022-09.txt'), 'utf8')).split('\n3、')[0] + '\n';
+    const pending = fetch(`${base}/api/documents?name=excerpt-2.txt`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', authorization: `Bearer ${API_KEY}` },
+      body: text,
+    });
+    // the write holds the data lock while it ingests and indexes: signal exactly then
+    const lock = join(dir, 'reindex.lock');
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(lock)) {
+      if (Date.now() > deadline) throw new Error('the document write never took the data lock');
+      await new Promise((r) => setTimeout(r, 2));
+    }
     child.kill('SIGTERM');
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { generation: string }).generation).toBe('3');
     expect(await exited()).toBe(0);
     expect(stderr).toContain('SIGTERM: shutting down');
+    expect(existsSync(lock)).toBe(false);
     await expect(fetch(`${base}/health`)).rejects.toThrow();
   });
 });
