@@ -113,7 +113,7 @@ describe('model identity and files', () => {
   it('refuses a corrupt model file with a clear error, and openStaticEmbedder rebuilds the same model', async () => {
     const modelsDir = await mkdtemp(join(tmpdir(), 'papersift-static-'));
     try {
-      await cp(SHARED_MODELS_DIR, modelsDir, { recursive: true });
+      for (const sub of [DICTIONARY_DIR, 'static-zh-en-v1']) await cp(join(SHARED_MODELS_DIR, sub), join(modelsDir, sub), { recursive: true });
       const file = join(staticModelDir(modelsDir), 'zh.vectors.i8');
       const bytes = await readFile(file);
       bytes[12345] = bytes[12345]! ^ 0x7f;
