@@ -1,7 +1,7 @@
 // A real data directory built from the seed newsletters: the lowdb catalogue, the offline static embedder and
-// an HNSW generation, in a fresh temp dir per test file. The static embedder's model tables take a minute or
-// two to derive from the word-vector package, so they are built once into node_modules/.cache and linked into
-// each data dir (the embedder reads <dataDir>/models/<name>/).
+// an HNSW generation, in a fresh temp dir per test file. The static embedder's model tables take up to a minute
+// to derive from the word-vector package, so they are built once into the cache the embedder's own tests share
+// (tests/embed/static-fixture.ts) and linked into each data dir (the embedder reads <dataDir>/models/<name>/).
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { buildIndex } from '../../src/index/build.js';
 import { ensureStaticModel, staticModelDir } from '../../src/embed/static/index.js';
 import { acquireLock } from '../../src/reindex/lock.js';
 import { silentLogger } from '../../src/log.js';
+import { SHARED_MODELS_DIR } from '../embed/static-fixture.js';
 import { createApp, type App } from '../../src/server/app.js';
 import { createDocumentWriter } from '../../src/server/documents.js';
 import { dataDirSource, type DataDirSource } from '../../src/server/generation-source.js';
@@ -21,18 +22,17 @@ import { ServiceState } from '../../src/server/state.js';
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SEEDS = join(REPO_ROOT, 'seeds');
 export const API_KEY = 'test-key-5f2c9a';
-const SHARED_MODELS = join(REPO_ROOT, 'node_modules', '.cache', 'papersift', 'server-test-models');
 
-/** The static embedder's model, built once per machine (serialised across parallel test files by a lock). */
+/** The static embedder's model, built once per machine (parallel server test files wait for one build). */
 export async function sharedStaticModel(): Promise<string> {
-  await mkdir(SHARED_MODELS, { recursive: true });
-  const lock = await acquireLock(join(SHARED_MODELS, 'build.lock'), { owner: 'server tests', waitMs: 600_000, retryMs: 500 });
+  await mkdir(SHARED_MODELS_DIR, { recursive: true });
+  const lock = await acquireLock(join(dirname(SHARED_MODELS_DIR), 'server-tests-static-model.lock'), { owner: 'server tests', waitMs: 600_000, retryMs: 500 });
   try {
-    await ensureStaticModel({ modelsDir: SHARED_MODELS });
+    await ensureStaticModel({ modelsDir: SHARED_MODELS_DIR });
   } finally {
     await lock.release();
   }
-  return staticModelDir(SHARED_MODELS);
+  return staticModelDir(SHARED_MODELS_DIR);
 }
 
 /** An empty data dir whose models/ links to the shared static model (so nothing is rebuilt). */
