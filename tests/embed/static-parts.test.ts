@@ -1,6 +1,6 @@
 // The static embedder's building blocks, on small synthetic inputs (no model build needed).
 import { describe, it, expect } from 'vitest';
-import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decompose } from '../../src/embed/static/compose.ts';
@@ -8,6 +8,7 @@ import { streamWinkVectors } from '../../src/embed/static/wink.ts';
 import { TableBuilder, writeTable, readTable, findWord } from '../../src/embed/static/table.ts';
 import { fitComponent } from '../../src/embed/static/statistics.ts';
 import { sifWeight, zipfProbability } from '../../src/embed/static/weights.ts';
+import { readReferenceCorpus, referenceFingerprint, SEEDS_DIR } from '../../src/embed/static/reference.ts';
 
 describe('unknown English words from their parts', () => {
   const known = new Set(['pre', 'training', 'self', 'supervised', 'few', 'shot', 'auto', 'encoder', 'token', 'model', 'multi', 'scale']);
@@ -123,5 +124,25 @@ describe('common component', () => {
     const u = fitComponent(vs);
     expect(Math.hypot(...u)).toBeCloseTo(1, 5);
     expect(Math.abs(u[0]!)).toBeGreaterThan(0.99);
+  });
+});
+
+describe('reference corpus for the fitted statistics', () => {
+  it('is the five shipped seed newsletters: extra newsletters in seeds/ do not change it, edits do', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'papersift-seeds-'));
+    try {
+      await cp(SEEDS_DIR, dir, { recursive: true });
+      const base = await readReferenceCorpus(dir);
+      expect(base.texts.length).toBeGreaterThan(100); // titles and summaries in both languages
+      expect(base.texts.some((t) => /[\u4e00-\u9fff]/.test(t)) && base.texts.some((t) => /^[\x00-\x7f]+$/.test(t))).toBe(true);
+      await writeFile(join(dir, 'my-own-newsletter.txt'), '标题:新论文\n');
+      expect(await referenceFingerprint(dir)).toBe(base.sha256);
+      await appendFile(join(dir, 'weekly-pretraining-no28.txt'), '\n');
+      expect(await referenceFingerprint(dir)).not.toBe(base.sha256);
+      await rm(join(dir, 'daily-arxiv-2021-06.txt'));
+      await expect(referenceFingerprint(dir)).rejects.toThrow(/daily-arxiv-2021-06\.txt/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

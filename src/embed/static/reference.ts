@@ -1,7 +1,7 @@
 // The reference corpus the sentence statistics are fitted on: the titles and summaries of the repository's
-// seed newsletters (seeds/), read with the ingest parser. It belongs to the build (versioned with the code),
+// five seed newsletters (seeds/), read with the ingest parser. It belongs to the build (versioned with the code),
 // not to the catalogue being indexed, so the embedder stays fixed while papers come and go.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
@@ -9,18 +9,30 @@ import { parseDocument } from '../../ingest/document.ts';
 
 export const SEEDS_DIR = fileURLToPath(new URL('../../../seeds/', import.meta.url));
 
+// The five newsletters shipped with the repository, by name: seeds/ is also the default ingest source, and a
+// newsletter a user drops there must not change the embedder (that would force a full re-embed).
+export const REFERENCE_FILES = [
+  'daily-arxiv-2021-06.txt',
+  'daily-arxiv-2022-09.txt',
+  'weekly-pretraining-no28.txt',
+  'weekly-pretraining-no36.txt',
+  'weekly-pretraining-no52.txt',
+];
+
 export interface ReferenceCorpus {
   texts: string[];
   sha256: string; // of the seed files, recorded in model.json so changed seeds trigger a rebuild
 }
 
 async function seedFiles(dir: string): Promise<{ name: string; text: string }[]> {
-  const names = await readdir(dir).catch((e: Error) => {
-    throw new Error(`static embedder reference corpus: cannot read ${dir} (${e.message})`);
-  });
   const files = [];
-  for (const name of names.filter((n) => n.endsWith('.txt')).sort()) files.push({ name, text: await readFile(join(dir, name), 'utf8') });
-  if (files.length === 0) throw new Error(`static embedder reference corpus: no .txt newsletters in ${dir}`);
+  for (const name of REFERENCE_FILES) {
+    const path = join(dir, name);
+    const text = await readFile(path, 'utf8').catch((e: Error) => {
+      throw new Error(`static embedder reference corpus: cannot read ${path} (${e.message}); it ships with papersift`);
+    });
+    files.push({ name, text });
+  }
   return files;
 }
 
