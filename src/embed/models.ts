@@ -49,7 +49,9 @@ export const KNOWN_MODELS: Readonly<Record<string, KnownModel>> = {
   },
 };
 
-const RUNTIME_DEFAULTS = { batchSize: 16, concurrency: 1 };
+// On 2 CPU cores batching barely helps (onnxruntime already uses both cores inside one call; see `npm run bench -- embed`);
+// 8 keeps padding waste low, and one call in flight avoids two calls fighting over the same cores.
+const RUNTIME_DEFAULTS = { batchSize: 8, concurrency: 1 };
 const GENERIC: KnownModel['settings'] = { pooling: 'mean', queryPrefix: '', passagePrefix: '', maxLength: 512 };
 
 export function isKnownModel(model: string): boolean {
