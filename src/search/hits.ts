@@ -1,7 +1,7 @@
 // Candidates -> API hits with explanations: channel ranks/scores, matched language views and terms, and
 // snippets in both languages with the matched terms marked.
 import type { Paper } from '../catalogue/types.js';
-import { stem } from '../lang/english.js';
+import { stem as porterStem } from '../lang/english.js';
 import type { Candidate } from './candidate.js';
 import type { EngineContext } from './engine.js';
 import { matchSpans, snippet } from './snippets.js';
@@ -16,6 +16,19 @@ interface TermSets {
 
 function termSets(terms: readonly string[]): TermSets {
   return { words: new Set(terms.filter((t) => !HAN.test(t))), han: terms.filter((t) => HAN.test(t)) };
+}
+
+// Highlighting stems every word of every shown summary; the same words recur across hits and requests.
+const STEM_MEMO_LIMIT = 50_000;
+const stemMemo = new Map<string, string>();
+function stem(word: string): string {
+  let s = stemMemo.get(word);
+  if (s === undefined) {
+    s = porterStem(word);
+    if (stemMemo.size >= STEM_MEMO_LIMIT) stemMemo.clear();
+    stemMemo.set(word, s);
+  }
+  return s;
 }
 
 const spansIn = (text: string, s: TermSets) => matchSpans(text, s.words, stem, s.han);
