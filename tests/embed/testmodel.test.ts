@@ -3,7 +3,9 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
 import { seedCorpus, writeTestModel } from '../../scripts/testmodel/generate.js';
+import { onnx } from '../../scripts/testmodel/onnx-builder.js';
 import { TINY } from '../../scripts/testmodel/params.js';
 import { buildWordPieceVocab } from '../../scripts/testmodel/vocab.js';
 import { openTransformersEmbedder } from '../../src/embed/transformers.js';
@@ -37,6 +39,26 @@ describe('test-model generator', () => {
     expect(e.info.settings.maxLength).toBe(32);
     expect((await e.embedQuery('预训练 pretraining'))[0]).toEqual(expect.any(Number));
     await e.close();
+  });
+
+  it('has the Xenova exports\' I/O, and the q8 file is int8 weights with DynamicQuantizeLinear + MatMulInteger', async () => {
+    await writeTestModel(join(root, 'io', 'm'), TINY, corpus);
+    const dir = join(root, 'io', 'm', 'onnx');
+    for (const file of ['model.onnx', 'model_quantized.onnx']) {
+      const session = await ort.InferenceSession.create(join(dir, file));
+      expect(session.inputNames).toEqual(['input_ids', 'attention_mask', 'token_type_ids']);
+      expect(session.outputNames).toEqual(['last_hidden_state']);
+      await session.release();
+    }
+    const ops = (f: string) => readFile(join(dir, f)).then((b) => onnx.ModelProto.decode(b).graph!);
+    const [fp32, q8] = [await ops('model.onnx'), await ops('model_quantized.onnx')];
+    const count = (g: typeof fp32, op: string) => g.node!.filter((n) => n.opType === op).length;
+    const linears = TINY.layers * 6; // q, k, v, attention output, FFN in, FFN out
+    expect(count(fp32, 'MatMulInteger')).toBe(0);
+    expect(count(q8, 'MatMulInteger')).toBe(linears);
+    expect(count(q8, 'DynamicQuantizeLinear')).toBe(linears);
+    const int8 = q8.initializer!.filter((t) => t.dataType === onnx.TensorProto.DataType.INT8 && t.dims!.length === 2);
+    expect(int8).toHaveLength(linears + 1); // + the word-embedding table
   });
 
   it('rejects impossible architectures, naming the parameter', async () => {
