@@ -20,7 +20,7 @@ import { readReferenceCorpus } from './reference.ts';
 import { MODEL_FORMAT, MODEL_NAME, modelHash, writeManifest, type ModelManifest, type ModelSources } from './model.ts';
 
 /** Bump when the build logic changes the vectors, so existing models are rebuilt. */
-export const BUILDER_VERSION = 3;
+export const BUILDER_VERSION = 4;
 
 // English words worth a row: letters with inner digits, hyphens or apostrophes (drops punctuation entries)
 const ENGLISH_WORD = /^[a-z][a-z0-9]*(?:['-][a-z0-9]+)*$/;

@@ -32,18 +32,27 @@ export class SentenceEncoder {
   rawMean(text: string): { vector: Float32Array; weight: number } {
     const d = this.dimensions;
     const acc = new Float32Array(d);
-    let total = 0;
+    const langWeight = { en: 0, zh: 0 };
     for (const token of tokens(text)) {
       for (const ref of this.lexicon.resolve(token)) {
-        const t = this.lexicon.table(ref.lang);
+        const t = ref.lang === 'en' ? this.lexicon.en : this.lexicon.zh;
         const w = (this.opts.weighted ? t.weights[ref.row]! : 1) * ref.factor;
         const scale = t.scales[ref.row]! * w;
+        const vectors = t.vectors;
         const base = ref.row * d;
-        const mean = this.opts.center ? this.stats.mean[ref.lang] : undefined;
-        for (let i = 0; i < d; i++) acc[i]! += t.vectors[base + i]! * scale - (mean ? mean[i]! * w : 0);
-        total += w;
+        for (let i = 0; i < d; i++) acc[i]! += vectors[base + i]! * scale;
+        langWeight[ref.lang] += w;
       }
     }
+    // centring each word by its language's mean = subtracting each mean once, scaled by that language's weight
+    if (this.opts.center) {
+      for (const lang of ['en', 'zh'] as const) {
+        const m = this.stats.mean[lang];
+        const w = langWeight[lang];
+        if (w > 0) for (let i = 0; i < d; i++) acc[i]! -= m[i]! * w;
+      }
+    }
+    const total = langWeight.en + langWeight.zh;
     if (total > 0) for (let i = 0; i < d; i++) acc[i]! /= total;
     return { vector: acc, weight: total };
   }
