@@ -84,7 +84,7 @@ export function createApp(deps: AppDeps) {
     if (err instanceof HTTPException && !(err instanceof ApiError)) return respondError(c, fromHttpException(err));
     if (err instanceof SearchInputError) return respondError(c, new ApiError(400, 'bad_request', `invalid parameter "${err.parameter}": ${err.message.slice(err.parameter.length + 2)}`));
     // expected failures (bad input, not ready) are answers, not faults: only unexpected ones are logged with a stack
-    if (!(err instanceof ApiError) || (err.status >= 500 && err.status !== 503)) c.get('log')?.error({ err }, 'request failed');
+    if (!(err instanceof ApiError) || (err.status >= 500 && err.status !== 503)) logger.error({ err, reqId: c.get('requestId') }, 'request failed');
     return respondError(c, err);
   });
   return app;
@@ -110,17 +110,19 @@ function pin(state: ServiceState): MiddlewareHandler<AppEnv> {
   };
 }
 
-/** One structured line per request with its id; at info level, so quiet by default (warn). */
+/**
+ * One structured line per request with its id, at info level, so quiet by default (warn). No per-request child
+ * logger: at the default level the line costs one level check.
+ */
 function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
-    const log = logger.child({ reqId: c.get('requestId') });
-    c.set('log', log);
     await next();
     const status = c.res.status;
-    const line = { method: c.req.method, path: c.req.path, status, ms: Math.round((performance.now() - started) * 10) / 10 };
-    if (status >= 500 && status !== 503) log.error(line, 'request');
-    else log.info(line, 'request');
+    const level = status >= 500 && status !== 503 ? 'error' : 'info';
+    if (!logger.isLevelEnabled(level)) return;
+    const ms = Math.round((performance.now() - started) * 10) / 10;
+    logger[level]({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path, status, ms }, 'request');
   };
 }
 

@@ -1,6 +1,5 @@
 // What every route sees: the Hono env (per-request variables) and the shared route context.
 import type { Context } from 'hono';
-import type { Logger } from '../log.js';
 import type { SearchFilters } from '../search/types.js';
 import type { ApiSchemas } from './schemas.js';
 import type { Lease, ServiceState, Snapshot } from './state.js';
@@ -11,7 +10,6 @@ import { listParam } from './schemas.js';
 export type AppEnv = {
   Variables: {
     requestId: string;
-    log: Logger;
     lease?: Lease;
   };
 };
