@@ -2,6 +2,8 @@
 // apostrophes kept together (self-supervised, few-shot), stop words removed, Porter stemming on request.
 import { stemmer } from 'stemmer';
 
+// Function words plus the boilerplate of paper abstracts (paper, propose, present, show, approach, using...),
+// which every paper shares and which therefore tell papers apart no better than "the".
 export const ENGLISH_STOP_WORDS: ReadonlySet<string> = new Set(
   ('a about above after again against all also am an and any are aren\'t as at be because been before being below ' +
     'between both but by can cannot could did do does doing down during each few for from further had has have ' +

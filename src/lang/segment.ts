@@ -49,7 +49,8 @@ export function subWords(word: string): string[] {
   return [...new Set(parts)].sort((a, b) => b.length - a.length);
 }
 
-/** Function words that carry no topic; dropped from Chinese token streams for ranking and embedding. */
+/** Function words and abstract boilerplate (本文, 提出, 研究, 结果表明...) that carry no topic; dropped from Chinese
+ *  token streams for ranking and embedding. */
 export const CHINESE_STOP_WORDS: ReadonlySet<string> = new Set(
   ('的 了 和 与 及 或 是 在 对 为 以 将 被 把 从 由 于 其 之 并 而 也 都 又 就 还 这 那 这些 那些 这个 该 此 各 每 ' +
     '一个 一种 一些 一 个 种 等 等等 中 上 下 内 中的 我们 你们 他们 它们 我 你 他 她 它 本文 本 作者 研究 提出 ' +
