@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import { openStaticEmbedder, StaticEmbedder, staticModelDir, loadModel } from '../../src/embed/static/index.ts';
 import type { LoadedModel } from '../../src/embed/static/model.ts';
 import { parseDocument } from '../../src/ingest/document.ts';
-import { distinctPapers, evaluateDirection, randomBaseline } from '../../src/embed/static/crosslingual-eval.ts';
+import { evaluateDirection, randomBaseline } from '../../src/embed/static/crosslingual-eval.ts';
+import { derivePapers } from '../../src/catalogue/merge.ts';
 import { DICTIONARY_DIR } from '../../src/lang/dictionary.ts';
 import type { Progress } from '../../src/util/progress.ts';
-import type { ParsedPaper } from '../../src/catalogue/types.ts';
+import type { DocumentRecord } from '../../src/catalogue/types.ts';
 import { SHARED_MODELS_DIR, sharedStaticModel } from './static-fixture.ts';
 
 const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * b[i]!, 0);
@@ -82,11 +83,11 @@ describe('static embedder vectors', () => {
 
 describe('cross-lingual quality on the seed newsletters', () => {
   it('retrieves the English title from the Chinese summary well above chance (measured P@1 0.63)', async () => {
-    const items: ParsedPaper[] = [];
+    const docs: DocumentRecord[] = [];
     for (const name of (await readdir('seeds')).filter((n) => n.endsWith('.txt'))) {
-      items.push(...parseDocument(name, await readFile(join('seeds', name), 'utf8')).record.items);
+      docs.push(parseDocument(name, await readFile(join('seeds', name), 'utf8')).record);
     }
-    const papers = distinctPapers(items);
+    const papers = derivePapers(docs);
     const r = await evaluateDirection(embedder, papers, 'zhSummary', 'enTitle');
     expect(r.n).toBeGreaterThanOrEqual(30);
     expect(r.p1).toBeGreaterThanOrEqual(0.45);

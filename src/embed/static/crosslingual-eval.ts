@@ -2,7 +2,10 @@
 // other-language texts of all papers; the paper's own text should come first. Used by
 // scripts/eval-crosslingual.ts (the README table) and by the embedder's quality-floor test.
 import type { Embedder } from '../types.ts';
-import type { ParsedPaper } from '../../catalogue/types.ts';
+import type { Paper } from '../../catalogue/types.ts';
+
+/** The parts of a paper the evaluation reads (a catalogue Paper, or a parsed item). */
+export type EvalPaper = Pick<Paper, 'title' | 'summary'>;
 
 export type Field = 'zhSummary' | 'zhTitle' | 'enTitle' | 'enAbstract';
 
@@ -13,7 +16,7 @@ export const FIELD_LABEL: Record<Field, string> = {
   enAbstract: 'en abstract',
 };
 
-export function fieldText(p: ParsedPaper, f: Field): string | undefined {
+export function fieldText(p: EvalPaper, f: Field): string | undefined {
   const t = { zhSummary: p.summary.zh, zhTitle: p.title.zh, enTitle: p.title.en, enAbstract: p.summary.en }[f];
   return t && t.trim() !== '' ? t : undefined;
 }
@@ -37,17 +40,6 @@ export const DIRECTIONS: [Field, Field][] = [
   ['enAbstract', 'zhSummary'],
 ];
 
-/** One paper per English title (a paper recommended by two newsletters is one paper). */
-export function distinctPapers(items: ParsedPaper[]): ParsedPaper[] {
-  const seen = new Set<string>();
-  return items.filter((p) => {
-    const key = (p.title.en ?? p.title.zh ?? '').toLowerCase().replace(/\W+/g, ' ').trim();
-    if (key === '' || seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-}
-
 function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
@@ -58,12 +50,12 @@ function dot(a: Float32Array, b: Float32Array): number {
  * Every paper having both fields is a candidate; those passing `isQuery` (default all) are queried.
  * Rank = 1 + number of other candidates scoring strictly higher than the paper's own text.
  */
-export async function evaluateDirection(
+export async function evaluateDirection<P extends EvalPaper>(
   embedder: Embedder,
-  papers: ParsedPaper[],
+  papers: P[],
   from: Field,
   to: Field,
-  isQuery: (p: ParsedPaper) => boolean = () => true,
+  isQuery: (p: P) => boolean = () => true,
 ): Promise<DirectionResult> {
   const both = papers.filter((p) => fieldText(p, from) && fieldText(p, to));
   const targets = await embedder.embedDocuments(both.map((p) => fieldText(p, to)!));
