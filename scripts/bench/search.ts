@@ -2,7 +2,12 @@
 // embedder, and the share of query time spent in query embedding, HNSW, BM25 and fusion (+ confidence/cut-off).
 // The extra papers are synthesised from the seed papers: titles and summaries recombined from seed sentences,
 // new arXiv ids, both language views for most papers, as in the seeds.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { HnswIndex, LABELS_FILE } from '../../src/index/hnsw.js';
+import { loadConfig } from '../../src/config.js';
+import type { Embedder } from '../../src/embed/types.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Paper } from '../../src/catalogue/types.js';
@@ -18,6 +23,17 @@ import type { SearchMode } from '../../src/search/types.js';
 import type { BenchOptions } from './options.js';
 
 const MODES: SearchMode[] = ['hybrid', 'semantic', 'lexical'];
+/** Built synthetic indexes are kept here (per size and embedder) so a rerun skips minutes of embedding + HNSW inserts. */
+const INDEX_CACHE = fileURLToPath(new URL('../../node_modules/.cache/papersift/bench-search/', import.meta.url));
+
+async function cachedIndex(papers: Paper[], embedder: Embedder): Promise<{ index: HnswIndex; cached: boolean }> {
+  const dir = join(INDEX_CACHE, `${papers.length}-${embedder.info.id.replace(/[^\w.-]+/g, '_')}`);
+  if (existsSync(join(dir, LABELS_FILE))) return { index: await HnswIndex.load(dir, loadConfig({}, {}).hnsw), cached: true };
+  const index = await indexPapers(papers, embedder, createProgress());
+  await mkdir(dir, { recursive: true });
+  await index.save(dir);
+  return { index, cached: false };
+}
 const QUERIES_PER_MODE = 400;
 
 function sentences(papers: Paper[], pick: (p: Paper) => string | undefined, split: RegExp): string[] {
@@ -75,12 +91,12 @@ export default async function bench(opts: BenchOptions): Promise<void> {
     for (const n of sizes) {
       const papers = synthesisePapers(seeds, n);
       let t = performance.now();
-      const index = await indexPapers(papers, embedder, createProgress());
+      const { index, cached } = await cachedIndex(papers, embedder);
       const indexMs = performance.now() - t;
       t = performance.now();
       const lexical = buildLexicalIndex(papers);
       const lexicalMs = performance.now() - t;
-      builds.push(`| ${n} | ${index.size} | ${(indexMs / 1000).toFixed(1)} | ${(lexicalMs / 1000).toFixed(1)} |`);
+      builds.push(`| ${n} | ${index.size} | ${cached ? `(cached: load ${(indexMs / 1000).toFixed(1)})` : (indexMs / 1000).toFixed(1)} | ${(lexicalMs / 1000).toFixed(1)} |`);
       const phases = new Map<Phase, number>();
       let profiling = false;
       const engine = createSearchEngine({

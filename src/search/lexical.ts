@@ -15,6 +15,12 @@ const split = (s: string) => (s ? s.split(SEP) : []);
  */
 export const COMMON_SHARE = 0.2;
 const COMMON_MIN_PAPERS = 2000;
+/**
+ * Latency budget: at most this many postings (sum of the searched terms' document frequencies) per query. Past it
+ * the most frequent terms are dropped first — they have the lowest IDF, so they can move a paper's BM25 score least;
+ * the same trade Lucene's common-terms query makes. Far above anything the seeds or a few thousand papers reach.
+ */
+export const POSTINGS_BUDGET = 30_000;
 
 /** Field weights: a term in a title says more about the paper than the same term deep in a summary. */
 const FIELD_BOOST = { title: 2, summary: 1, authors: 1.5, affiliations: 0.5 };
@@ -72,12 +78,27 @@ export function buildLexicalIndex(papers: readonly Paper[]): LexicalIndex {
   const n = Math.max(papers.length, 1);
   const idf = (term: string) => Math.log(1 + n / ((df.get(term) ?? 0) + 1));
   const isCommon = (term: string) => papers.length >= COMMON_MIN_PAPERS && (df.get(term) ?? 0) > COMMON_SHARE * papers.length;
-  /** The query without field stop words; a query made only of them keeps its rarest typed term. */
-  const searchable = (terms: AnalyzedQuery['terms']) => {
-    const kept = terms.filter((t) => !isCommon(t.term));
-    if (kept.length > 0 || terms.length === 0) return kept;
-    const typed = terms.filter((t) => !t.expanded);
-    return [(typed.length ? typed : terms).reduce((a, b) => ((df.get(a.term) ?? 0) <= (df.get(b.term) ?? 0) ? a : b))];
+  const dfOf = (term: string) => df.get(term) ?? 0;
+  /**
+   * The query without field stop words, within the postings budget (rarest terms first); a query made only of
+   * common terms keeps its rarest typed term.
+   */
+  const searchable = (terms: AnalyzedQuery['terms']): { kept: AnalyzedQuery['terms']; dropped: Set<string> } => {
+    const dropped = new Set<string>();
+    const byRarity = [...terms].sort((a, b) => dfOf(a.term) - dfOf(b.term));
+    const kept: AnalyzedQuery['terms'] = [];
+    let postings = 0;
+    for (const t of byRarity) {
+      if (isCommon(t.term) || (kept.length > 0 && postings + dfOf(t.term) > POSTINGS_BUDGET)) dropped.add(t.term);
+      else {
+        kept.push(t);
+        postings += dfOf(t.term);
+      }
+    }
+    if (kept.length > 0 || terms.length === 0) return { kept, dropped };
+    const rarest = byRarity.find((t) => !t.expanded) ?? byRarity[0]!;
+    dropped.delete(rarest.term);
+    return { kept: [rarest], dropped };
   };
   return {
     documentCount: papers.length,
@@ -85,7 +106,7 @@ export function buildLexicalIndex(papers: readonly Paper[]): LexicalIndex {
     idf,
     df: (term) => df.get(term) ?? 0,
     search(query, { limit, filter }) {
-      const terms = searchable(query.terms);
+      const { kept: terms, dropped } = searchable(query.terms);
       if (terms.length === 0 && query.names.length === 0) return [];
       const weight = new Map(terms.map((t) => [t.term, t.weight]));
       const results = ms.search(
@@ -105,7 +126,7 @@ export function buildLexicalIndex(papers: readonly Paper[]): LexicalIndex {
       // A concept's IDF is its typed word's (or, for words absent from the index, its best translation's).
       const conceptIdf = query.concepts.map((_, c) => {
         const own = query.terms.filter((t) => t.concept === c);
-        if (own.length > 0 && own.every((t) => isCommon(t.term))) return 0; // searched by nobody, so not counted
+        if (own.length > 0 && own.every((t) => dropped.has(t.term))) return 0; // not searched, so not counted
         const typed = own.find((t) => !t.expanded && df.has(t.term));
         if (typed) return idf(typed.term);
         const known = own.filter((t) => df.has(t.term));
