@@ -12,7 +12,7 @@ import { PaperLookup } from './lookup.js';
 import { relatedCandidates, recommendCandidates } from './related.js';
 import { retrieve } from './retrieve.js';
 import { toHits } from './hits.js';
-import { validateRecommend, validateSearch } from './validate.js';
+import { validateRecommend, validateRelated, validateSearch } from './validate.js';
 import type { Hit, RecommendRequest, SearchEngine, SearchFilters, SearchRequest, SearchResponse } from './types.js';
 import { compileFilters, memoByPaper } from './filters.js';
 
@@ -93,11 +93,11 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
     },
 
     async related(id, o = {}) {
-      const paper = ctx.lookup.resolve(id);
-      if (!paper) return undefined;
-      const limit = validateSearch({ q: id, limit: o.limit }).limit;
+      const { limit } = validateRelated(id, o);
       const filter = filterFor(o.filters);
-      const found = relatedCandidates(ctx, [paper], limit, filter);
+      const paper = ctx.lookup.resolve(id.trim());
+      if (!paper) return undefined;
+      const found = relatedCandidates(ctx, [paper], Math.max(30, 2 * limit), filter);
       return { paper, results: toHits(ctx, found.candidates.slice(0, limit), found.terms) };
     },
 

@@ -83,3 +83,8 @@ export function validateRecommend(req: RecommendRequest): ValidRecommend {
     diversity: fraction(req.diversity, 'diversity', 0),
   };
 }
+
+export function validateRelated(id: unknown, o: { limit?: number }): { limit: number } {
+  if (typeof id !== 'string' || id.trim() === '') throw new SearchInputError('id', 'expected a paper id, arXiv id or DOI');
+  return { limit: int(o.limit, 'limit', 1, MAX_LIMIT, 10) };
+}

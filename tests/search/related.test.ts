@@ -39,6 +39,8 @@ describe('related papers', () => {
     expect(r.results).toHaveLength(6);
     expect(r.results.every((h) => h.sources.some((s) => s.format === 'daily'))).toBe(true);
     expect(await f.engine.related('arxiv:0000.00000')).toBeUndefined();
+    await expect(f.engine.related(' ')).rejects.toThrow(/^id:/);
+    await expect(f.engine.related(PROGEN2, { limit: 0 })).rejects.toThrow(/^limit:/);
   });
 });
 
