@@ -2,7 +2,7 @@
 // changed (target: incremental <= 10% of full), plus a run with no changes. The corpus is daily arXiv digests
 // synthesised from the seed newsletters (src/reindex/synth-corpus.ts) plus the seeds themselves, so the
 // quality gate's labelled set applies and its cost is measured too. Static embedder; everything in one process.
-import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchOptions } from './options.js';
@@ -27,9 +27,11 @@ export default async function reindexBench(opts: BenchOptions): Promise<void> {
     await cp(SEEDS_DIR, join(sources, 'seeds'), { recursive: true });
     const data = join(root, 'data');
     await mkdir(data);
-    await symlink(MODELS_CACHE, join(data, 'models')); // the static embedder's tables, built once per checkout
+    // A private copy of the static embedder's tables: other processes may rebuild the shared cache mid-benchmark,
+    // which would change the embedder's id and turn the incremental run into a full re-embed.
+    await cp(MODELS_CACHE, join(data, 'models'), { recursive: true });
     const config = loadConfig({ dataDir: data, sources: [sources], embedder: 'static' }, {});
-    // Open the embedder once untimed: a first use may build the static tables (a one-time cost per checkout).
+    // Open the embedder once untimed: a first use may (re)build the static tables, a one-time cost.
     await (await openEmbedder(config)).embedder.close();
 
     const full = await timedRun('full build', () => runReindex(config));
@@ -59,8 +61,8 @@ async function timedRun(label: string, run: () => Promise<ReindexResult>) {
 const PHASES = ['verify', 'ingest', 'embedder', 'load', 'embed', 'index', 'compact', 'write', 'evaluate', 'switch'];
 
 function printTable(runs: { label: string; result: ReindexResult }[]): void {
-  console.log('| run | outcome | papers | +/~/- | views embedded / reused | ' + PHASES.join(' | ') + ' | total |');
-  console.log('|' + ' --- |'.repeat(PHASES.length + 6));
+  console.log('| run | outcome | papers | +/~/- | views embedded / reused | full rebuild | ' + PHASES.join(' | ') + ' | total |');
+  console.log('|' + ' --- |'.repeat(PHASES.length + 7));
   for (const { label, result: r } of runs) {
     const cells = [
       label,
@@ -68,6 +70,7 @@ function printTable(runs: { label: string; result: ReindexResult }[]): void {
       String(r.papers.total),
       `${r.papers.added}/${r.papers.updated}/${r.papers.removed}`,
       `${r.views.embedded} / ${r.views.fromCache + r.views.unchanged}`,
+      r.embedder.fullRebuild ? (r.embedder.reason ?? 'yes') : 'no',
       ...PHASES.map((p) => (r.phasesMs[p] === undefined ? '-' : formatMs(r.phasesMs[p]!))),
       formatMs(r.totalMs),
     ];
