@@ -78,7 +78,9 @@ const percentile = (xs: number[], p: number) => {
 const ms = (x: number) => x.toFixed(2);
 
 export default async function bench(opts: BenchOptions): Promise<void> {
-  const sizes = opts.quick ? [10_000] : [10_000, 100_000];
+  // BENCH_SEARCH_SIZES=100000 runs chosen sizes only (e.g. to retune one without rebuilding the others)
+  const chosen = process.env.BENCH_SEARCH_SIZES?.split(',').map(Number);
+  const sizes = chosen ?? (opts.quick ? [10_000] : [10_000, 100_000]);
   const dataDir = await mkdtemp(join(tmpdir(), 'papersift-bench-search-'));
   try {
     const embedder = await openStaticEmbedder({ modelsDir: MODELS_CACHE, progress: createProgress() });

@@ -20,7 +20,7 @@ const COMMON_MIN_PAPERS = 2000;
  * the most frequent terms are dropped first — they have the lowest IDF, so they can move a paper's BM25 score least;
  * the same trade Lucene's common-terms query makes. Far above anything the seeds or a few thousand papers reach.
  */
-export const POSTINGS_BUDGET = 30_000;
+export const POSTINGS_BUDGET = 6_000;
 
 /** Field weights: a term in a title says more about the paper than the same term deep in a summary. */
 const FIELD_BOOST = { title: 2, summary: 1, authors: 1.5, affiliations: 0.5 };

@@ -69,11 +69,10 @@ export async function rankQuery(
   }
   const candidates = order.map((id) => byId.get(id)!);
   for (const c of candidates) {
-    if (vector && c.cosine === undefined) c.cosine = bestViewCosine(ctx.index, vector, c.paperId);
-    c.lowConfidence = !isConfident(
-      { ...(mode !== 'lexical' ? { semantic: c.cosine } : {}), ...(mode !== 'semantic' ? { lexical: c.lexical?.coverage ?? 0 } : {}) },
-      ctx.thresholds,
-    );
+    const lexical = mode !== 'semantic' ? (c.lexical?.coverage ?? 0) : undefined;
+    // The cosine of a paper the dense channel did not rank is only needed when its lexical evidence is not enough.
+    if (vector && c.cosine === undefined && !isConfident({ lexical }, ctx.thresholds)) c.cosine = bestViewCosine(ctx.index, vector, c.paperId);
+    c.lowConfidence = !isConfident({ ...(mode !== 'lexical' ? { semantic: c.cosine } : {}), lexical }, ctx.thresholds);
   }
   clock('fusion');
   return { candidates, terms: query.terms.map((t) => t.term) };
