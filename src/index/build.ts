@@ -84,7 +84,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
 
   const compacted = index.deletedRatio > threshold;
   if (compacted) logger.info({ deleted: index.deletedCount, live: index.size }, 'compacting index');
-  if (compacted) index.compact();
+  if (compacted) index.compact(progress);
   const compact = clock.lap();
 
   const stats = {

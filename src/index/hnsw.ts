@@ -13,6 +13,7 @@ import type { VectorHit, VectorIndex, VectorKey } from './types.js';
 import { hnswlib } from './native.js';
 import { IndexFileError } from './errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { noProgress, type Progress } from '../util/progress.js';
 
 export interface HnswParams {
   M: number;
@@ -185,17 +186,23 @@ export class HnswIndex implements VectorIndex {
    * Rebuilds a fresh graph from the live vectors, dropping deleted entries (markDelete only hides them).
    * Keys and text hashes are kept; labels are renumbered.
    */
-  compact(): { before: number; after: number } {
+  compact(progress: Progress = noProgress): { before: number; after: number } {
     const before = this.graph.getCurrentCount();
     const live = [...this.byKey].map(([, e]) => ({ key: this.byLabel.get(e.label)!, entry: e, point: this.graph.getPoint(e.label) }));
     this.graph = newGraph({ ...this.params, dimensions: this.dimensions }, Math.max(MIN_CAPACITY, Math.ceil(live.length * 1.25)));
     this.byKey.clear();
     this.byLabel.clear();
     this.nextLabel = 0;
-    for (const { key, entry, point } of live) {
-      const label = this.nextLabel++;
-      this.graph.addPoint(point, label);
-      this.remember(key, label, entry.textHash);
+    progress.start(live.length, 'compacting');
+    try {
+      for (const { key, entry, point } of live) {
+        const label = this.nextLabel++;
+        this.graph.addPoint(point, label);
+        this.remember(key, label, entry.textHash);
+        progress.tick();
+      }
+    } finally {
+      progress.stop();
     }
     return { before, after: this.graph.getCurrentCount() };
   }
