@@ -2,6 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { disposeSeedFixture, seedFixture, type Fixture } from './fixture.js';
 import { SearchInputError } from '../../src/search/errors.js';
+import { createSearchEngine } from '../../src/search/engine.js';
+import { indexPapers } from '../../src/eval/seed-engine.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -126,6 +128,7 @@ describe('filters inside retrieval', () => {
       expect(date >= '2022-01' && date <= '2022-06').toBe(true);
     }
     const zhOnly = f.papers.filter((p) => !f.index.has({ paperId: p.id, view: 'en' }));
+    expect(zhOnly.length).toBeGreaterThan(0); // e.g. the weekly item with only a Chinese title
     const both = await f.unfiltered.search({ q: '预训练', limit: 50, filters: { views: ['en', 'zh'] } });
     expect(both.results.some((h) => zhOnly.some((p) => p.id === h.id))).toBe(false);
   });
@@ -197,5 +200,19 @@ describe('explanations', () => {
     expect(r.embedder).toBe(f.embedder.info.id);
     expect(r.tookMs).toBeGreaterThanOrEqual(0);
     expect(r.query).toBe('few-shot');
+  });
+});
+
+describe('engines are independent', () => {
+  it('two engines over different generations answer from their own papers, interleaved', async () => {
+    const progen2 = 'arxiv:2206.13517';
+    const papers = f.papers.filter((p) => p.id !== progen2);
+    const older = createSearchEngine({ papers, index: await indexPapers(papers, f.embedder), embedder: f.embedder, dictionary: f.dictionary });
+    const q = { q: '蛋白质语言模型', limit: 10 };
+    const [a, b, c] = await Promise.all([f.engine.search(q), older.search(q), f.engine.search(q)]);
+    expect(ids(a)).toContain(progen2);
+    expect(ids(b)).not.toContain(progen2);
+    expect(ids(c)).toEqual(ids(a));
+    expect(await older.related(progen2)).toBeUndefined();
   });
 });
