@@ -63,7 +63,7 @@ describe('EmbeddingCache', () => {
     const { texts, file } = await filled(5);
     const bytes = await readFile(file);
     const header = bytes.length - 5 * recordBytes;
-    bytes[header + 2 * recordBytes + 40] ^= 0xff; // inside record #3's vector
+    bytes[header + 2 * recordBytes + 40]! ^= 0xff; // inside record #3's vector
     await writeFile(file, bytes);
     const cache = await EmbeddingCache.open(dir, info);
     expect(cache.loadStats).toEqual({ records: 4, tornBytes: 0, corrupt: 1 });
