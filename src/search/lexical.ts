@@ -4,6 +4,7 @@
 import MiniSearch from 'minisearch';
 import type { Paper } from '../catalogue/types.js';
 import { documentTerms, nameTerms, type AnalyzedQuery } from './analyzer.js';
+import { noProgress, type Progress } from '../util/progress.js';
 
 const SEP = '\u0001';
 const split = (s: string) => (s ? s.split(SEP) : []);
@@ -65,16 +66,48 @@ function paperDoc(p: Paper, df: Map<string, number>): LexicalDoc {
   };
 }
 
-export function buildLexicalIndex(papers: readonly Paper[]): LexicalIndex {
-  const df = new Map<string, number>();
-  const ms = new MiniSearch<LexicalDoc>({
+function newMiniSearch(): MiniSearch<LexicalDoc> {
+  return new MiniSearch<LexicalDoc>({
     idField: 'id',
     fields: ['title', 'summary', 'authors', 'affiliations'],
     tokenize: split,
     processTerm: (t) => t,
     searchOptions: { tokenize: split, processTerm: (t) => t },
   });
+}
+
+/** Builds the index in one go (blocks the event loop ~0.5 s per 1k papers: fine for tests and CLIs). */
+export function buildLexicalIndex(papers: readonly Paper[]): LexicalIndex {
+  const df = new Map<string, number>();
+  const ms = newMiniSearch();
   ms.addAll(papers.map((p) => paperDoc(p, df)));
+  return lexicalIndex(papers, ms, df);
+}
+
+/**
+ * Builds the index in chunks, yielding to the event loop between them and reporting progress, so a server can
+ * build the next generation's index while it keeps answering requests; pass the result to createSearchEngine.
+ */
+export async function buildLexicalIndexAsync(papers: readonly Paper[], opts: { progress?: Progress; chunk?: number } = {}): Promise<LexicalIndex> {
+  const progress = opts.progress ?? noProgress;
+  const chunk = opts.chunk ?? 500;
+  const df = new Map<string, number>();
+  const ms = newMiniSearch();
+  progress.start(papers.length, 'lexical index');
+  try {
+    for (let i = 0; i < papers.length; i += chunk) {
+      const part = papers.slice(i, i + chunk);
+      ms.addAll(part.map((p) => paperDoc(p, df)));
+      progress.tick(part.length);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    progress.stop();
+  }
+  return lexicalIndex(papers, ms, df);
+}
+
+function lexicalIndex(papers: readonly Paper[], ms: MiniSearch<LexicalDoc>, df: Map<string, number>): LexicalIndex {
   const n = Math.max(papers.length, 1);
   const idf = (term: string) => Math.log(1 + n / ((df.get(term) ?? 0) + 1));
   const isCommon = (term: string) => papers.length >= COMMON_MIN_PAPERS && (df.get(term) ?? 0) > COMMON_SHARE * papers.length;

@@ -4,6 +4,8 @@ import { disposeSeedFixture, seedFixture, type Fixture } from './fixture.js';
 import { SearchInputError } from '../../src/search/errors.js';
 import { createSearchEngine } from '../../src/search/engine.js';
 import { indexPapers } from '../../src/eval/seed-engine.js';
+import { buildLexicalIndex, buildLexicalIndexAsync } from '../../src/search/lexical.js';
+import { analyzeQuery } from '../../src/search/analyzer.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -214,5 +216,24 @@ describe('engines are independent', () => {
     expect(ids(b)).not.toContain(progen2);
     expect(ids(c)).toEqual(ids(a));
     expect(await older.related(progen2)).toBeUndefined();
+  });
+});
+
+describe('building the lexical index off the request path', () => {
+  it('the chunked build matches the one-go build, reports progress and lets other work run meanwhile', async () => {
+    const ticks: number[] = [];
+    let otherWork = 0;
+    const timer = setInterval(() => otherWork++, 0);
+    const progress = { start: () => {}, tick: (n = 1) => void ticks.push(n), stop: () => {} };
+    const chunked = await buildLexicalIndexAsync(f.papers, { progress, chunk: 10 });
+    clearInterval(timer);
+    const whole = buildLexicalIndex(f.papers);
+    expect(ticks.reduce((a, b) => a + b, 0)).toBe(f.papers.length);
+    expect(ticks.length).toBe(Math.ceil(f.papers.length / 10));
+    expect(otherWork).toBeGreaterThan(0);
+    const q = analyzeQuery('protein 预训练', f.dictionary, whole.has);
+    expect(chunked.search(q, { limit: 10 })).toEqual(whole.search(q, { limit: 10 }));
+    const engine = createSearchEngine({ papers: f.papers, index: f.index, embedder: f.embedder, dictionary: f.dictionary, lexical: chunked });
+    expect(ids(await engine.search({ q: '蛋白', limit: 5 }))).toEqual(ids(await f.engine.search({ q: '蛋白', limit: 5 })));
   });
 });
