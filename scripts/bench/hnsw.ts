@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import type { BenchOptions } from './options.js';
 import { HnswIndex } from '../../src/index/hnsw.js';
 import { AVX2_ADDON_PATH, cpuHasAvx2Fma, hnswlib, loadHnswlibFrom, type Hnswlib } from '../../src/index/native.js';
+import { seededUniform } from '../../src/util/random.js';
 
 const D = 384;
 const M = 16;
@@ -31,19 +32,8 @@ interface SizeResult {
   rows: { ef: number; qps: Map<string, number>; recall: number }[];
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function dataset(n: number, queries: number, seed = 7): { data: Float32Array[]; queries: Float32Array[] } {
-  const r = rng(seed);
+  const r = seededUniform(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(r() + 1e-12)) * Math.cos(2 * Math.PI * r());
   const unit = (v: Float32Array) => {
     let s = 0;

@@ -17,7 +17,7 @@ import { indexPapers, ingestSeeds, MODELS_CACHE } from '../../src/eval/seed-engi
 import { loadLabelledSet } from '../../src/eval/labelled-set.js';
 import { buildLexicalIndex } from '../../src/search/lexical.js';
 import { createSearchEngine, type Phase } from '../../src/search/engine.js';
-import { rng } from '../../src/reindex/synth-corpus.js';
+import { seededUniform } from '../../src/util/random.js';
 import { createProgress } from '../../src/util/progress.js';
 import type { SearchMode } from '../../src/search/types.js';
 import type { BenchOptions } from './options.js';
@@ -42,7 +42,7 @@ function sentences(papers: Paper[], pick: (p: Paper) => string | undefined, spli
 
 /** `n` papers recombined from the seeds (the seeds themselves included first). Deterministic. */
 export function synthesisePapers(seeds: Paper[], n: number, seed = 7): Paper[] {
-  const r = rng(seed);
+  const r = seededUniform(seed);
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)]!;
   const zh = sentences(seeds, (p) => p.summary.zh, /(?<=。)/);
   const en = sentences(seeds, (p) => p.summary.en, /(?<=\.)\s+/);

@@ -1,17 +1,5 @@
 // Deterministic random numbers so a given seed always produces byte-identical model weights.
 
-/** mulberry32: tiny, fast, good enough statistical quality for weight initialisation. */
-export function seededUniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Fills a new Float32Array with N(0, std^2) samples (Box-Muller, both outputs used). */
 export function normalArray(uniform: () => number, length: number, std: number): Float32Array {
   const out = new Float32Array(length);

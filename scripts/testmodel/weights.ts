@@ -1,5 +1,6 @@
 // Random-but-seeded BERT weights (BERT's own initialisation: N(0, 0.02), LayerNorm gamma 1 / beta 0).
-import { normalArray, seededUniform } from './rng.js';
+import { normalArray } from './rng.js';
+import { seededUniform } from '../../src/util/random.js';
 import type { TestModelParams } from './params.js';
 
 export interface Linear {

@@ -3,6 +3,7 @@
 // Deterministic for a given seed, so "change 1% of the documents" is reproducible.
 import { readFile, readdir, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import { seededUniform } from '../util/random.js';
 
 export interface SentencePool {
   titles: string[];
@@ -41,17 +42,6 @@ function collectLine(pool: SentencePool, line: string, next: string): void {
   else if (!HAN.test(line) && line.length > 200) pool.en.push(...(line.match(/[^.]+(?:\.(?=\s|$))/g) ?? []).map((s) => s.trim()).filter((s) => s.length > 30));
 }
 
-/** mulberry32: small, fast, seedable; Math.random cannot be seeded. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function pick<T>(r: () => number, xs: T[]): T {
   return xs[Math.floor(r() * xs.length)]!;
@@ -71,7 +61,7 @@ export function syntheticArxivId(i: number): string {
 
 /** One paper block in the daily format; `variant` > 0 rewrites its text (a changed paper, same id). */
 export function paperBlock(pool: SentencePool, index: number, position: number, variant = 0): string {
-  const r = rng(index * 7919 + variant * 104729 + 1);
+  const r = seededUniform(index * 7919 + variant * 104729 + 1);
   const words = pick(r, pool.titles).split(' ');
   const title = [...words.slice(0, Math.ceil(words.length / 2)), ...pick(r, pool.titles).split(' ').slice(-3)].join(' ');
   const zhTitle = pick(r, pool.zh).replace(/。$/, '');

@@ -2,16 +2,8 @@
 // mixture: 50 random unit "topic" directions plus Gaussian noise (per-dimension sd 0.1, i.e. the noise is about
 // twice the length of the topic vector), normalised. Uniform random 384-d vectors would be an unrealistically
 // hard case for any ANN index (every point is nearly equidistant from every other).
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededUniform } from '../../src/util/random.js';
+
 
 export function unit(v: Float32Array): Float32Array {
   let n = 0;
@@ -21,7 +13,7 @@ export function unit(v: Float32Array): Float32Array {
 }
 
 export function vectorSource(dimensions: number, seed = 1, topics = 50, noise = 0.1): () => Float32Array {
-  const rand = seededRandom(seed);
+  const rand = seededUniform(seed);
   const gauss = () => Math.sqrt(-2 * Math.log(rand() + 1e-12)) * Math.cos(2 * Math.PI * rand());
   const centres = Array.from({ length: topics }, () => unit(Float32Array.from({ length: dimensions }, gauss)));
   return () => unit(centres[Math.floor(rand() * topics)]!.map((c) => c + gauss() * noise));
