@@ -1,10 +1,27 @@
 // The lexical channel: BM25 (MiniSearch) over titles, summaries, authors and affiliations in both languages.
 // Documents are tokenised once here (jieba search mode + stemmed English via src/lang) and handed to MiniSearch
 // pre-split, so the same terms also give document frequencies for the confidence measure.
-import MiniSearch from 'minisearch';
+//
+// The index is persisted with each index generation (serializeLexicalIndex / loadLexicalIndex: this module owns
+// the format, the generation stores it as opaque text) and updated paper by paper (updateLexicalIndex), because
+// tokenising every paper again costs ~15 s per 10k papers.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import MiniSearch, { type AsPlainObject } from 'minisearch';
 import type { Paper } from '../catalogue/types.js';
 import { documentTerms, nameTerms, type AnalyzedQuery } from './analyzer.js';
 import { noProgress, type Progress } from '../util/progress.js';
+import { GLOSSARY_PATH } from '../lang/glossary.js';
+import { packageVersion } from '../lang/packages.js';
+import { ENGLISH_STOP_WORDS } from '../lang/english.js';
+import { CHINESE_STOP_WORDS } from '../lang/segment.js';
+
+/**
+ * Bump when the terms a paper is indexed under change (tokenisation, stemming, fields, the persisted layout).
+ * A persisted index with another analyzer id is never updated or served: it is rebuilt from the papers.
+ */
+export const LEXICAL_ANALYZER_VERSION = 1;
+const FORMAT = 'papersift-lexical';
 
 const SEP = '\u0001';
 const split = (s: string) => (s ? s.split(SEP) : []);
@@ -66,14 +83,53 @@ function paperDoc(p: Paper, df: Map<string, number>): LexicalDoc {
   };
 }
 
+/** The text fields that feed the index, as one string: papers with equal fingerprints have equal index entries. */
+export function lexicalFingerprint(p: Paper): string {
+  return JSON.stringify([p.title.en ?? '', p.title.zh ?? '', p.summary.en ?? '', p.summary.zh ?? '', p.affiliations, p.authors]);
+}
+
+/** The terms a paper adds to the document frequencies (paperDoc's text fields), for taking a paper out again. */
+function dfTerms(p: Paper): Set<string> {
+  return new Set([
+    ...documentTerms([p.title.en, p.title.zh].filter(Boolean).join('\n')),
+    ...documentTerms([p.summary.en, p.summary.zh].filter(Boolean).join('\n')),
+    ...documentTerms(p.affiliations.join('\n')),
+  ]);
+}
+
+/**
+ * The options every MiniSearch here is built and loaded with: loadJS must get the same fields and id field the
+ * index was written with (MiniSearch does not store options). Vacuuming is explicit (see updateLexicalIndex), never
+ * a background task that could run while the index is being serialised.
+ */
+const MINISEARCH_OPTIONS = {
+  idField: 'id',
+  fields: ['title', 'summary', 'authors', 'affiliations'],
+  tokenize: split,
+  processTerm: (t: string) => t,
+  searchOptions: { tokenize: split, processTerm: (t: string) => t },
+  autoVacuum: false,
+} as const;
+
 function newMiniSearch(): MiniSearch<LexicalDoc> {
-  return new MiniSearch<LexicalDoc>({
-    idField: 'id',
-    fields: ['title', 'summary', 'authors', 'affiliations'],
-    tokenize: split,
-    processTerm: (t) => t,
-    searchOptions: { tokenize: split, processTerm: (t) => t },
-  });
+  return new MiniSearch<LexicalDoc>({ ...MINISEARCH_OPTIONS, fields: [...MINISEARCH_OPTIONS.fields] });
+}
+
+let analyzerId: string | undefined;
+/**
+ * The analyzer a persisted index must have been built with: the version above plus a fingerprint of the
+ * language data that decides the terms (the glossary is loaded into jieba, the stop word lists, the segmenter's
+ * and stemmer's package versions), so editing the glossary also forces a fresh lexical build.
+ */
+export function lexicalAnalyzerId(): string {
+  if (!analyzerId) {
+    const h = createHash('sha256');
+    h.update(readFileSync(GLOSSARY_PATH));
+    h.update(`\0${packageVersion('@node-rs/jieba')}\0${packageVersion('stemmer')}\0`);
+    h.update([...ENGLISH_STOP_WORDS].sort().join(' ') + '\0' + [...CHINESE_STOP_WORDS].sort().join(' '));
+    analyzerId = `v${LEXICAL_ANALYZER_VERSION}:${h.digest('hex').slice(0, 16)}`;
+  }
+  return analyzerId;
 }
 
 /** Builds the index in one go (blocks the event loop ~0.5 s per 1k papers: fine for tests and CLIs). */
@@ -81,7 +137,7 @@ export function buildLexicalIndex(papers: readonly Paper[]): LexicalIndex {
   const df = new Map<string, number>();
   const ms = newMiniSearch();
   ms.addAll(papers.map((p) => paperDoc(p, df)));
-  return lexicalIndex(papers, ms, df);
+  return lexicalIndex(ms, df);
 }
 
 /**
@@ -104,13 +160,27 @@ export async function buildLexicalIndexAsync(papers: readonly Paper[], opts: { p
   } finally {
     progress.stop();
   }
-  return lexicalIndex(papers, ms, df);
+  return lexicalIndex(ms, df);
 }
 
-function lexicalIndex(papers: readonly Paper[], ms: MiniSearch<LexicalDoc>, df: Map<string, number>): LexicalIndex {
-  const n = Math.max(papers.length, 1);
+/** What lexicalIndex closes over; kept per index so it can be serialised or updated. */
+interface Bm25State {
+  ms: MiniSearch<LexicalDoc>;
+  df: Map<string, number>;
+}
+const states = new WeakMap<LexicalIndex, Bm25State>();
+
+function stateOf(index: LexicalIndex, what: string): Bm25State {
+  const s = states.get(index);
+  if (!s) throw new Error(`${what}: not a lexical index built by src/search/lexical.ts`);
+  return s;
+}
+
+function lexicalIndex(ms: MiniSearch<LexicalDoc>, df: Map<string, number>): LexicalIndex {
+  const count = ms.documentCount;
+  const n = Math.max(count, 1);
   const idf = (term: string) => Math.log(1 + n / ((df.get(term) ?? 0) + 1));
-  const isCommon = (term: string) => papers.length >= COMMON_MIN_PAPERS && (df.get(term) ?? 0) > COMMON_SHARE * papers.length;
+  const isCommon = (term: string) => count >= COMMON_MIN_PAPERS && (df.get(term) ?? 0) > COMMON_SHARE * count;
   const dfOf = (term: string) => df.get(term) ?? 0;
   /**
    * The query without field stop words, within the postings budget (rarest terms first); a query made only of
@@ -133,8 +203,8 @@ function lexicalIndex(papers: readonly Paper[], ms: MiniSearch<LexicalDoc>, df: 
     dropped.delete(rarest.term);
     return { kept: [rarest], dropped };
   };
-  return {
-    documentCount: papers.length,
+  const index: LexicalIndex = {
+    documentCount: count,
     has: (term) => df.has(term),
     idf,
     df: (term) => df.get(term) ?? 0,
@@ -167,7 +237,7 @@ function lexicalIndex(papers: readonly Paper[], ms: MiniSearch<LexicalDoc>, df: 
       });
       const total = conceptIdf.reduce((a, b) => a + b, 0) || 1;
       const conceptOf = new Map(query.terms.map((t) => [t.term, t.concept]));
-      return results.slice(0, limit).map((r) => {
+      return topByScore(results, limit).map((r) => {
         const matched = Object.keys(r.match);
         const covered = new Set(matched.map((t) => conceptOf.get(t)).filter((c): c is number => c !== undefined));
         const coverage = [...covered].reduce((s, c) => s + conceptIdf[c]!, 0) / total;
@@ -175,4 +245,173 @@ function lexicalIndex(papers: readonly Paper[], ms: MiniSearch<LexicalDoc>, df: 
       });
     },
   };
+  states.set(index, { ms, df });
+  return index;
+}
+
+/**
+ * The first `limit` results (MiniSearch sorts by score), papers with equal scores in id order: MiniSearch breaks
+ * ties by insertion order, which differs between a fresh build and one updated paper by paper.
+ */
+function topByScore<R extends { id: unknown; score: number }>(results: R[], limit: number): R[] {
+  if (results.length <= limit || limit <= 0) return results.slice(0, Math.max(limit, 0)).sort(byScoreThenId);
+  let end = limit;
+  const last = results[limit - 1]!.score;
+  while (end < results.length && results[end]!.score === last) end++;
+  return results.slice(0, end).sort(byScoreThenId).slice(0, limit);
+}
+
+function byScoreThenId(a: { id: unknown; score: number }, b: { id: unknown; score: number }): number {
+  return b.score - a.score || (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0);
+}
+
+// ---- persistence ----
+
+/** The persisted form: this module's format and analyzer, the document frequencies and MiniSearch's own index. */
+interface PersistedLexical {
+  format: typeof FORMAT;
+  analyzer: string;
+  documentCount: number;
+  df: Record<string, number>;
+  minisearch: AsPlainObject;
+}
+
+/** The index as JSON text, for storing in an index generation (see loadLexicalIndex). */
+export function serializeLexicalIndex(index: LexicalIndex): string {
+  const { ms, df } = stateOf(index, 'serializeLexicalIndex');
+  const persisted: PersistedLexical = { format: FORMAT, analyzer: lexicalAnalyzerId(), documentCount: ms.documentCount, df: Object.fromEntries(df), minisearch: ms.toJSON() };
+  return JSON.stringify(persisted);
+}
+
+/** A persisted index that cannot be used: `reason` says why (another analyzer, not this format, other papers). */
+export class LexicalIndexLoadError extends Error {
+  constructor(
+    readonly file: string,
+    readonly reason: 'analyzer' | 'invalid' | 'papers',
+    detail: string,
+  ) {
+    super(`lexical index ${file}: ${detail}`);
+    this.name = 'LexicalIndexLoadError';
+  }
+}
+
+/** The analyzer id a persisted index was written with, read from its header only (cheap; undefined if unreadable). */
+export function persistedAnalyzer(json: string): string | undefined {
+  return /^\{"format":"papersift-lexical","analyzer":"([^"]*)"/.exec(json.slice(0, 200))?.[1];
+}
+
+/**
+ * Loads an index written by serializeLexicalIndex for exactly these papers. `file` only names the source in
+ * errors. Loading yields to the event loop every few thousand terms (MiniSearch.loadJSAsync), so a server can load
+ * the next generation's index while it answers requests.
+ */
+export async function loadLexicalIndex(json: string, papers: readonly Paper[], file: string): Promise<LexicalIndex> {
+  const analyzer = persistedAnalyzer(json);
+  if (analyzer === undefined) throw new LexicalIndexLoadError(file, 'invalid', `not a ${FORMAT} file`);
+  if (analyzer !== lexicalAnalyzerId()) {
+    throw new LexicalIndexLoadError(file, 'analyzer', `written by lexical analyzer ${analyzer}, this version is ${lexicalAnalyzerId()}`);
+  }
+  let persisted: PersistedLexical;
+  try {
+    persisted = JSON.parse(json) as PersistedLexical;
+  } catch (e) {
+    throw new LexicalIndexLoadError(file, 'invalid', `not valid JSON (${(e as Error).message})`);
+  }
+  if (!persisted.minisearch || typeof persisted.df !== 'object' || persisted.df === null) {
+    throw new LexicalIndexLoadError(file, 'invalid', 'has no minisearch index or document frequencies');
+  }
+  let ms: MiniSearch<LexicalDoc>;
+  try {
+    ms = await MiniSearch.loadJSAsync<LexicalDoc>(persisted.minisearch, { ...MINISEARCH_OPTIONS, fields: [...MINISEARCH_OPTIONS.fields] });
+  } catch (e) {
+    throw new LexicalIndexLoadError(file, 'invalid', `unreadable minisearch index (${(e as Error).message})`);
+  }
+  if (ms.documentCount !== papers.length || persisted.documentCount !== papers.length) {
+    throw new LexicalIndexLoadError(file, 'papers', `indexes ${ms.documentCount} papers but the generation has ${papers.length}`);
+  }
+  const missing = papers.find((p) => !ms.has(p.id));
+  if (missing) throw new LexicalIndexLoadError(file, 'papers', `lacks paper ${missing.id}`);
+  await vacuum(ms); // never needed for files written by updateLexicalIndex, which vacuums; tombstones skew scores
+  return lexicalIndex(ms, new Map(Object.entries(persisted.df)));
+}
+
+// ---- incremental updates ----
+
+/** Purges discarded papers' postings: one pass over every term, without pauses (a single batch). */
+async function vacuum(ms: MiniSearch<LexicalDoc>): Promise<boolean> {
+  if (ms.dirtCount === 0) return false;
+  await ms.vacuum({ batchSize: Number.MAX_SAFE_INTEGER });
+  return true;
+}
+
+export interface LexicalUpdate {
+  index: LexicalIndex;
+  added: number;
+  updated: number;
+  removed: number;
+  unchanged: number;
+  /** Whether discarded papers' postings were purged (whenever any paper was discarded or replaced). */
+  vacuumed: boolean;
+}
+
+/**
+ * Brings `previous` (an index over `before`) up to `after`: papers whose indexed text changed are replaced, new ones
+ * added, vanished ones discarded; the rest are not touched (not even tokenised). Takes over `previous`: its state
+ * is updated in place, so it must not be used afterwards (build on a freshly loaded copy, never a served index).
+ *
+ * MiniSearch's discard leaves the old postings behind as tombstones until a vacuum. They are not harmless: a search
+ * computes a term's IDF from its posting count and only subtracts a tombstone when it reaches it, so papers
+ * scored before it get a lower score (measured: seed scores off by up to 2%, changing ranks), and the first search
+ * also mutates the index. So every update that discarded anything ends with a vacuum, one pass over the terms.
+ */
+export async function updateLexicalIndex(
+  previous: LexicalIndex,
+  before: readonly Paper[],
+  after: readonly Paper[],
+  opts: { progress?: Progress } = {},
+): Promise<LexicalUpdate> {
+  const { ms, df } = stateOf(previous, 'updateLexicalIndex');
+  states.delete(previous);
+  const progress = opts.progress ?? noProgress;
+  const old = new Map(before.map((p) => [p.id, p]));
+  const now = new Set(after.map((p) => p.id));
+  const removedPapers = before.filter((p) => !now.has(p.id));
+  const changed = after.filter((p) => {
+    const o = old.get(p.id);
+    return !o || lexicalFingerprint(o) !== lexicalFingerprint(p);
+  });
+  const forget = (p: Paper) => {
+    for (const t of dfTerms(p)) {
+      const n = (df.get(t) ?? 0) - 1;
+      if (n > 0) df.set(t, n);
+      else df.delete(t);
+    }
+  };
+  let added = 0;
+  let updated = 0;
+  progress.start(removedPapers.length + changed.length, 'lexical index');
+  try {
+    for (const p of removedPapers) {
+      forget(p);
+      if (ms.has(p.id)) ms.discard(p.id);
+      progress.tick();
+    }
+    for (const [i, p] of changed.entries()) {
+      const o = old.get(p.id);
+      if (o && ms.has(p.id)) {
+        forget(o);
+        ms.replace(paperDoc(p, df));
+        updated++;
+      } else {
+        ms.add(paperDoc(p, df));
+        added++;
+      }
+      progress.tick();
+      if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    progress.stop();
+  }
+  const vacuumed = await vacuum(ms);
+  return { index: lexicalIndex(ms, df), added, updated, removed: removedPapers.length, unchanged: after.length - changed.length, vacuumed };
 }
