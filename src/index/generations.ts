@@ -1,11 +1,12 @@
 // Index generations: each build writes a complete, self-consistent directory `generations/<n>/`
-// (hnsw.bin, labels.json, papers.json, then manifest.json last) and the one-line file CURRENT names the
+// (hnsw.bin, labels.json, papers.json, lexical.json, then manifest.json last) and the one-line file CURRENT names the
 // live one. A generation is first written as `<n>.partial-<pid>` and renamed to `<n>` only once complete,
 // and CURRENT is replaced atomically, so a crash at any point leaves CURRENT on the previous complete
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
 import { dataPaths } from '../config.js';
@@ -15,12 +16,21 @@ import { IndexFileError } from './errors.js';
 import { checkEmbedder, fileEntry, MANIFEST_FILE, readManifest, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
 
 export const PAPERS_FILE = 'papers.json';
+export const LEXICAL_FILE = 'lexical.json';
+
+/** A persisted lexical index: opaque text owned by src/search/lexical.ts, stored and checksummed like the rest. */
+export interface StoredLexical {
+  /** The lexical analyzer that wrote it (recorded in the manifest, so a reader can tell without parsing it). */
+  analyzer: string;
+  data: string;
+}
 
 export interface GenerationBuild {
   index: HnswIndex;
   papers: Paper[]; // the catalogue snapshot the index was built from
   embedder: EmbedderInfo;
   build: BuildStats;
+  lexical?: StoredLexical;
 }
 
 export interface LoadedGeneration {
@@ -29,6 +39,15 @@ export interface LoadedGeneration {
   manifest: Manifest;
   papers: Paper[];
   index: HnswIndex;
+  /** The persisted lexical index, if the generation has one (read on demand: it is the largest file). */
+  lexical?: GenerationLexical;
+}
+
+export interface GenerationLexical {
+  analyzer: string;
+  path: string;
+  /** The file's text, verified again against the manifest's size and sha256 (IndexFileError if it changed). */
+  read(): Promise<string>;
 }
 
 export interface LoadOptions {
@@ -80,7 +99,8 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
-    return { name, dir, manifest, papers, index };
+    const lexical = manifest.lexical && lexicalOf(dir, manifest);
+    return { name, dir, manifest, papers, index, ...(lexical ? { lexical } : {}) };
   }
 
   async function write(build: GenerationBuild): Promise<string> {
@@ -93,6 +113,10 @@ export function openGenerationStore(dataDir: string): GenerationStore {
       const written = [...(await build.index.save(tmp))];
       await writeFile(join(tmp, PAPERS_FILE), JSON.stringify(build.papers));
       written.push(PAPERS_FILE);
+      if (build.lexical) {
+        await writeFile(join(tmp, LEXICAL_FILE), build.lexical.data);
+        written.push(LEXICAL_FILE);
+      }
       const files: Record<string, FileEntry> = {};
       for (const f of written) {
         await fsyncFile(join(tmp, f)); // hnswlib writes without fsync; the manifest must not outlive its data
@@ -146,6 +170,28 @@ function manifestFor(name: string, build: GenerationBuild, files: Record<string,
     counts: { papers: build.papers.length, vectors: index.size, deleted: index.deletedCount },
     build: build.build,
     files,
+    ...(build.lexical ? { lexical: { file: LEXICAL_FILE, analyzer: build.lexical.analyzer } } : {}),
+  };
+}
+
+function lexicalOf(dir: string, manifest: Manifest): GenerationLexical {
+  const { file, analyzer } = manifest.lexical!;
+  const path = join(dir, file);
+  const want = manifest.files[file];
+  if (!want || file.includes('/') || file.includes('\\')) throw new IndexFileError(join(dir, MANIFEST_FILE), `names lexical index "${file}" but lists no such file`);
+  return {
+    analyzer,
+    path,
+    async read() {
+      const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+        throw new IndexFileError(path, e.code === 'ENOENT' ? 'missing' : e.message);
+      });
+      if (bytes.length !== want.bytes) throw new IndexFileError(path, `is ${bytes.length} bytes but the manifest records ${want.bytes} (truncated or replaced)`);
+      if (createHash('sha256').update(bytes).digest('hex') !== want.sha256) {
+        throw new IndexFileError(path, 'content does not match the sha256 in the manifest (corrupted)');
+      }
+      return bytes.toString('utf8');
+    },
   };
 }
 

@@ -29,6 +29,9 @@ export interface Manifest {
   counts: { papers: number; vectors: number; deleted: number };
   build: BuildStats;
   files: Record<string, FileEntry>;
+  /** The persisted lexical (BM25) index, when the generation has one: its file (also listed in `files`) and the
+   *  lexical analyzer that wrote it. Generations written before lexical indexes were persisted have none. */
+  lexical?: { file: string; analyzer: string };
 }
 
 export async function fileEntry(path: string): Promise<FileEntry> {

@@ -130,6 +130,31 @@ describe('generation store', () => {
     expect(store.list()).toEqual([]);
   });
 
+  it('stores a lexical index as an opaque checksummed file, and refuses a corrupt one naming the file', async () => {
+    const data = JSON.stringify({ any: 'text the search package wrote', n: [1, 2, 3] });
+    const name = await store.write({ ...buildOf(5, 4), lexical: { analyzer: 'v9:test', data } });
+    await store.switchTo(name);
+    const dir = join(dataDir, 'generations', name);
+    expect((await readdir(dir)).sort()).toEqual(['hnsw.bin', 'labels.json', 'lexical.json', 'manifest.json', 'papers.json']);
+    const g = await store.load();
+    expect(g.manifest.lexical).toEqual({ file: 'lexical.json', analyzer: 'v9:test' });
+    expect(g.manifest.files['lexical.json']).toEqual({ bytes: Buffer.byteLength(data), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(g.lexical).toMatchObject({ analyzer: 'v9:test', path: join(dir, 'lexical.json') });
+    expect(await g.lexical!.read()).toBe(data);
+
+    // altered after the generation was loaded: read() checks again, so what is parsed is what was checksummed
+    const file = join(dir, 'lexical.json');
+    await writeFile(file, data.replace('text', 'TEXT'));
+    await expect(g.lexical!.read()).rejects.toThrow(`index file ${file}: content does not match the sha256 in the manifest (corrupted)`);
+    const err = await store.load().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IndexFileError);
+    expect((err as IndexFileError).file).toBe(file);
+    await truncate(file, 10);
+    await expect(store.load()).rejects.toThrow(`index file ${file}: is 10 bytes but the manifest records ${Buffer.byteLength(data)} (truncated or replaced)`);
+    await unlink(file);
+    await expect(store.load()).rejects.toThrow(`index file ${file}: missing`);
+  });
+
   it('a write that fails half-way leaves CURRENT on the previous generation, which still loads', async () => {
     const { b } = await firstGeneration();
     const broken = buildOf(10, 2);
