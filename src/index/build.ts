@@ -1,7 +1,8 @@
 // Builds the next index generation from the catalogue. Incremental by default: start from the current
 // generation when the same embedder built it, embed only views whose text changed (and only texts the
-// embedding cache has never seen), upsert/remove them, compact when deleted entries pile up, then write a
-// new generation and (by default) switch CURRENT to it. The current generation is never modified.
+// embedding cache has never seen), upsert/remove them, compact when deleted entries pile up, bring the
+// generation's lexical (BM25) index up to date the same way (only papers whose text changed are re-tokenised), then
+// write a new generation and (by default) switch CURRENT to it. The current generation is never modified.
 import type { Catalogue } from '../catalogue/types.js';
 import { dataPaths, type Config } from '../config.js';
 import { EmbeddingCache, textHash } from '../embed/cache.js';
@@ -11,8 +12,12 @@ import { paperViews } from '../embed/views.js';
 import { silentLogger, type Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { EmbedderMismatchError, IndexFileError } from './errors.js';
-import { openGenerationStore, type GenerationStore } from './generations.js';
+import { openGenerationStore, type GenerationStore, type LoadedGeneration } from './generations.js';
 import { HnswIndex } from './hnsw.js';
+import { checkEmbedder } from './manifest.js';
+import type { Paper } from '../catalogue/types.js';
+import { buildLexicalIndexAsync, lexicalAnalyzerId, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../search/lexical.js';
+import { persistedLexicalIndex } from '../search/open.js';
 
 /** Compact when more than this share of the graph is deleted entries. */
 export const DEFAULT_COMPACT_THRESHOLD = 0.2;
@@ -50,7 +55,18 @@ export interface BuildResult {
   vectors: number; // live entries in the new generation
   deleted: number; // deleted entries still in its graph
   pruned: string[];
-  ms: { load: number; embed: number; index: number; compact: number; write: number; total: number };
+  lexical: LexicalBuildStats;
+  ms: { load: number; embed: number; index: number; compact: number; lexical: number; write: number; total: number };
+}
+
+/** How the lexical index was made: updated from the previous generation's, or built from every paper (and why). */
+export interface LexicalBuildStats {
+  full: boolean;
+  fullReason?: string;
+  added: number;
+  updated: number;
+  removed: number;
+  vacuumed: boolean;
 }
 
 export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
@@ -87,6 +103,9 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
   if (compacted) index.compact(progress);
   const compact = clock.lap();
 
+  const lexical = await lexicalFor(base, papers, opts, logger);
+  const lexicalMs = clock.lap();
+
   const stats = {
     full: base.fullReason !== undefined,
     ...(base.fullReason ? { fullReason: base.fullReason } : {}),
@@ -98,8 +117,10 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     unchanged: views.length - changed.length,
     removed: stale.length,
     compacted,
+    lexical: lexical.stats,
   };
-  const generation = await store.write({ index, papers, embedder: embedder.info, build: { ms: Math.round(clock.total()), ...stats } });
+  const stored = { analyzer: lexicalAnalyzerId(), data: serializeLexicalIndex(lexical.index) };
+  const generation = await store.write({ index, papers, embedder: embedder.info, build: { ms: Math.round(clock.total()), ...stats }, lexical: stored });
   const switched = opts.switchTo !== false;
   if (switched) await store.switchTo(generation);
   const pruned = switched ? await store.prune(config.keepGenerations) : [];
@@ -113,28 +134,70 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     vectors: index.size,
     deleted: index.deletedCount,
     pruned,
-    ms: { load, embed, index: indexMs, compact, write, total: Math.round(clock.total()) },
+    ms: { load, embed, index: indexMs, compact, lexical: lexicalMs, write, total: Math.round(clock.total()) },
   };
   logger.info(result, 'index generation built');
   return result;
 }
 
+interface StartingPoint {
+  /** The HNSW index to update (absent: a full build). */
+  index?: HnswIndex;
+  /** The loaded previous generation, even when its vectors cannot be reused (its lexical index still can). */
+  gen?: LoadedGeneration;
+  previous?: string;
+  fullReason?: string;
+}
+
 /** The generation to update, or why this is a full build. Only a mismatched or damaged index forces one. */
-async function startingPoint(store: GenerationStore, opts: BuildOptions, logger: Logger): Promise<{ index?: HnswIndex; previous?: string; fullReason?: string }> {
+async function startingPoint(store: GenerationStore, opts: BuildOptions, logger: Logger): Promise<StartingPoint> {
   const previous = store.current();
   if (!previous) return { fullReason: 'no index yet' };
   if (opts.full) return { previous, fullReason: 'requested (--full)' };
+  let gen: LoadedGeneration;
   try {
-    const gen = await store.load(previous, { embedder: opts.embedder.info, ef: opts.config.hnsw.ef });
-    return { index: gen.index, previous };
+    gen = await store.load(previous, { ef: opts.config.hnsw.ef });
   } catch (err) {
-    if (err instanceof EmbedderMismatchError) return { previous, fullReason: `embedder changed from ${err.built.id} to ${err.requested.id}` };
     if (err instanceof IndexFileError) {
       logger.warn({ generation: previous, err: err.message }, 'current index generation is unreadable; rebuilding in full');
       return { previous, fullReason: `current generation ${previous} unreadable: ${err.message}` };
     }
     throw err;
   }
+  try {
+    checkEmbedder(gen.manifest, opts.embedder.info, gen.dir);
+  } catch (err) {
+    if (err instanceof EmbedderMismatchError) return { gen, previous, fullReason: `embedder changed from ${err.built.id} to ${err.requested.id}` };
+    throw err;
+  }
+  return { index: gen.index, gen, previous };
+}
+
+/**
+ * The new generation's lexical index: the previous generation's, updated for the papers whose indexed text
+ * changed, when it has one written by this lexical analyzer (an embedder change does not matter here); otherwise
+ * built from every paper. A damaged lexical file was already refused by the checksum check (full build).
+ */
+async function lexicalFor(base: StartingPoint, papers: Paper[], opts: BuildOptions, logger: Logger): Promise<{ index: LexicalIndex; stats: LexicalBuildStats }> {
+  const progress = opts.progress ?? noProgress;
+  let fullReason = base.fullReason ?? 'no previous generation';
+  if (base.gen) {
+    let found: Awaited<ReturnType<typeof persistedLexicalIndex>>;
+    try {
+      found = await persistedLexicalIndex(base.gen);
+    } catch (err) {
+      if (!(err instanceof IndexFileError)) throw err;
+      logger.warn({ generation: base.gen.name, err: err.message }, 'previous lexical index is unusable; building it from every paper');
+      found = { reason: err.message };
+    }
+    if ('index' in found) {
+      const u = await updateLexicalIndex(found.index, base.gen.papers, papers, { progress });
+      return { index: u.index, stats: { full: false, added: u.added, updated: u.updated, removed: u.removed, vacuumed: u.vacuumed } };
+    }
+    fullReason = found.reason;
+  }
+  const index = await buildLexicalIndexAsync(papers, { progress });
+  return { index, stats: { full: true, fullReason, added: papers.length, updated: 0, removed: 0, vacuumed: false } };
 }
 
 /** Views whose text differs from what the index holds (or that it lacks), and entries no paper has any more. */

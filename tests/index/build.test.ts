@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, beforeEach, afterEach, afterAll } from 'vitest';
-import { mkdtemp, rm, readFile } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, dataPaths, type Config } from '../../src/config.js';
@@ -9,11 +9,37 @@ import type { Catalogue } from '../../src/catalogue/types.js';
 import type { Embedder } from '../../src/embed/types.js';
 import { paperViews } from '../../src/embed/views.js';
 import { buildIndex } from '../../src/index/build.js';
-import { openGenerationStore } from '../../src/index/generations.js';
+import { LEXICAL_FILE, openGenerationStore, type LoadedGeneration } from '../../src/index/generations.js';
 import { EmbedderMismatchError } from '../../src/index/errors.js';
+import { MANIFEST_FILE } from '../../src/index/manifest.js';
+import { loadLabelledSet } from '../../src/eval/labelled-set.js';
+import { buildLexicalIndex, lexicalAnalyzerId, type LexicalIndex } from '../../src/search/lexical.js';
+import { analyzeQuery } from '../../src/search/analyzer.js';
+import { persistedLexicalIndex } from '../../src/search/open.js';
+import { loadGlossary } from '../../src/lang/glossary.js';
 import { openTestEmbedder } from '../helpers/test-model.js';
 
 const SEEDS = join(import.meta.dirname, '../../seeds');
+
+const glossary = loadGlossary();
+const translator = { english: (zh: string) => glossary.english(zh) ?? [], chinese: (en: string) => glossary.chinese(en) };
+/** Labelled queries of every language plus the words the edits below add and remove. */
+const QUERIES = [...loadLabelledSet().queries.filter((_, i) => i % 4 === 0).map((q) => q.q), '掩码自编码器', 'masked autoencoders', 'zeppelin', 'BEiT image transformers', '蛋白质 protein'];
+
+/** A lexical index's answers to QUERIES: ids with scores (to 9 digits), document counts and frequencies. */
+function answers(lex: LexicalIndex) {
+  return QUERIES.map((q) => {
+    const query = analyzeQuery(q, translator, lex.has);
+    const hits = lex.search(query, { limit: 20 }).map((h) => `${h.paperId} ${h.score.toFixed(9)} ${h.matchedTerms.sort().join(',')}`);
+    return { q, n: lex.documentCount, df: query.terms.map((t) => `${t.term}:${lex.df(t.term)}`), hits };
+  });
+}
+
+async function persisted(g: LoadedGeneration): Promise<LexicalIndex> {
+  const found = await persistedLexicalIndex(g);
+  if (!('index' in found)) throw new Error(`expected a persisted lexical index: ${found.reason}`);
+  return found.index;
+}
 
 /** The real test-model embedder; counts the texts that reach the model and can be told to fail on a call. */
 function counting(inner: Embedder, failOnCall?: number) {
@@ -72,9 +98,10 @@ describe('buildIndex', () => {
       vectors: views.length,
       deleted: 0,
       compacted: false,
+      lexical: { full: true, fullReason: 'no index yet', added: catalogue.papers().length, updated: 0, removed: 0 },
     });
     expect(seen.length).toBe(r.embedded);
-    expect(Object.keys(r.ms)).toEqual(['load', 'embed', 'index', 'compact', 'write', 'total']);
+    expect(Object.keys(r.ms)).toEqual(['load', 'embed', 'index', 'compact', 'lexical', 'write', 'total']);
 
     const store = openGenerationStore(dataDir);
     expect(store.current()).toBe('1');
@@ -171,6 +198,66 @@ describe('buildIndex', () => {
     expect(r.embedded).toBeGreaterThan(0);
     expect(retry.seen.filter((t) => dying.seen.includes(t))).toEqual([]);
     expect(r.generation).toBe('2');
+  });
+
+  it('persists the lexical index in the generation, checksummed, and it answers exactly like a fresh build', async () => {
+    await buildIndex({ config, catalogue, embedder: model });
+    const g = await openGenerationStore(dataDir).load();
+    expect(g.manifest.lexical).toEqual({ file: LEXICAL_FILE, analyzer: lexicalAnalyzerId() });
+    expect(g.manifest.files[LEXICAL_FILE]!.bytes).toBe((await stat(join(g.dir, LEXICAL_FILE))).size);
+    const loaded = answers(await persisted(g));
+    expect(loaded).toEqual(answers(buildLexicalIndex(g.papers)));
+    expect(loaded.filter((a) => a.hits.length > 0).length).toBeGreaterThanOrEqual(QUERIES.length - 1); // the queries do find papers
+  });
+
+  it('updates the lexical index paper by paper: after an edit and a removal it answers like a fresh build of the same catalogue', async () => {
+    await buildIndex({ config, catalogue, embedder: model });
+    const g1 = await openGenerationStore(dataDir).load();
+    const beit = (a: ReturnType<typeof answers>) => a.find((x) => x.q === 'BEiT image transformers')!.hits.map((h) => h.split(' ')[0]!);
+    expect(beit(answers(await persisted(g1)))).toContain(g1.papers.find((p) => p.title.en?.startsWith('BEiT'))!.id);
+    const doc = 'weekly-pretraining-no28.txt';
+    const edited = (await readFile(join(SEEDS, doc), 'utf8')).replace('本文介绍了掩码自编码器 (MAE)', '本文介绍了掩码自编码器 (MAE, zeppelin)');
+    await ingestText(catalogue, doc, edited);
+    const before = catalogue.papers().length;
+    await catalogue.commit({ upsert: [], remove: ['daily-arxiv-2021-06.txt'] });
+    const removed = before - catalogue.papers().length;
+    expect(removed).toBeGreaterThan(0);
+    const gone = new Set(g1.papers.map((p) => p.id));
+    for (const p of catalogue.papers()) gone.delete(p.id);
+
+    const r = await buildIndex({ config, catalogue, embedder: model });
+    expect(r.lexical).toMatchObject({ full: false, added: 0, removed, vacuumed: true });
+    expect(r.lexical.updated).toBeGreaterThanOrEqual(1); // the edit, and papers that had a source in the removed document
+    const fresh = answers(buildLexicalIndex(catalogue.papers()));
+    const g2 = await openGenerationStore(dataDir).load();
+    const updated = answers(await persisted(g2));
+    expect(updated).toEqual(fresh);
+    expect(updated.find((a) => a.q === 'zeppelin')!.hits.map((h) => h.split(' ')[0])).toEqual(['arxiv:2111.06377']); // the edit is searchable
+    expect(beit(updated).filter((id) => gone.has(id))).toEqual([]); // the removed papers are not
+
+    // and again on top of an updated one; an unchanged catalogue touches nothing
+    await ingestText(catalogue, doc, edited.replace('zeppelin', 'zeppelins'));
+    const again = await buildIndex({ config, catalogue, embedder: model });
+    expect(again.lexical).toEqual({ full: false, added: 0, updated: 1, removed: 0, vacuumed: true });
+    const g3 = await openGenerationStore(dataDir).load();
+    expect(answers(await persisted(g3))).toEqual(answers(buildLexicalIndex(catalogue.papers())));
+    const idle = await buildIndex({ config, catalogue, embedder: model });
+    expect(idle.lexical).toEqual({ full: false, added: 0, updated: 0, removed: 0, vacuumed: false });
+  });
+
+  it('rebuilds only the lexical index, re-embedding nothing, when the lexical analyzer changed', async () => {
+    await buildIndex({ config, catalogue, embedder: model });
+    const store = openGenerationStore(dataDir);
+    const dir = join(store.dir, store.current()!);
+    const manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+    manifest.lexical.analyzer = 'v0:0000000000000000'; // as if written by an older analyzer
+    await writeFile(join(dir, MANIFEST_FILE), JSON.stringify(manifest));
+    const idle = counting(model);
+    const r = await buildIndex({ config, catalogue, embedder: idle.embedder });
+    expect(idle.seen).toEqual([]);
+    expect(r).toMatchObject({ full: false, embedded: 0, lexical: { full: true, added: r.papers } });
+    expect(r.lexical.fullReason).toMatch(/lexical analyzer v0:0000000000000000, this version is v\d+:/);
+    expect((await store.load()).manifest.lexical!.analyzer).toBe(lexicalAnalyzerId());
   });
 
   it('can write a generation without switching to it', async () => {

@@ -4,8 +4,11 @@ import { disposeSeedFixture, seedFixture, type Fixture } from './fixture.js';
 import { SearchInputError } from '../../src/search/errors.js';
 import { createSearchEngine } from '../../src/search/engine.js';
 import { indexPapers } from '../../src/eval/seed-engine.js';
-import { buildLexicalIndex, buildLexicalIndexAsync } from '../../src/search/lexical.js';
+import { buildLexicalIndex, buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexLoadError, serializeLexicalIndex } from '../../src/search/lexical.js';
 import { analyzeQuery } from '../../src/search/analyzer.js';
+import { openGenerationEngine } from '../../src/search/open.js';
+import { IndexFileError } from '../../src/index/errors.js';
+import pino from 'pino';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -235,5 +238,37 @@ describe('building the lexical index off the request path', () => {
     expect(chunked.search(q, { limit: 10 })).toEqual(whole.search(q, { limit: 10 }));
     const engine = createSearchEngine({ papers: f.papers, index: f.index, embedder: f.embedder, dictionary: f.dictionary, lexical: chunked });
     expect(ids(await engine.search({ q: '蛋白', limit: 5 }))).toEqual(ids(await f.engine.search({ q: '蛋白', limit: 5 })));
+  });
+});
+
+describe('opening an engine over an index generation', () => {
+  const queries = ['蛋白质语言模型', 'masked image modeling', '少样本 learning', '面罩'];
+  const answers = async (engine: { search: (r: { q: string; limit: number }) => Promise<{ results: { id: string; score: number }[] }> }) =>
+    Promise.all(queries.map(async (q) => (await engine.search({ q, limit: 10 })).results.map((h) => `${h.id} ${h.score.toFixed(9)}`)));
+
+  it('uses the persisted lexical index and the dictionary: the same answers as an engine built from scratch', async () => {
+    const data = serializeLexicalIndex(buildLexicalIndex(f.papers));
+    const gen = { name: '7', papers: f.papers, index: f.index, lexical: { analyzer: lexicalAnalyzerId(), path: '/gen/7/lexical.json', read: async () => data } };
+    const opened = await openGenerationEngine(gen, f.embedder, { dictionary: f.dictionary });
+    expect(await answers(opened)).toEqual(await answers(f.engine));
+  });
+
+  it('rebuilds the lexical index, with a warning, for a generation written before lexical indexes were persisted', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
+    const opened = await openGenerationEngine({ name: '3', papers: f.papers, index: f.index }, f.embedder, { dictionary: f.dictionary, logger });
+    expect(await answers(opened)).toEqual(await answers(f.engine));
+    expect(lines.join('')).toContain('generation 3 has no persisted lexical index');
+  });
+
+  it('refuses a lexical file it cannot use, naming it, instead of serving it', async () => {
+    const gen = (read: () => Promise<string>) => ({ name: '8', papers: f.papers, index: f.index, lexical: { analyzer: lexicalAnalyzerId(), path: '/gen/8/lexical.json', read } });
+    const garbage = await openGenerationEngine(gen(async () => '{"format":"papersift-lexical","analyzer":"' + lexicalAnalyzerId() + '", oops'), f.embedder).catch((e: unknown) => e);
+    expect(garbage).toBeInstanceOf(IndexFileError);
+    expect((garbage as Error).message).toContain('index file /gen/8/lexical.json: unusable lexical index');
+    // an index of other papers (a file copied from another generation)
+    const other = serializeLexicalIndex(buildLexicalIndex(f.papers.slice(1)));
+    await expect(openGenerationEngine(gen(async () => other), f.embedder)).rejects.toThrow(`indexes ${f.papers.length - 1} papers but the generation has ${f.papers.length}`);
+    await expect(loadLexicalIndex(other, f.papers, 'x.json')).rejects.toBeInstanceOf(LexicalIndexLoadError);
   });
 });

@@ -1,0 +1,68 @@
+// The one way to open a search engine over an index generation (the service, the reindex quality gate): its
+// papers and HNSW index, the lexical index persisted with it, and the project dictionary for cross-language
+// expansion. Generations written before lexical indexes were persisted (or by another lexical analyzer) still
+// open: their lexical index is rebuilt from the papers, in chunks that yield to the event loop, with a warning.
+import type { Embedder } from '../embed/types.js';
+import type { LoadedGeneration } from '../index/generations.js';
+import { IndexFileError } from '../index/errors.js';
+import { silentLogger, type Logger } from '../log.js';
+import { noProgress, type Progress } from '../util/progress.js';
+import type { Translator } from './analyzer.js';
+import type { ConfidenceThresholds } from './confidence.js';
+import { createSearchEngine } from './engine.js';
+import { buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexLoadError, type LexicalIndex } from './lexical.js';
+import type { SearchEngine } from './types.js';
+
+export interface OpenEngineOptions {
+  /** Cross-language expansion: the project dictionary (openDictionary). Without it, the glossary alone. */
+  dictionary?: Translator;
+  logger?: Logger;
+  /** Shows a lexical rebuild of an old generation. */
+  progress?: Progress;
+  confidence?: ConfidenceThresholds;
+}
+
+/** What an engine needs of a generation (a LoadedGeneration; tests may pass papers and an index alone). */
+export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index' | 'lexical'>;
+
+export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
+  const logger = opts.logger ?? silentLogger;
+  const lexical = await generationLexicalIndex(gen, { logger, progress: opts.progress ?? noProgress });
+  return createSearchEngine({
+    papers: gen.papers,
+    index: gen.index,
+    embedder,
+    lexical,
+    logger,
+    ...(opts.dictionary ? { dictionary: opts.dictionary } : {}),
+    ...(opts.confidence ? { confidence: opts.confidence } : {}),
+  });
+}
+
+/**
+ * The generation's persisted lexical index, or why it has none usable. A damaged file (checksum, or content this
+ * format cannot read) throws IndexFileError naming the file: it is never served and never silently rebuilt.
+ */
+export async function persistedLexicalIndex(gen: EngineGeneration): Promise<{ index: LexicalIndex } | { reason: string }> {
+  if (!gen.lexical) return { reason: `generation ${gen.name} has no persisted lexical index (written before they were persisted)` };
+  if (gen.lexical.analyzer !== lexicalAnalyzerId()) {
+    return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${gen.lexical.analyzer}, this version is ${lexicalAnalyzerId()}` };
+  }
+  const text = await gen.lexical.read();
+  try {
+    return { index: await loadLexicalIndex(text, gen.papers, gen.lexical.path) };
+  } catch (err) {
+    if (err instanceof LexicalIndexLoadError) {
+      if (err.reason === 'analyzer') return { reason: err.message };
+      throw new IndexFileError(gen.lexical.path, `unusable lexical index (${err.message})`);
+    }
+    throw err;
+  }
+}
+
+async function generationLexicalIndex(gen: EngineGeneration, o: { logger: Logger; progress: Progress }): Promise<LexicalIndex> {
+  const found = await persistedLexicalIndex(gen);
+  if ('index' in found) return found.index;
+  o.logger.warn({ generation: gen.name, papers: gen.papers.length }, `${found.reason}; building it from the papers (reindex to persist one)`);
+  return buildLexicalIndexAsync(gen.papers, { progress: o.progress });
+}
