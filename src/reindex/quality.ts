@@ -4,10 +4,10 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { Embedder } from '../embed/types.js';
-import type { VectorIndex } from '../index/types.js';
 import { evaluateEngine } from '../eval/evaluate.js';
 import { loadLabelledSet, refToId, type LabelledSet } from '../eval/labelled-set.js';
-import { createSearchEngine } from '../search/engine.js';
+import type { Translator } from '../search/analyzer.js';
+import { openGenerationEngine, type EngineGeneration } from '../search/open.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
@@ -23,36 +23,53 @@ export interface QualityRecord {
   embedder: string;
   papers: number;
   evaluatedAt: string;
+  /** The cross-language expansion the engine used: the dictionary (glossary + CC-CEDICT, as served) or the glossary
+   *  alone. Records written before this field existed were measured with the glossary alone. */
+  expansion?: Expansion;
 }
 
-/** Evaluates a generation (its papers, index and the embedder that built it) on the labelled query set. */
-export async function measureQuality(
-  papers: Paper[],
-  index: VectorIndex,
-  embedder: Embedder,
-  opts: { logger: Logger; progress?: Progress; set?: LabelledSet },
-): Promise<QualityRecord> {
+export type Expansion = 'dictionary' | 'glossary';
+
+export interface MeasureOptions {
+  logger: Logger;
+  progress?: Progress;
+  set?: LabelledSet;
+  /** The project dictionary, as the service uses it (openDictionary); without it, the glossary alone. */
+  dictionary?: Translator;
+}
+
+/**
+ * Evaluates a generation (its papers, index and persisted lexical index, with the embedder that built it) on the
+ * labelled query set, through the same engine the service opens (openGenerationEngine).
+ */
+export async function measureQuality(gen: EngineGeneration, embedder: Embedder, opts: MeasureOptions): Promise<QualityRecord> {
   const set = opts.set ?? loadLabelledSet();
-  const base = { metric: GATE_METRIC, embedder: embedder.info.id, papers: papers.length, evaluatedAt: new Date().toISOString() };
-  const missing = missingRefs(set, papers);
+  const base = {
+    metric: GATE_METRIC,
+    embedder: embedder.info.id,
+    papers: gen.papers.length,
+    evaluatedAt: new Date().toISOString(),
+    expansion: (opts.dictionary ? 'dictionary' : 'glossary') as Expansion,
+  };
+  const missing = missingRefs(set, gen.papers);
   if (missing.length) {
     // Scoring a corpus that lacks labelled papers would measure the corpus, not the search: say so instead.
     return { ...base, score: null, note: `labelled set does not apply: ${missing.length} labelled paper(s) are not in this generation, e.g. ${missing[0]}` };
   }
-  return { ...base, score: await hybridMrr(papers, index, embedder, set, opts) };
+  return { ...base, score: await hybridMrr(gen, embedder, set, opts) };
 }
 
 /**
  * Mean reciprocal rank over the labelled queries in hybrid mode (junk flagging and related-paper clusters do not
  * feed the gate). Evaluated in chunks only to show progress: MRR is a mean, so chunk means weighted by size add up.
  */
-async function hybridMrr(papers: Paper[], index: VectorIndex, embedder: Embedder, set: LabelledSet, opts: { logger: Logger; progress?: Progress }): Promise<number> {
+async function hybridMrr(gen: EngineGeneration, embedder: Embedder, set: LabelledSet, opts: MeasureOptions): Promise<number> {
   const progress = opts.progress ?? noProgress;
   const chunk = 10;
   progress.start(set.queries.length + chunk, 'evaluating');
   try {
-    const engine = createSearchEngine({ papers, index, embedder, logger: opts.logger });
-    progress.tick(chunk); // building the engine (its lexical index) costs about as much as a chunk of queries
+    const engine = await openGenerationEngine(gen, embedder, { logger: opts.logger, ...(opts.dictionary ? { dictionary: opts.dictionary } : {}) });
+    progress.tick(chunk); // opening the engine (loading its lexical index) costs about as much as a chunk of queries
     let sum = 0;
     for (let i = 0; i < set.queries.length; i += chunk) {
       const queries = set.queries.slice(i, i + chunk);

@@ -15,6 +15,16 @@ export interface GateResult {
   note?: string; // why the gate passed or was not applied
 }
 
+/** The lexical (BM25) index of the built generation: updated paper by paper, or rebuilt (and why). */
+export interface LexicalReport {
+  full: boolean;
+  reason?: string;
+  added: number;
+  updated: number;
+  removed: number;
+  vacuumed: boolean;
+}
+
 export interface ReindexResult {
   outcome: ReindexOutcome;
   exitCode: ExitCodeValue;
@@ -29,7 +39,7 @@ export interface ReindexResult {
   /** embedded: texts the model embedded; fromCache: changed views whose vector was cached; unchanged: kept from the live index. */
   views: { total: number; embedded: number; fromCache: number; unchanged: number };
   embedder: { id: string; previous?: string; fullRebuild: boolean; reason?: string };
-  index: { entries: number; compacted: boolean };
+  index: { entries: number; compacted: boolean; lexical?: LexicalReport };
   generation: { previous?: string; built?: string; live?: string; pruned: string[] };
   gate?: GateResult;
   warnings: number; // parser warnings (see the ingest log for each file:line)
@@ -57,6 +67,11 @@ export function formatSummary(r: ReindexResult): string {
   const e = r.embedder;
   lines.push(`  embedder    ${e.id}${e.fullRebuild ? ` (full rebuild${e.reason ? `: ${e.reason}` : ''})` : ''}`);
   lines.push(`  index       ${r.index.entries} entries${r.index.compacted ? ', compacted' : ''}`);
+  const l = r.index.lexical;
+  if (l) {
+    const what = l.full ? `rebuilt from ${l.added} papers${l.reason ? ` (${l.reason})` : ''}` : `updated: +${l.added} ~${l.updated} -${l.removed} papers${l.vacuumed ? ', vacuumed' : ''}`;
+    lines.push(`  lexical     ${what}`);
+  }
   const g = r.generation;
   lines.push(`  generation  live ${g.live ?? 'none'}${g.built && g.built !== g.live ? `, built ${g.built} (not live)` : ''}${g.pruned.length ? `, pruned ${g.pruned.join(', ')}` : ''}`);
   if (r.gate) lines.push(`  gate        ${formatGate(r.gate)}`);

@@ -16,6 +16,7 @@ import type { Embedder, EmbedderInfo } from '../embed/types.js';
 import { buildIndex, type BuildResult } from '../index/build.js';
 import { openGenerationStore, type GenerationStore, type LoadedGeneration } from '../index/generations.js';
 import { embedderDifference } from '../index/manifest.js';
+import { openDictionary, type Dictionary } from '../lang/dictionary.js';
 import { silentLogger, type Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { ExitCode } from './exit-codes.js';
@@ -48,6 +49,13 @@ interface Ctx {
   progress: Progress;
   store: GenerationStore;
   result: ReindexResult;
+  /** The project dictionary, opened once per run for the quality gate (the service searches with it too). */
+  dictionary?: Promise<Dictionary>;
+}
+
+function dictionaryOf(ctx: Ctx): Promise<Dictionary> {
+  ctx.dictionary ??= openDictionary({ modelsDir: dataPaths(ctx.config.dataDir).models, logger: ctx.logger });
+  return ctx.dictionary;
 }
 
 /**
@@ -161,16 +169,20 @@ async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, live: LoadedGen
 /** Measures the new generation as written on disk (what would be served) and compares with the live one. */
 async function evaluateGate(ctx: Ctx, name: string, live: LoadedGeneration | undefined, embedder: Embedder): Promise<GateResult> {
   const candidateGen = await ctx.store.load(name, { ef: ctx.config.hnsw.ef });
-  const candidate = await measureQuality(candidateGen.papers, candidateGen.index, embedder, { logger: ctx.logger, progress: ctx.progress });
+  const dictionary = await dictionaryOf(ctx);
+  const candidate = await measureQuality(candidateGen, embedder, { logger: ctx.logger, progress: ctx.progress, dictionary });
   await writeQuality(candidateGen.dir, candidate);
   const baseline = live ? await liveQuality(ctx, live, embedder) : undefined;
   return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false });
 }
 
-/** The live generation's recorded score; measured now (with the embedder that built it) when none was recorded. */
+/**
+ * The live generation's recorded score; measured now (with the embedder that built it) when none was recorded, or
+ * when it was recorded with another cross-language expansion than the candidate's (compare like with like).
+ */
 async function liveQuality(ctx: Ctx, live: LoadedGeneration, current: Embedder): Promise<QualityRecord> {
   const recorded = await readQuality(live.dir, ctx.logger);
-  if (recorded) return recorded;
+  if (recorded && (recorded.expansion ?? 'glossary') === 'dictionary') return recorded;
   const same = embedderDifference(live.manifest.embedder, current.info) === undefined;
   let embedder = current;
   try {
@@ -180,7 +192,7 @@ async function liveQuality(ctx: Ctx, live: LoadedGeneration, current: Embedder):
     return { metric: 'hybrid MRR@10', score: null, note, embedder: live.manifest.embedder.id, papers: live.papers.length, evaluatedAt: new Date().toISOString() };
   }
   try {
-    const record = await measureQuality(live.papers, live.index, embedder, { logger: ctx.logger, progress: ctx.progress });
+    const record = await measureQuality(live, embedder, { logger: ctx.logger, progress: ctx.progress, dictionary: await dictionaryOf(ctx) });
     await writeQuality(live.dir, record); // only a side file: the generation's own files are untouched
     return record;
   } finally {
@@ -213,9 +225,10 @@ function recordBuild(r: ReindexResult, b: BuildResult): void {
   r.views = { total: b.views, embedded: b.embedded, fromCache: b.reused, unchanged: b.unchanged };
   r.embedder.fullRebuild = b.full;
   if (b.fullReason) r.embedder.reason = b.fullReason;
-  r.index = { entries: b.vectors, compacted: b.compacted };
-  const { load, embed, index, compact, write } = b.ms;
-  Object.assign(r.phasesMs, { load, embed, index, compact, write });
+  const { fullReason: reason, ...lexical } = b.lexical;
+  r.index = { entries: b.vectors, compacted: b.compacted, lexical: { ...lexical, ...(reason ? { reason } : {}) } };
+  const { load, embed, index, compact, lexical: lexicalMs, write } = b.ms;
+  Object.assign(r.phasesMs, { load, embed, index, compact, lexical: lexicalMs, write });
 }
 
 function emptyResult(config: Config, opts: ReindexOptions): ReindexResult {

@@ -20,7 +20,7 @@ beforeAll(async () => {
   embedder = await openTestEmbedder();
   seed = await buildSeedEngine({ dataDir: dir, embedder });
   const progress = { start: (total: number) => ticks.push(-total), tick: (n = 1) => ticks.push(n), stop: () => {} };
-  measured = await measureQuality(seed.papers, seed.index, embedder, { logger: silentLogger, progress });
+  measured = await measureQuality({ name: 'seed', papers: seed.papers, index: seed.index }, embedder, { logger: silentLogger, progress });
 });
 afterAll(async () => {
   await embedder.close();
@@ -40,7 +40,7 @@ describe('measureQuality', () => {
   it('declines to score a corpus that lacks labelled papers, naming one', async () => {
     const ref = loadLabelledSet().queries[0]!.relevant[0]!;
     const papers = seed.papers.filter((p) => p.id !== refToId(ref, 'test'));
-    const q = await measureQuality(papers, seed.index, embedder, { logger: silentLogger });
+    const q = await measureQuality({ name: 'seed', papers, index: seed.index }, embedder, { logger: silentLogger });
     expect(q.score).toBeNull();
     expect(q.note).toMatch(/^labelled set does not apply: \d+ labelled paper\(s\) are not in this generation, e\.g\. /);
   });

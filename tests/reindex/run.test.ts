@@ -36,7 +36,8 @@ describe('runReindex, step by step', () => {
     expect(r.gate).toMatchObject({ passed: true, note: 'no live generation to compare with' });
     expect(r.gate!.candidate).toBeGreaterThan(0.3); // lexical retrieval alone finds most labelled papers
     const quality = JSON.parse(await readFile(join(ws.data, 'generations', '1', 'quality.json'), 'utf8'));
-    expect(quality).toMatchObject({ metric: 'hybrid MRR@10', score: r.gate!.candidate, papers: 51 });
+    expect(quality).toMatchObject({ metric: 'hybrid MRR@10', score: r.gate!.candidate, papers: 51, expansion: 'dictionary' });
+    expect(r.index.lexical).toMatchObject({ full: true, reason: 'no index yet', added: 51 });
     expect(await savedReport()).toEqual(r);
     for (const phase of ['verify', 'ingest', 'embedder', 'embed', 'write', 'evaluate', 'switch']) expect(r.phasesMs).toHaveProperty(phase);
     expect(formatSummary(r)).toContain('views       100 embedded, 0 reused');
@@ -49,6 +50,8 @@ describe('runReindex, step by step', () => {
     expect(r.documents).toMatchObject({ seen: 6, new: 1, unchanged: 5 });
     expect(r.papers).toEqual({ added: 3, updated: 0, removed: 0, total: 54 });
     expect(r.views).toEqual({ total: 106, embedded: 6, fromCache: 0, unchanged: 100 });
+    expect(r.index.lexical).toEqual({ full: false, added: 3, updated: 0, removed: 0, vacuumed: false }); // only the new papers tokenised
+    expect(formatSummary(r)).toContain('lexical     updated: +3 ~0 -0 papers');
     expect(r.gate).toMatchObject({ passed: true, baseline: expect.any(Number), candidate: expect.any(Number) });
     const gen = await store().load('2');
     expect(gen.papers.map((p) => p.arxivId)).toEqual(expect.arrayContaining([0, 1, 2].map(syntheticArxivId)));
@@ -67,6 +70,7 @@ describe('runReindex, step by step', () => {
     expect(r.documents.removed).toBe(1);
     expect(r.papers).toEqual({ added: 0, updated: 0, removed: 3, total: 51 });
     expect(r.views).toMatchObject({ embedded: 0, fromCache: 0 });
+    expect(r.index.lexical).toEqual({ full: false, added: 0, updated: 0, removed: 3, vacuumed: true });
     expect(r.generation).toMatchObject({ previous: '2', live: '3', pruned: ['1'] });
     expect(store().list()).toEqual(['2', '3']);
   });
@@ -78,6 +82,7 @@ describe('runReindex, step by step', () => {
     expect(r.embedder.reason).toMatch(/^embedder changed from transformers:.*:q8:.* to transformers:.*:fp32:/);
     expect(r.embedder.previous).toMatch(/:q8:/);
     expect(r.views).toEqual({ total: 100, embedded: 100, fromCache: 0, unchanged: 0 });
+    expect(r.index.lexical).toMatchObject({ full: false, updated: 0 }); // words do not depend on the embedder
     expect(r.gate!.passed).toBe(true);
   });
 

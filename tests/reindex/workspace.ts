@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { testModel } from '../helpers/test-model.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { DICTIONARY_DIR, openDictionary } from '../../src/lang/dictionary.js';
+import { MODELS_CACHE } from '../../src/eval/seed-engine.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
 export const SEEDS = join(ROOT, 'seeds');
@@ -33,6 +35,9 @@ export async function createWorkspace(): Promise<Workspace> {
   const { dir, model } = testModel();
   await mkdir(dirname(join(data, 'models', model)), { recursive: true });
   await symlink(dir, join(data, 'models', model));
+  // the quality gate opens the project dictionary: link the converted one instead of converting it per workspace
+  await openDictionary({ modelsDir: MODELS_CACHE });
+  await symlink(join(MODELS_CACHE, DICTIONARY_DIR), join(data, 'models', DICTIONARY_DIR));
   return workspaceAt(root);
 }
 
