@@ -1,12 +1,15 @@
 // Loads index generations from the data directory for the service: the generation's papers and HNSW index,
-// an embedder matching the one it was built with, and a search engine over them. Embedders are expensive to
-// open (a model load), so one is kept per embedder id and shared by every generation built with it; it is
-// closed only when no served generation uses it any more.
-import type { Config } from '../config.js';
+// an embedder matching the one it was built with, and a search engine over them (openGenerationEngine: the
+// generation's persisted lexical index and the project dictionary, the same engine the quality gate measured).
+// Embedders are expensive to open (a model load), so one is kept per embedder id and shared by every generation
+// built with it; it is closed only when no served generation uses it any more. The dictionary is opened once per
+// process and shared by every generation.
+import { dataPaths, type Config } from '../config.js';
 import type { Embedder, EmbedderInfo } from '../embed/types.js';
 import { openEmbedder } from '../embed/select.js';
 import { openGenerationStore, type GenerationStore } from '../index/generations.js';
-import { createSearchEngine } from '../search/engine.js';
+import { openDictionary, type Dictionary } from '../lang/dictionary.js';
+import { openGenerationEngine } from '../search/open.js';
 import type { Logger } from '../log.js';
 import type { Progress } from '../util/progress.js';
 import { createPaperDirectory } from './papers.js';
@@ -31,6 +34,16 @@ export function dataDirSource(config: Config, logger: Logger): DataDirSource {
   const store = openGenerationStore(config.dataDir);
   const embedders = new Map<string, SharedEmbedder>(); // by EmbedderInfo.id
   let latest: string | undefined; // embedder id of the most recently loaded generation
+  let dictionary: Promise<Dictionary> | undefined;
+
+  /** The dictionary, opened on first use (converting CC-CEDICT once if needed); a failed open is retried next time. */
+  function sharedDictionary(): Promise<Dictionary> {
+    dictionary ??= openDictionary({ modelsDir: dataPaths(config.dataDir).models, logger }).catch((err: unknown) => {
+      dictionary = undefined;
+      throw err;
+    });
+    return dictionary;
+  }
 
   /** An embedder (the one `require` names, else the configured one), shared by id; counts one more user. */
   async function acquire(require?: EmbedderInfo, progress?: Progress): Promise<Embedder> {
@@ -63,6 +76,13 @@ export function dataDirSource(config: Config, logger: Logger): DataDirSource {
     async load(name): Promise<LoadedGeneration> {
       const gen = await store.load(name, { ef: config.hnsw.ef });
       const embedder = await acquire(gen.manifest.embedder);
+      let engine;
+      try {
+        engine = await openGenerationEngine(gen, embedder, { dictionary: await sharedDictionary(), logger });
+      } catch (err) {
+        await release(embedder.info.id);
+        throw err;
+      }
       latest = embedder.info.id;
       const papers = createPaperDirectory(gen.papers);
       return {
@@ -70,7 +90,7 @@ export function dataDirSource(config: Config, logger: Logger): DataDirSource {
           generation: gen.name,
           builtAt: gen.manifest.createdAt,
           papers,
-          engine: createSearchEngine({ papers: gen.papers, index: gen.index, embedder, logger }),
+          engine,
           embedder: embedder.info,
           vectors: gen.index.size,
           documents: papers.documentNames().length,

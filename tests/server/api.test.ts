@@ -6,6 +6,11 @@ import { silentLogger } from '../../src/log.js';
 import { createApp } from '../../src/server/app.js';
 import { ServiceState } from '../../src/server/state.js';
 import { dataPaths } from '../../src/config.js';
+import { openEmbedder } from '../../src/embed/select.js';
+import { openGenerationStore } from '../../src/index/generations.js';
+import { openDictionary } from '../../src/lang/dictionary.js';
+import { loadGlossary } from '../../src/lang/glossary.js';
+import { openGenerationEngine } from '../../src/search/open.js';
 import { seededService, testConfig, type Service } from './fixture.js';
 
 let s: Service;
@@ -69,6 +74,25 @@ describe('GET /api/search', () => {
     const hit = body.results[0];
     for (const key of ['id', 'title', 'authors', 'categories', 'links', 'sources', 'score', 'explanation']) expect(hit).toHaveProperty(key);
     expect(hit.explanation.semantic ?? hit.explanation.lexical).toBeDefined();
+  });
+
+  it('expands queries with CC-CEDICT, not only the glossary: 面罩 ("mask") finds the masked-autoencoder papers', async () => {
+    // 面罩 is in no paper and not in the glossary; CC-CEDICT's first sense "mask" is the only route to "masked"
+    expect(loadGlossary().english('面罩')).toBeUndefined();
+    const dictionary = await openDictionary({ modelsDir: dataPaths(s.dir).models });
+    expect(dictionary.source('面罩')).toBe('cedict');
+    const { body } = await json(`/api/search?q=${q('面罩')}&mode=lexical&limit=5`);
+    expect(ids(body.results)).toContain('arxiv:2111.06377'); // Masked Autoencoders Are Scalable Vision Learners
+    expect(body.results.every((h: any) => h.explanation.matchedTerms.includes('mask'))).toBe(true);
+    // the same generation searched with the glossary alone (what the service used to do) finds nothing
+    const g = await openGenerationStore(s.dir).load();
+    const { embedder } = await openEmbedder(s.config, { require: g.manifest.embedder });
+    try {
+      const glossaryOnly = await openGenerationEngine(g, embedder);
+      expect((await glossaryOnly.search({ q: '面罩', mode: 'lexical', limit: 5 })).results).toEqual([]);
+    } finally {
+      await embedder.close();
+    }
   });
 
   it('marks matched terms in escaped snippets', async () => {

@@ -14,6 +14,7 @@ import { ensureStaticModel, staticModelDir } from '../../src/embed/static/index.
 import { acquireLock } from '../../src/reindex/lock.js';
 import { silentLogger } from '../../src/log.js';
 import { SHARED_MODELS_DIR } from '../embed/static-fixture.js';
+import { DICTIONARY_DIR } from '../../src/lang/dictionary.js';
 import { createApp, type App } from '../../src/server/app.js';
 import { createDocumentWriter } from '../../src/server/documents.js';
 import { dataDirSource, type DataDirSource } from '../../src/server/generation-source.js';
@@ -35,13 +36,15 @@ export async function sharedStaticModel(): Promise<string> {
   return staticModelDir(SHARED_MODELS_DIR);
 }
 
-/** An empty data dir whose models/ links to the shared static model (so nothing is rebuilt). */
+/** An empty data dir whose models/ links to the shared static model and dictionary (so nothing is rebuilt). */
 export async function emptyDataDir(): Promise<string> {
   const model = await sharedStaticModel();
   const dir = await mkdtemp(join(tmpdir(), 'papersift-server-'));
   const models = dataPaths(dir).models;
   await mkdir(models, { recursive: true });
   await symlink(model, join(models, model.split('/').pop()!), 'dir');
+  // the static model's build converted CC-CEDICT next to it; the service opens that dictionary too
+  await symlink(join(SHARED_MODELS_DIR, DICTIONARY_DIR), join(models, DICTIONARY_DIR), 'dir');
   return dir;
 }
 

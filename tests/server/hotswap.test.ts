@@ -2,12 +2,14 @@
 // does) switches CURRENT; the running service notices it without a restart, requests in flight finish on the
 // generation they started with, and the old generation is released only after them.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { dataPaths } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
 import { ingestText } from '../../src/catalogue/ingest.js';
 import { buildIndex } from '../../src/index/build.js';
+import { LEXICAL_FILE, openGenerationStore } from '../../src/index/generations.js';
 import { openEmbedder } from '../../src/embed/select.js';
 import { withDataLock } from '../../src/reindex/lock.js';
 import { createApp } from '../../src/server/app.js';
@@ -122,6 +124,35 @@ describe('picking up a new index generation', () => {
       await until(`polling to serve generation ${next}`, () => served(state) === next);
     } finally {
       await state.close();
+    }
+  });
+
+  it('never serves a generation whose lexical index file is corrupt, and says which file', async () => {
+    await s.state.refresh();
+    const before = served(s.state)!;
+    const name = await withDataLock(s.config, async () => {
+      const catalogue = await openCatalogue(dataPaths(s.dir).catalogue);
+      await ingestText(catalogue, 'daily-hotswap-3.txt', dailyDoc(3, '1706.03762', 'Attention Is All You Need', '注意力就是你所需要的一切'));
+      const { embedder } = await openEmbedder(s.config);
+      try {
+        return (await buildIndex({ config: s.config, catalogue, embedder, switchTo: false })).generation;
+      } finally {
+        await embedder.close();
+      }
+    });
+    const store = openGenerationStore(s.dir);
+    const file = join(store.dir, name, LEXICAL_FILE);
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace('"attent', '"attenx')); // same size, different postings
+    await store.switchTo(name);
+    try {
+      await expect(s.state.refresh()).rejects.toThrow(`index file ${file}: content does not match the sha256 in the manifest (corrupted)`);
+      expect(served(s.state)).toBe(before);
+      const r = (await (await s.app.request(`/api/search?q=${encodeURIComponent('attention is all you need')}&mode=lexical`)).json()) as { results: { id: string }[] };
+      expect(r.results.map((h) => h.id)).not.toContain('arxiv:1706.03762');
+    } finally {
+      await store.switchTo(before);
+      await s.state.refresh();
     }
   });
 
