@@ -16,7 +16,7 @@ import { openGenerationStore, type GenerationStore, type LoadedGeneration } from
 import { HnswIndex } from './hnsw.js';
 import { checkEmbedder } from './manifest.js';
 import type { Paper } from '../catalogue/types.js';
-import { buildLexicalIndexAsync, lexicalAnalyzerId, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../search/lexical.js';
+import { buildLexicalIndexAsync, lexicalAnalyzerId, LexicalIndexDriftError, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../search/lexical.js';
 import { persistedLexicalIndex } from '../search/open.js';
 
 /** Compact when more than this share of the graph is deleted entries. */
@@ -66,7 +66,6 @@ export interface LexicalBuildStats {
   added: number;
   updated: number;
   removed: number;
-  vacuumed: boolean;
 }
 
 export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
@@ -191,13 +190,19 @@ async function lexicalFor(base: StartingPoint, papers: Paper[], opts: BuildOptio
       found = { reason: err.message };
     }
     if ('index' in found) {
-      const u = await updateLexicalIndex(found.index, base.gen.papers, papers, { progress });
-      return { index: u.index, stats: { full: false, added: u.added, updated: u.updated, removed: u.removed, vacuumed: u.vacuumed } };
+      try {
+        const u = await updateLexicalIndex(found.index, base.gen.papers, papers, { progress });
+        return { index: u.index, stats: { full: false, added: u.added, updated: u.updated, removed: u.removed } };
+      } catch (err) {
+        if (!(err instanceof LexicalIndexDriftError)) throw err;
+        logger.warn({ generation: base.gen.name, err: err.message }, 'previous lexical index does not match its papers; building it from every paper');
+        found = { reason: `generation ${base.gen.name}'s lexical index does not match its papers (${err.message})` };
+      }
     }
-    fullReason = found.reason;
+    if ('reason' in found) fullReason = found.reason;
   }
   const index = await buildLexicalIndexAsync(papers, { progress });
-  return { index, stats: { full: true, fullReason, added: papers.length, updated: 0, removed: 0, vacuumed: false } };
+  return { index, stats: { full: true, fullReason, added: papers.length, updated: 0, removed: 0 } };
 }
 
 /** Views whose text differs from what the index holds (or that it lacks), and entries no paper has any more. */

@@ -22,7 +22,6 @@ export interface LexicalReport {
   added: number;
   updated: number;
   removed: number;
-  vacuumed: boolean;
 }
 
 export interface ReindexResult {
@@ -69,7 +68,7 @@ export function formatSummary(r: ReindexResult): string {
   lines.push(`  index       ${r.index.entries} entries${r.index.compacted ? ', compacted' : ''}`);
   const l = r.index.lexical;
   if (l) {
-    const what = l.full ? `rebuilt from ${l.added} papers${l.reason ? ` (${l.reason})` : ''}` : `updated: +${l.added} ~${l.updated} -${l.removed} papers${l.vacuumed ? ', vacuumed' : ''}`;
+    const what = l.full ? `rebuilt from ${l.added} papers${l.reason ? ` (${l.reason})` : ''}` : `updated: +${l.added} ~${l.updated} -${l.removed} papers`;
     lines.push(`  lexical     ${what}`);
   }
   const g = r.generation;

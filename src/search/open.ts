@@ -19,6 +19,8 @@ export interface OpenEngineOptions {
   logger?: Logger;
   /** Shows a lexical rebuild of an old generation. */
   progress?: Progress;
+  /** Load the lexical index in slices that let other work run (a server answering requests meanwhile; ~4x slower). */
+  yieldToEventLoop?: boolean;
   confidence?: ConfidenceThresholds;
 }
 
@@ -27,7 +29,7 @@ export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index
 
 export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
   const logger = opts.logger ?? silentLogger;
-  const lexical = await generationLexicalIndex(gen, { logger, progress: opts.progress ?? noProgress });
+  const lexical = await generationLexicalIndex(gen, { logger, progress: opts.progress ?? noProgress, yieldToEventLoop: opts.yieldToEventLoop ?? false });
   return createSearchEngine({
     papers: gen.papers,
     index: gen.index,
@@ -43,14 +45,14 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
  * The generation's persisted lexical index, or why it has none usable. A damaged file (checksum, or content this
  * format cannot read) throws IndexFileError naming the file: it is never served and never silently rebuilt.
  */
-export async function persistedLexicalIndex(gen: EngineGeneration): Promise<{ index: LexicalIndex } | { reason: string }> {
+export async function persistedLexicalIndex(gen: EngineGeneration, opts: { yieldToEventLoop?: boolean } = {}): Promise<{ index: LexicalIndex } | { reason: string }> {
   if (!gen.lexical) return { reason: `generation ${gen.name} has no persisted lexical index (written before they were persisted)` };
   if (gen.lexical.analyzer !== lexicalAnalyzerId()) {
     return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${gen.lexical.analyzer}, this version is ${lexicalAnalyzerId()}` };
   }
   const text = await gen.lexical.read();
   try {
-    return { index: await loadLexicalIndex(text, gen.papers, gen.lexical.path) };
+    return { index: await loadLexicalIndex(text, gen.papers, gen.lexical.path, opts) };
   } catch (err) {
     if (err instanceof LexicalIndexLoadError) {
       if (err.reason === 'analyzer') return { reason: err.message };
@@ -60,8 +62,8 @@ export async function persistedLexicalIndex(gen: EngineGeneration): Promise<{ in
   }
 }
 
-async function generationLexicalIndex(gen: EngineGeneration, o: { logger: Logger; progress: Progress }): Promise<LexicalIndex> {
-  const found = await persistedLexicalIndex(gen);
+async function generationLexicalIndex(gen: EngineGeneration, o: { logger: Logger; progress: Progress; yieldToEventLoop: boolean }): Promise<LexicalIndex> {
+  const found = await persistedLexicalIndex(gen, { yieldToEventLoop: o.yieldToEventLoop });
   if ('index' in found) return found.index;
   o.logger.warn({ generation: gen.name, papers: gen.papers.length }, `${found.reason}; building it from the papers (reindex to persist one)`);
   return buildLexicalIndexAsync(gen.papers, { progress: o.progress });

@@ -78,7 +78,8 @@ export function dataDirSource(config: Config, logger: Logger): DataDirSource {
       const embedder = await acquire(gen.manifest.embedder);
       let engine;
       try {
-        engine = await openGenerationEngine(gen, embedder, { dictionary: await sharedDictionary(), logger });
+        // loaded in slices: the service keeps answering on the current generation meanwhile
+        engine = await openGenerationEngine(gen, embedder, { dictionary: await sharedDictionary(), logger, yieldToEventLoop: true });
       } catch (err) {
         await release(embedder.info.id);
         throw err;

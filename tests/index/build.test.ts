@@ -226,7 +226,7 @@ describe('buildIndex', () => {
     for (const p of catalogue.papers()) gone.delete(p.id);
 
     const r = await buildIndex({ config, catalogue, embedder: model });
-    expect(r.lexical).toMatchObject({ full: false, added: 0, removed, vacuumed: true });
+    expect(r.lexical).toMatchObject({ full: false, added: 0, removed });
     expect(r.lexical.updated).toBeGreaterThanOrEqual(1); // the edit, and papers that had a source in the removed document
     const fresh = answers(buildLexicalIndex(catalogue.papers()));
     const g2 = await openGenerationStore(dataDir).load();
@@ -238,11 +238,11 @@ describe('buildIndex', () => {
     // and again on top of an updated one; an unchanged catalogue touches nothing
     await ingestText(catalogue, doc, edited.replace('zeppelin', 'zeppelins'));
     const again = await buildIndex({ config, catalogue, embedder: model });
-    expect(again.lexical).toEqual({ full: false, added: 0, updated: 1, removed: 0, vacuumed: true });
+    expect(again.lexical).toEqual({ full: false, added: 0, updated: 1, removed: 0 });
     const g3 = await openGenerationStore(dataDir).load();
     expect(answers(await persisted(g3))).toEqual(answers(buildLexicalIndex(catalogue.papers())));
     const idle = await buildIndex({ config, catalogue, embedder: model });
-    expect(idle.lexical).toEqual({ full: false, added: 0, updated: 0, removed: 0, vacuumed: false });
+    expect(idle.lexical).toEqual({ full: false, added: 0, updated: 0, removed: 0 });
   });
 
   it('rebuilds only the lexical index, re-embedding nothing, when the lexical analyzer changed', async () => {

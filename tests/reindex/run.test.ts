@@ -50,7 +50,7 @@ describe('runReindex, step by step', () => {
     expect(r.documents).toMatchObject({ seen: 6, new: 1, unchanged: 5 });
     expect(r.papers).toEqual({ added: 3, updated: 0, removed: 0, total: 54 });
     expect(r.views).toEqual({ total: 106, embedded: 6, fromCache: 0, unchanged: 100 });
-    expect(r.index.lexical).toEqual({ full: false, added: 3, updated: 0, removed: 0, vacuumed: false }); // only the new papers tokenised
+    expect(r.index.lexical).toEqual({ full: false, added: 3, updated: 0, removed: 0 }); // only the new papers tokenised
     expect(formatSummary(r)).toContain('lexical     updated: +3 ~0 -0 papers');
     expect(r.gate).toMatchObject({ passed: true, baseline: expect.any(Number), candidate: expect.any(Number) });
     const gen = await store().load('2');
@@ -70,7 +70,7 @@ describe('runReindex, step by step', () => {
     expect(r.documents.removed).toBe(1);
     expect(r.papers).toEqual({ added: 0, updated: 0, removed: 3, total: 51 });
     expect(r.views).toMatchObject({ embedded: 0, fromCache: 0 });
-    expect(r.index.lexical).toEqual({ full: false, added: 0, updated: 0, removed: 3, vacuumed: true });
+    expect(r.index.lexical).toEqual({ full: false, added: 0, updated: 0, removed: 3 });
     expect(r.generation).toMatchObject({ previous: '2', live: '3', pruned: ['1'] });
     expect(store().list()).toEqual(['2', '3']);
   });

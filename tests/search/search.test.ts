@@ -4,7 +4,7 @@ import { disposeSeedFixture, seedFixture, type Fixture } from './fixture.js';
 import { SearchInputError } from '../../src/search/errors.js';
 import { createSearchEngine } from '../../src/search/engine.js';
 import { indexPapers } from '../../src/eval/seed-engine.js';
-import { buildLexicalIndex, buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexLoadError, serializeLexicalIndex } from '../../src/search/lexical.js';
+import { buildLexicalIndex, buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexDriftError, LexicalIndexLoadError, serializeLexicalIndex, updateLexicalIndex } from '../../src/search/lexical.js';
 import { analyzeQuery } from '../../src/search/analyzer.js';
 import { openGenerationEngine } from '../../src/search/open.js';
 import { IndexFileError } from '../../src/index/errors.js';
@@ -259,6 +259,26 @@ describe('opening an engine over an index generation', () => {
     const opened = await openGenerationEngine({ name: '3', papers: f.papers, index: f.index }, f.embedder, { dictionary: f.dictionary, logger });
     expect(await answers(opened)).toEqual(await answers(f.engine));
     expect(lines.join('')).toContain('generation 3 has no persisted lexical index');
+  });
+
+  it('an update whose previous papers are not what the index holds fails instead of corrupting the index', async () => {
+    const index = buildLexicalIndex(f.papers);
+    const [first, ...rest] = f.papers;
+    const misremembered = { ...first!, title: { ...first!.title, en: 'Zeppelins over Quasicrystals' } };
+    await expect(updateLexicalIndex(index, [misremembered, ...rest], rest)).rejects.toBeInstanceOf(LexicalIndexDriftError);
+  });
+
+  it('loads in slices that let other work run, to the same index', async () => {
+    const data = serializeLexicalIndex(buildLexicalIndex(f.papers));
+    let otherWork = 0;
+    const timer = setInterval(() => otherWork++, 0);
+    const sliced = await loadLexicalIndex(data, f.papers, 'x.json', { yieldToEventLoop: true });
+    clearInterval(timer);
+    const whole = await loadLexicalIndex(data, f.papers, 'x.json');
+    const q = analyzeQuery('protein 预训练 masked image', f.dictionary, whole.has);
+    expect(sliced.search(q, { limit: 10 })).toEqual(whole.search(q, { limit: 10 }));
+    expect(sliced.search(q, { limit: 10 }).length).toBeGreaterThan(0);
+    expect(otherWork).toBeGreaterThan(0);
   });
 
   it('refuses a lexical file it cannot use, naming it, instead of serving it', async () => {
