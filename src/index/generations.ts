@@ -14,6 +14,7 @@ import { fsyncDir, writeFileAtomic } from '../util/atomic.js';
 import { HnswIndex } from './hnsw.js';
 import { IndexFileError } from './errors.js';
 import { checkEmbedder, fileEntry, MANIFEST_FILE, readManifest, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
+import { processAlive } from '../util/process.js';
 
 export const PAPERS_FILE = 'papers.json';
 export const LEXICAL_FILE = 'lexical.json';
@@ -150,7 +151,7 @@ export function openGenerationStore(dataDir: string): GenerationStore {
   async function removeStalePartials(): Promise<string[]> {
     const stale = entries().filter((n) => {
       const m = PARTIAL.exec(n);
-      return m && !processAlive(Number(m[2]));
+      return m && !writerAlive(Number(m[2]));
     });
     for (const n of stale) await rm(join(root, n), { recursive: true, force: true });
     return stale;
@@ -219,12 +220,7 @@ async function fsyncFile(path: string): Promise<void> {
   }
 }
 
-function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true; // a write in this process may be under way; failed writes clean up after themselves
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** A write in this process may be under way (failed writes clean up after themselves), so treat it as live. */
+function writerAlive(pid: number): boolean {
+  return pid === process.pid || processAlive(pid);
 }

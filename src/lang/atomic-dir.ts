@@ -4,6 +4,7 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { fsyncDir } from '../util/atomic.ts';
+import { processAlive } from '../util/process.js';
 
 /**
  * Runs `fill(tmpDir)` and moves the result to `target`, replacing any existing directory there (a stale or
@@ -46,7 +47,7 @@ export async function withBuildLock<T>(target: string, fn: () => Promise<T>): Pr
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(await readFile(lock, 'utf8').catch(() => ''));
-      if (owner > 0 && owner !== process.pid && !isAlive(owner)) {
+      if (owner > 0 && owner !== process.pid && !processAlive(owner)) {
         await rm(lock, { force: true });
         continue;
       }
@@ -57,14 +58,5 @@ export async function withBuildLock<T>(target: string, fn: () => Promise<T>): Pr
     return await fn();
   } finally {
     await rm(lock, { force: true });
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

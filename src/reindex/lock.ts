@@ -14,6 +14,7 @@ import { dirname, basename, join } from 'node:path';
 import type { Config } from '../config.js';
 import { dataPaths } from '../config.js';
 import { silentLogger, type Logger } from '../log.js';
+import { processAlive } from '../util/process.js';
 
 export interface LockInfo {
   pid: number;
@@ -152,19 +153,9 @@ function staleReason(holder: Holder, maxAgeMs: number, now = Date.now()): string
   if (!info) return 'unreadable lock file';
   const age = now - Date.parse(info.startedAt);
   if (!Number.isFinite(age)) return `invalid start time "${info.startedAt}"`;
-  if (info.hostname === hostname() && !pidAlive(info.pid)) return `holder pid ${info.pid} is not running`;
+  if (info.hostname === hostname() && !processAlive(info.pid)) return `holder pid ${info.pid} is not running`;
   if (age > maxAgeMs) return `lock is ${Math.round(age / 1000)} s old (max age ${Math.round(maxAgeMs / 1000)} s)`;
   return undefined;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: the process exists but belongs to another user.
-    return errCode(err) !== 'ESRCH';
-  }
 }
 
 /** Removes a stale lock, but only the exact lock we judged stale, and only one process at a time. */
@@ -193,7 +184,7 @@ async function clearDeadBreaker(breaker: string, logger: Logger): Promise<void> 
   if (holder === 'gone') return;
   const st = await stat(breaker).catch(() => undefined);
   const old = st ? Date.now() - st.mtimeMs > BREAKER_MAX_AGE_MS : false;
-  const dead = holder.info ? holder.info.hostname === hostname() && !pidAlive(holder.info.pid) : false;
+  const dead = holder.info ? holder.info.hostname === hostname() && !processAlive(holder.info.pid) : false;
   if (!old && !dead) return;
   const now = await readHolder(breaker);
   if (now !== 'gone' && now.raw === holder.raw) {
