@@ -4,7 +4,7 @@ import type { Paper } from '../catalogue/types.js';
 import { stem as porterStem } from '../lang/english.js';
 import type { Candidate } from './candidate.js';
 import type { EngineContext } from './engine.js';
-import { matchSpans, snippet } from './snippets.js';
+import { matchSpans, snippet, textWords, type Span, type TextWord } from './snippets.js';
 import type { Explanation, Hit } from './types.js';
 
 const HAN = /\p{Script=Han}/u;
@@ -31,7 +31,22 @@ function stem(word: string): string {
   return s;
 }
 
-const spansIn = (text: string, s: TermSets) => matchSpans(text, s.words, stem, s.han);
+// Finding the words of a text is most of the cost of highlighting, and it does not depend on the query: the same
+// summaries and titles come back across hits and requests, so each text's words are computed once (bounded, oldest
+// entries evicted first; the memo is keyed by the text itself, so it is pure and shared safely across generations).
+const WORDS_MEMO_LIMIT = 4_096;
+const wordsMemo = new Map<string, readonly TextWord[]>();
+function wordsOf(text: string): readonly TextWord[] {
+  let words = wordsMemo.get(text);
+  if (words === undefined) {
+    words = textWords(text, stem);
+    if (wordsMemo.size >= WORDS_MEMO_LIMIT) wordsMemo.delete(wordsMemo.keys().next().value!);
+    wordsMemo.set(text, words);
+  }
+  return words;
+}
+
+const spansIn = (text: string, s: TermSets): Span[] => matchSpans(text, s.words, stem, s.han, s.words.size > 0 ? wordsOf(text) : []);
 
 /** The summary when it holds matches, else the title when it does, else the start of the summary (or the title). */
 function languageSnippet(title: string | undefined, summary: string | undefined, s: TermSets): string | undefined {
@@ -47,14 +62,12 @@ function languageSnippet(title: string | undefined, summary: string | undefined,
 /** Which of the terms occur in the paper's texts (for hits the lexical channel did not rank). One pass per text. */
 function termsInPaper(paper: Paper, terms: readonly string[]): string[] {
   const texts = [paper.title.en, paper.title.zh, paper.summary.en, paper.summary.zh].filter((t): t is string => !!t);
-  const sets = termSets(terms);
+  const { words, han } = termSets(terms);
   const found = new Set<string>();
   for (const text of texts) {
-    for (const [a, b] of spansIn(text, sets)) {
-      const surface = text.slice(a, b);
-      found.add(HAN.test(surface) ? surface : stem(surface.toLowerCase()));
-      for (const part of surface.toLowerCase().split(/[-'’]/)) found.add(stem(part));
-    }
+    // a matched word counts as every form it has (fine-tuning: fine-tun, fine, tune), a Chinese term as itself
+    if (words.size > 0) for (const w of wordsOf(text)) if (w.forms.some((f) => words.has(f))) for (const f of w.forms) found.add(f);
+    for (const [a, b] of matchSpans(text, new Set(), stem, han)) found.add(text.slice(a, b));
   }
   return terms.filter((t) => found.has(t));
 }

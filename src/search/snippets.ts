@@ -12,32 +12,74 @@ export function escapeHtml(text: string): string {
 
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
 const HAN = /\p{Script=Han}/u;
+const WORD_PARTS = /[-'’]/;
+
+/** A Latin-script word of a text: where it is and its normalised forms (the whole word, then each hyphen/apostrophe part). */
+export interface TextWord {
+  readonly start: number;
+  readonly end: number;
+  readonly forms: readonly string[];
+}
 
 /**
- * Spans of `text` that match: Latin-script words whose normalised form is in `wordTerms`,
- * and literal occurrences of the Chinese `hanTerms` (longest first, non-overlapping).
+ * The Latin-script words of `text` with their normalised forms. This is the costly, query-independent half of
+ * matching (a Unicode regex walk, lower-casing, stemming): callers that highlight the same texts again and again
+ * compute it once per text and pass it to matchSpans.
  */
-export function matchSpans(text: string, wordTerms: ReadonlySet<string>, normalise: (word: string) => string, hanTerms: readonly string[]): Span[] {
+export function textWords(text: string, normalise: (word: string) => string): TextWord[] {
+  const words: TextWord[] = [];
+  for (const m of text.matchAll(WORD)) {
+    if (HAN.test(m[0])) continue;
+    const lower = m[0].toLowerCase();
+    const forms = [normalise(lower)];
+    const parts = lower.split(WORD_PARTS);
+    if (parts.length > 1) {
+      for (const p of parts) {
+        if (!p) continue;
+        const form = normalise(p);
+        if (!forms.includes(form)) forms.push(form);
+      }
+    }
+    words.push({ start: m.index, end: m.index + m[0].length, forms });
+  }
+  return words;
+}
+
+/**
+ * Spans of `text` that match: Latin-script words whose normalised form (or the form of one of their parts) is in
+ * `wordTerms`, and literal occurrences of the Chinese `hanTerms` (longest first, non-overlapping). `words` is
+ * textWords(text, normalise), when the caller has it already.
+ */
+export function matchSpans(
+  text: string,
+  wordTerms: ReadonlySet<string>,
+  normalise: (word: string) => string,
+  hanTerms: readonly string[],
+  words?: readonly TextWord[],
+): Span[] {
   const spans: Span[] = [];
   if (wordTerms.size > 0) {
-    for (const m of text.matchAll(WORD)) {
-      if (HAN.test(m[0])) continue;
-      const parts = m[0].toLowerCase().split(/[-'’]/);
-      if (wordTerms.has(normalise(m[0].toLowerCase())) || parts.some((p) => p && wordTerms.has(normalise(p)))) {
-        spans.push([m.index, m.index + m[0].length]);
+    for (const w of words ?? textWords(text, normalise)) {
+      if (w.forms.some((f) => wordTerms.has(f))) spans.push([w.start, w.end]);
+    }
+  }
+  if (hanTerms.length > 0) {
+    const taken = new Uint8Array(text.length);
+    for (const term of [...hanTerms].sort((a, b) => b.length - a.length)) {
+      if (!term) continue;
+      for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + term.length)) {
+        if (overlaps(taken, at, at + term.length)) continue;
+        taken.fill(1, at, at + term.length);
+        spans.push([at, at + term.length]);
       }
     }
   }
-  const taken = new Uint8Array(text.length);
-  for (const term of [...hanTerms].sort((a, b) => b.length - a.length)) {
-    if (!term) continue;
-    for (let at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + term.length)) {
-      if (taken.subarray(at, at + term.length).some((x) => x)) continue;
-      taken.fill(1, at, at + term.length);
-      spans.push([at, at + term.length]);
-    }
-  }
   return spans.sort((a, b) => a[0] - b[0]);
+}
+
+function overlaps(taken: Uint8Array, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (taken[i]) return true;
+  return false;
 }
 
 /** The window of at most `maxChars` characters holding the most spans, escaped, with spans marked. */

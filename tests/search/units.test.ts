@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { reciprocalRankFusion, rankByScore, RRF_K } from '../../src/search/fusion.js';
 import { mmrSelect } from '../../src/search/mmr.js';
-import { escapeHtml, matchSpans, snippet } from '../../src/search/snippets.js';
+import { escapeHtml, matchSpans, snippet, textWords } from '../../src/search/snippets.js';
 import { compileFilters } from '../../src/search/filters.js';
 import { SearchInputError } from '../../src/search/errors.js';
 import { stem } from '../../src/lang/english.js';
@@ -55,6 +55,16 @@ describe('snippets', () => {
     expect(out.endsWith('…')).toBe(true);
     expect(out).toContain('<mark>protein</mark>');
     expect(out.replace(/<\/?mark>/g, '').length).toBeLessThanOrEqual(62);
+  });
+  it('finds words once per text, with the forms of their parts, and matches the same spans from them', () => {
+    const text = 'Self-supervised pretraining, fine-tuning, and 自监督 models';
+    const words = textWords(text, stem);
+    expect(words.map((w) => text.slice(w.start, w.end))).toEqual(['Self-supervised', 'pretraining', 'fine-tuning', 'and', 'models']);
+    expect(words[2]!.forms).toEqual([stem('fine-tuning'), 'fine', stem('tuning')]);
+    const terms = new Set([stem('supervised'), stem('tune'), stem('model')]);
+    const spans = matchSpans(text, terms, stem, ['自监督']);
+    expect(spans.map(([a, b]) => text.slice(a, b))).toEqual(['Self-supervised', 'fine-tuning', '自监督', 'models']);
+    expect(matchSpans(text, terms, stem, ['自监督'], words)).toEqual(spans);
   });
   it('escapes quotes and ampersands', () => {
     expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
