@@ -9,7 +9,8 @@ import type { Translator } from './analyzer.js';
 import { thresholdsFor, type ConfidenceThresholds } from './confidence.js';
 import { buildLexicalIndex, type LexicalIndex } from './lexical.js';
 import { PaperLookup } from './lookup.js';
-import { relatedCandidates, recommendCandidates } from './related.js';
+import { distinctiveTerms, relatedCandidates, recommendCandidates, type DistinctiveTerm } from './related.js';
+import { BoundedMemo } from './memo.js';
 import { retrieve } from './retrieve.js';
 import { toHits } from './hits.js';
 import { validateRecommend, validateRelated, validateSearch } from './validate.js';
@@ -44,7 +45,12 @@ export interface EngineContext {
   thresholds: ConfidenceThresholds;
   logger: Logger;
   onPhase?: PhaseListener;
+  /** Each paper's distinctive terms (its related-papers BM25 query), memoised per engine: they depend on its index. */
+  distinctiveTerms: BoundedMemo<Paper, readonly DistinctiveTerm[]>;
 }
+
+/** Papers whose distinctive terms an engine keeps (20 terms each; a working set, not the whole catalogue). */
+const DISTINCTIVE_MEMO_LIMIT = 4_096;
 
 function glossaryTranslator(): Translator {
   const g = loadGlossary();
@@ -53,15 +59,17 @@ function glossaryTranslator(): Translator {
 
 /** The shared read-only state of an engine (exported for calibration, which needs raw channel evidence). */
 export function createEngineContext(opts: SearchEngineOptions): EngineContext {
+  const lexical = opts.lexical ?? buildLexicalIndex(opts.papers);
   return {
     lookup: new PaperLookup(opts.papers),
     index: opts.index,
     embedder: opts.embedder,
-    lexical: opts.lexical ?? buildLexicalIndex(opts.papers),
+    lexical,
     translator: opts.dictionary ?? glossaryTranslator(),
     thresholds: opts.confidence ?? thresholdsFor(opts.embedder.info.id),
     logger: opts.logger ?? silentLogger,
     ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
+    distinctiveTerms: new BoundedMemo(DISTINCTIVE_MEMO_LIMIT, (paper: Paper) => distinctiveTerms({ lexical }, paper)),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Candidate } from './candidate.js';
 import type { EngineContext } from './engine.js';
 import { matchSpans, snippet, textWords, type Span, type TextWord } from './snippets.js';
 import type { Explanation, Hit } from './types.js';
+import { BoundedMemo } from './memo.js';
 
 const HAN = /\p{Script=Han}/u;
 
@@ -32,19 +33,10 @@ function stem(word: string): string {
 }
 
 // Finding the words of a text is most of the cost of highlighting, and it does not depend on the query: the same
-// summaries and titles come back across hits and requests, so each text's words are computed once (bounded, oldest
-// entries evicted first; the memo is keyed by the text itself, so it is pure and shared safely across generations).
-const WORDS_MEMO_LIMIT = 4_096;
-const wordsMemo = new Map<string, readonly TextWord[]>();
-function wordsOf(text: string): readonly TextWord[] {
-  let words = wordsMemo.get(text);
-  if (words === undefined) {
-    words = textWords(text, stem);
-    if (wordsMemo.size >= WORDS_MEMO_LIMIT) wordsMemo.delete(wordsMemo.keys().next().value!);
-    wordsMemo.set(text, words);
-  }
-  return words;
-}
+// summaries and titles come back across hits and requests, so each text's words are computed once. The memo is
+// keyed by the text itself, so it is pure and shared safely across generations.
+const wordsMemo = new BoundedMemo<string, readonly TextWord[]>(4_096, (text) => textWords(text, stem));
+const wordsOf = (text: string) => wordsMemo.get(text);
 
 const spansIn = (text: string, s: TermSets): Span[] => matchSpans(text, s.words, stem, s.han, s.words.size > 0 ? wordsOf(text) : []);
 

@@ -19,8 +19,12 @@ const MLT_TERMS = 20;
  */
 const NEGATIVE_WEIGHT = 0.5;
 
-/** A paper's most distinctive terms that other papers share (tf-idf; a term only this paper has finds nothing). */
-function distinctiveTerms(ctx: EngineContext, paper: Paper): { term: string; weight: number }[] {
+/**
+ * A paper's most distinctive terms that other papers share (tf-idf; a term only this paper has finds nothing).
+ * Tokenising the paper (jieba + stemming) is most of the cost of a related query, and the answer depends only on
+ * the paper and this engine's index, so the engine memoises it per paper (EngineContext.distinctiveTerms).
+ */
+export function distinctiveTerms(ctx: Pick<EngineContext, 'lexical'>, paper: Paper): DistinctiveTerm[] {
   const text = [paper.title.en, paper.title.zh, paper.summary.en, paper.summary.zh].filter(Boolean).join('\n');
   const tf = new Map<string, number>();
   for (const t of documentTerms(text)) tf.set(t, (tf.get(t) ?? 0) + 1);
@@ -32,9 +36,13 @@ function distinctiveTerms(ctx: EngineContext, paper: Paper): { term: string; wei
   const max = scored[0]?.weight ?? 1;
   return scored.map((t) => ({ term: t.term, weight: t.weight / max }));
 }
+export interface DistinctiveTerm {
+  readonly term: string;
+  readonly weight: number;
+}
 const term = (t: { term: string }) => t.term;
 
-function termQuery(terms: { term: string; weight: number }[]): AnalyzedQuery {
+function termQuery(terms: readonly DistinctiveTerm[]): AnalyzedQuery {
   return { concepts: terms.map(term), terms: terms.map((t, i) => ({ term: t.term, weight: t.weight, concept: i, expanded: false })), names: [] };
 }
 
@@ -63,7 +71,7 @@ export function relatedCandidates(
     }
   }
   const denseOrder = [...dense.values()].sort((a, b) => b.score - a.score).slice(0, depth);
-  const terms = seeds.flatMap((s) => distinctiveTerms(ctx, s));
+  const terms = seeds.flatMap((s) => ctx.distinctiveTerms.get(s));
   const lexical = ctx.lexical.search(termQuery(terms), { limit: depth, filter: allowed });
 
   const fused = reciprocalRankFusion([
@@ -74,7 +82,7 @@ export function relatedCandidates(
   const denseRank = new Map(denseOrder.map((h, i) => [h.paperId, i + 1]));
   const candidates = rankByScore(fused).map((id): Candidate => {
     const d = dense.get(id);
-    const cos = d?.score ?? Math.max(-1, ...seedVectors.map((v) => bestViewCosine(ctx.index, v, id) ?? -1));
+    const cos = d?.score ?? bestViewCosine(ctx.index, seedVectors, id) ?? -1;
     const lex = lexById.get(id);
     return {
       paperId: id,

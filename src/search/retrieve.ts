@@ -19,12 +19,15 @@ export interface Ranked {
   terms: string[]; // the query's lexical terms (for highlighting)
 }
 
-/** Best cosine between a query vector and any stored view of a paper. */
-export function bestViewCosine(index: VectorIndex, vector: Float32Array, paperId: string): number | undefined {
+/**
+ * Best cosine between any of the query vectors and any stored view of a paper (undefined when it has no view).
+ * Each view is read from the index once (a copy out of hnswlib), however many query vectors there are.
+ */
+export function bestViewCosine(index: VectorIndex, vectors: readonly Float32Array[], paperId: string): number | undefined {
   let best: number | undefined;
   for (const view of ['en', 'zh'] as const) {
     const v = index.vector({ paperId, view });
-    if (v) best = Math.max(best ?? -1, cosine(vector, v));
+    if (v) for (const q of vectors) best = Math.max(best ?? -1, cosine(q, v));
   }
   return best;
 }
@@ -71,7 +74,7 @@ export async function rankQuery(
   for (const c of candidates) {
     const lexical = mode !== 'semantic' ? (c.lexical?.coverage ?? 0) : undefined;
     // The cosine of a paper the dense channel did not rank is only needed when its lexical evidence is not enough.
-    if (vector && c.cosine === undefined && !isConfident({ lexical }, ctx.thresholds)) c.cosine = bestViewCosine(ctx.index, vector, c.paperId);
+    if (vector && c.cosine === undefined && !isConfident({ lexical }, ctx.thresholds)) c.cosine = bestViewCosine(ctx.index, [vector], c.paperId);
     c.lowConfidence = !isConfident({ ...(mode !== 'lexical' ? { semantic: c.cosine } : {}), lexical }, ctx.thresholds);
   }
   clock('fusion');

@@ -5,6 +5,7 @@ import { mmrSelect } from '../../src/search/mmr.js';
 import { escapeHtml, matchSpans, snippet, textWords } from '../../src/search/snippets.js';
 import { compileFilters } from '../../src/search/filters.js';
 import { SearchInputError } from '../../src/search/errors.js';
+import { BoundedMemo } from '../../src/search/memo.js';
 import { stem } from '../../src/lang/english.js';
 import type { Paper } from '../../src/catalogue/types.js';
 
@@ -105,5 +106,23 @@ describe('filters', () => {
     expect(() => compileFilters({ from: '2023-01', to: '2022-01' }, hasView)).toThrow(/filters\.from/);
     expect(() => compileFilters({ views: ['fr' as 'en'] }, hasView)).toThrow(/filters\.views.*"fr"/);
     expect(() => compileFilters({ category: 'CV' as unknown as string[] }, hasView)).toThrow(/filters\.category/);
+  });
+});
+
+describe('bounded memo', () => {
+  it('computes each key once, keeps at most `limit` entries and evicts the oldest first', () => {
+    const calls: string[] = [];
+    const memo = new BoundedMemo(2, (k: string) => {
+      calls.push(k);
+      return k.toUpperCase();
+    });
+    expect([memo.get('a'), memo.get('b'), memo.get('a')]).toEqual(['A', 'B', 'A']);
+    expect(calls).toEqual(['a', 'b']);
+    expect(memo.get('c')).toBe('C'); // evicts a, the oldest
+    expect(memo.size).toBe(2);
+    expect(memo.get('b')).toBe('B');
+    expect(memo.get('a')).toBe('A');
+    expect(calls).toEqual(['a', 'b', 'c', 'a']);
+    expect(() => new BoundedMemo(0, (k: string) => k)).toThrow(/limit/);
   });
 });

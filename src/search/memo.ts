@@ -1,0 +1,28 @@
+// A bounded memo for pure per-key computations on the query path (a text's words, a paper's distinctive terms):
+// at most `limit` entries, the oldest evicted first, so a long-running service over a large catalogue keeps a
+// working set rather than a copy of everything it has ever shown.
+
+export class BoundedMemo<K, V> {
+  private readonly entries = new Map<K, V>();
+
+  constructor(
+    private readonly limit: number,
+    private readonly compute: (key: K) => V,
+  ) {
+    if (!(limit >= 1)) throw new Error(`BoundedMemo: limit must be >= 1, got ${limit}`);
+  }
+
+  get(key: K): V {
+    let value = this.entries.get(key);
+    if (value === undefined && !this.entries.has(key)) {
+      value = this.compute(key);
+      if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as K);
+      this.entries.set(key, value);
+    }
+    return value as V;
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+}
