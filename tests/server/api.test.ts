@@ -373,6 +373,13 @@ describe('cross-cutting behaviour', () => {
   it('sends CORS headers as configured', async () => {
     const any = await get('/api/stats', { headers: { origin: 'https://example.org' } });
     expect(any.headers.get('access-control-allow-origin')).toBe('*');
+    expect(any.headers.get('access-control-expose-headers')).toBe('X-Request-Id,Retry-After');
+    expect(any.headers.get('vary')).toBeNull();
+    // error answers carry them too (a browser could not read the error body otherwise)
+    const invalid = await get('/api/search?q=x&limit=0', { headers: { origin: 'https://example.org' } });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('access-control-allow-origin')).toBe('*');
+    expect((await get('/api/nothing', { headers: { origin: 'https://example.org' } })).headers.get('access-control-allow-origin')).toBe('*');
     const preflight = await get('/api/recommend', {
       method: 'OPTIONS',
       headers: { origin: 'https://example.org', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
@@ -383,6 +390,8 @@ describe('cross-cutting behaviour', () => {
     const listed = createApp({ config: testConfig(s.dir, { corsOrigin: 'https://a.example, https://b.example' }), state: s.state, logger: silentLogger });
     const ok = await listed.request('/api/stats', { headers: { origin: 'https://b.example' } });
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://b.example');
+    expect(ok.headers.get('vary')).toBe('Origin');
+    expect(ok.headers.get('content-type')).toMatch(/application\/json/);
     const other = await listed.request('/api/stats', { headers: { origin: 'https://evil.example' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
 
