@@ -2,16 +2,11 @@
 import type { DocumentFormat, IngestWarning, Link, LinkKind, ParsedPaper } from '../catalogue/types.js';
 import { classifyLink } from './links.js';
 
-export interface Draft {
+/** A ParsedPaper in the making: its provenance is completed from `line` and `section` when the item closes. */
+export type Draft = Omit<ParsedPaper, 'source'> & {
   line: number; // 1-based line of the item's first line
   section?: string;
-  title: { en?: string; zh?: string };
-  authors: string[];
-  affiliations: string[];
-  categories: string[];
-  summary: { zh?: string; en?: string };
-  links: Link[];
-}
+};
 
 export interface FormatResult {
   format: DocumentFormat;
