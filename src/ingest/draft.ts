@@ -1,5 +1,5 @@
 // The mutable item a parser fills while walking a document's lines, and what a format parser returns.
-import type { DocumentFormat, IngestWarning, Link, LinkKind, ParsedPaper } from '../catalogue/types.js';
+import type { DocumentFormat, IngestWarning, LinkKind, ParsedPaper } from '../catalogue/types.js';
 import { classifyLink } from './links.js';
 
 /** A ParsedPaper in the making: its provenance is completed from `line` and `section` when the item closes. */

@@ -87,7 +87,7 @@ export async function runReindex(config: Config, opts: ReindexOptions = {}): Pro
 }
 
 async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
-  const { config, opts, store, result: r } = ctx;
+  const { config, opts, result: r } = ctx;
   const live = await timed(r, 'verify', () => loadLive(ctx));
   const catalogue = await timed(r, 'ingest', () => ingest(ctx));
   const { embedder } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress }));
