@@ -16,9 +16,15 @@ export interface EvalRow {
   recall: number;
 }
 
+/** The same metrics over a labelled group of queries (they also count in their language's rows). */
+export interface GroupRow extends Omit<EvalRow, 'lang'> {
+  group: string;
+}
+
 export interface QueryResult {
   id: string;
   lang: QueryLang;
+  group?: string;
   mode: SearchMode;
   rr: number;
   firstRelevantRank?: number;
@@ -37,6 +43,7 @@ export interface ClusterResult {
 export interface EvalReport {
   embedder: string;
   rows: EvalRow[];
+  groups: GroupRow[];
   /** Overall hybrid MRR@10: the headline number and the reindex quality gate. */
   hybridMrr: number;
   queries: QueryResult[];
@@ -82,8 +89,11 @@ export async function evaluateEngine(engine: SearchEngine, opts: EvalOptions = {
       const relevant = new Set(q.relevant.map((r) => ids.get(r)!));
       const rr = reciprocalRank(ranked, relevant, K);
       const first = ranked.findIndex((id) => relevant.has(id));
-      queries.push({ id: q.id, lang: q.lang, mode, rr, ...(first >= 0 ? { firstRelevantRank: first + 1 } : {}), lowConfidence: res.lowConfidence });
-      for (const lang of [q.lang, 'all']) push(lang, mode, rr, ndcg(ranked, relevant, K), recall(ranked, relevant, K));
+      queries.push({ id: q.id, lang: q.lang, ...(q.group ? { group: q.group } : {}), mode, rr, ...(first >= 0 ? { firstRelevantRank: first + 1 } : {}), lowConfidence: res.lowConfidence });
+      const n = ndcg(ranked, relevant, K);
+      const r = recall(ranked, relevant, K);
+      for (const lang of [q.lang, 'all']) push(lang, mode, rr, n, r);
+      if (q.group) push(`group:${q.group}`, mode, rr, n, r);
     }
   }
   const rows: EvalRow[] = [];
@@ -93,10 +103,18 @@ export async function evaluateEngine(engine: SearchEngine, opts: EvalOptions = {
       if (row) rows.push({ lang, mode, queries: row.rr.length, mrr: mean(row.rr), ndcg: mean(row.ndcg), recall: mean(row.recall) });
     }
   }
+  const groups: GroupRow[] = [];
+  for (const group of [...new Set(set.queries.flatMap((q) => (q.group ? [q.group] : [])))]) {
+    for (const mode of modes) {
+      const row = perRow.get(`group:${group}\u0000${mode}`)!;
+      groups.push({ group, mode, queries: row.rr.length, mrr: mean(row.rr), ndcg: mean(row.ndcg), recall: mean(row.recall) });
+    }
+  }
   const junkFlags = await Promise.all(set.junk.map(async (j) => (await engine.search({ q: j.q, limit: K })).lowConfidence));
   return {
     embedder: engine.embedder,
     rows,
+    groups,
     hybridMrr: rows.find((r) => r.lang === 'all' && r.mode === 'hybrid')?.mrr ?? 0,
     queries,
     clusters: await evaluateClusters(engine, set, ids),
@@ -131,6 +149,10 @@ const f3 = (x: number) => x.toFixed(3);
 export function formatReport(r: EvalReport): string {
   const lines = [`embedder: ${r.embedder}`, '', '| queries | mode | n | MRR@10 | nDCG@10 | Recall@10 |', '| --- | --- | --- | --- | --- | --- |'];
   for (const row of r.rows) lines.push(`| ${row.lang} | ${row.mode} | ${row.queries} | ${f3(row.mrr)} | ${f3(row.ndcg)} | ${f3(row.recall)} |`);
+  if (r.groups.length) {
+    lines.push('', '| group (also in the rows above) | mode | n | MRR@10 | nDCG@10 | Recall@10 |', '| --- | --- | --- | --- | --- | --- |');
+    for (const g of r.groups) lines.push(`| ${g.group} | ${g.mode} | ${g.queries} | ${f3(g.mrr)} | ${f3(g.ndcg)} | ${f3(g.recall)} |`);
+  }
   lines.push('', '| related-paper cluster | papers | Recall@10 | MRR@10 |', '| --- | --- | --- | --- |');
   for (const c of r.clusters) lines.push(`| ${c.name} | ${c.papers} | ${f3(c.recall)} | ${f3(c.mrr)} |`);
   lines.push('', `junk queries flagged all-weak: ${r.junk.flagged}/${r.junk.queries}; labelled queries flagged all-weak (hybrid): ${r.junk.labelledFlagged}`);

@@ -12,6 +12,8 @@ export interface LabelledQuery {
   lang: QueryLang;
   q: string;
   relevant: string[]; // refs
+  /** Optional slice reported on its own as well (e.g. 'title': a pasted paper title). */
+  group?: string;
 }
 
 export interface LabelledSet {
@@ -42,6 +44,8 @@ export function loadLabelledSet(path = DEFAULT_SET_PATH): LabelledSet {
     seen.add(q.id);
     if (!LANGS.includes(q.lang)) throw new Error(`${where}: lang must be zh, en or mixed`);
     if (typeof q.q !== 'string' || !q.q.trim()) throw new Error(`${where}: empty query text`);
+    const group = (q as { group?: unknown }).group;
+    if (group !== undefined && (typeof group !== 'string' || !group.trim())) throw new Error(`${where}: group must be a non-empty string`);
   }
   for (const q of set.queries) {
     if (!Array.isArray(q.relevant) || q.relevant.length === 0) throw new Error(`${path}: query ${q.id}: no relevant papers`);
