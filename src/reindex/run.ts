@@ -77,7 +77,9 @@ export async function runReindex(config: Config, opts: ReindexOptions = {}): Pro
   try {
     await reindexLocked(ctx, lock);
   } catch (err) {
-    logger.error({ err }, 'reindex failed');
+    // The message reaches the operator in the summary; the stack is for debugging, not for every cron mail.
+    logger.error({ error: errorMessage(err) }, 'reindex failed');
+    logger.debug({ err }, 'reindex failure details');
     conclude(result, 'error', errorMessage(err));
   } finally {
     await writeReport(dataPaths(config.dataDir).report, result).catch((err: unknown) => logger.error({ err }, 'could not write the reindex report'));
@@ -90,10 +92,11 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
   const { config, opts, result: r } = ctx;
   const live = await timed(r, 'verify', () => loadLive(ctx));
   const catalogue = await timed(r, 'ingest', () => ingest(ctx));
+  const papers = catalogue.papers();
+  recordPaperChanges(r, live, papers); // before opening the embedder, so a summary of a failed open still says what was ingested
   const { embedder } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress }));
   try {
-    const papers = catalogue.papers();
-    recordChanges(r, live, papers, embedder.info);
+    recordEmbedder(r, live, embedder.info);
     if (live && !opts.full && upToDate(live, papers, embedder.info)) {
       r.views = { total: live.index.size, embedded: 0, fromCache: 0, unchanged: live.index.size };
       conclude(r, 'nothing-to-do', `nothing to do: generation ${live.name} already serves the catalogue with ${embedder.info.id}`);
@@ -213,11 +216,14 @@ function recordIngest(r: ReindexResult, report: IngestReport): void {
   r.warnings = report.warnings.length;
 }
 
-function recordChanges(r: ReindexResult, live: LoadedGeneration | undefined, papers: Paper[], embedder: EmbedderInfo): void {
+function recordPaperChanges(r: ReindexResult, live: LoadedGeneration | undefined, papers: Paper[]): void {
   const diff = diffPapers(live?.papers ?? [], papers);
   r.papers = { added: diff.added.length, updated: diff.updated.length, removed: diff.removed.length, total: papers.length };
-  r.embedder = { id: embedder.id, ...(live ? { previous: live.manifest.embedder.id } : {}), fullRebuild: false };
   r.index.entries = live?.index.size ?? 0;
+}
+
+function recordEmbedder(r: ReindexResult, live: LoadedGeneration | undefined, embedder: EmbedderInfo): void {
+  r.embedder = { id: embedder.id, ...(live ? { previous: live.manifest.embedder.id } : {}), fullRebuild: false };
 }
 
 function recordBuild(r: ReindexResult, b: BuildResult): void {

@@ -120,4 +120,15 @@ describe('runReindex, step by step', () => {
     }
     expect(await readFile(dataPaths(ws.data).report, 'utf8')).toBe(before);
   });
+
+  it('8. fails clearly when the embedder cannot be opened, still saying what was ingested, and leaves the live generation', async () => {
+    const live = await readCurrent(ws);
+    await writeCorpus(ws.sources, await sentencePool(SEEDS), { papers: 2, perDocument: 2 });
+    const r = await runReindex(ws.config({ embedder: 'nobody/missing-model', offline: true }));
+    expect(r).toMatchObject({ outcome: 'error', exitCode: ExitCode.Error });
+    expect(r.error).toMatch(/"nobody\/missing-model".*not available.*PAPERSIFT_EMBEDDER=static/s);
+    expect(r.papers.added).toBe(2); // the summary reports the ingest that did happen
+    expect(formatSummary(r)).toContain('papers      +2 added');
+    expect(await readCurrent(ws)).toBe(live);
+  });
 });
