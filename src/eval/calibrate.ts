@@ -31,7 +31,7 @@ interface Samples {
 
 async function collect(opts: SearchEngineOptions, set: LabelledSet): Promise<Samples> {
   const ctx = createEngineContext(opts);
-  const top = async (q: string) => (await rankQuery(ctx, q, 'hybrid', 0.5, 30)).candidates.slice(0, 10);
+  const top = async (q: string) => (await rankQuery(ctx, q, 'hybrid', undefined, 30)).candidates.slice(0, 10);
   const ev = (c: { cosine?: number; lexical?: { coverage: number } }): Evidence => ({ semantic: c.cosine ?? -1, lexical: c.lexical?.coverage ?? 0 });
   const s: Samples = { relevant: [], nonRelevant: [], labelledQueries: [], junkQueries: [] };
   for (const q of set.queries) {

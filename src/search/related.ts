@@ -127,7 +127,7 @@ export async function recommendCandidates(ctx: EngineContext, r: ValidRecommend,
     terms.push(...found.terms);
   };
   for (const p of positive) collect(relatedCandidates(ctx, [p], depth, allowed));
-  if (r.text) collect(await rankQuery(ctx, r.text, 'hybrid', 0.5, depth, allowed));
+  if (r.text) collect(await rankQuery(ctx, r.text, 'hybrid', undefined, depth, allowed));
   if (lists.length === 0) return { candidates: [], terms: [], unknownIds };
 
   const pos = reciprocalRankFusion(lists);

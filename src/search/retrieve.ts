@@ -6,7 +6,7 @@ import type { Candidate } from './candidate.js';
 import { isConfident } from './confidence.js';
 import { cosine, denseSearch } from './dense.js';
 import type { EngineContext, Phase } from './engine.js';
-import { rankByScore, reciprocalRankFusion } from './fusion.js';
+import { DEFAULT_SEMANTIC_WEIGHT, hybridWeights, rankByScore, reciprocalRankFusion } from './fusion.js';
 import { relatedCandidates } from './related.js';
 import type { SearchMode } from './types.js';
 import type { ValidSearch } from './validate.js';
@@ -32,17 +32,21 @@ export function bestViewCosine(index: VectorIndex, vectors: readonly Float32Arra
   return best;
 }
 
-/** Ranks papers for a text query in a mode; nothing is dropped here. */
+/**
+ * Ranks papers for a text query in a mode; nothing is dropped here. `semanticWeight` is the caller's explicit
+ * hybrid weight (plain RRF with it); undefined means the default weights adjusted by channel confidence.
+ */
 export async function rankQuery(
   ctx: EngineContext,
   q: string,
   mode: SearchMode,
-  semanticWeight: number,
+  semanticWeight: number | undefined,
   depth: number,
   filter?: (paperId: string) => boolean,
 ): Promise<Ranked> {
-  const useSemantic = mode === 'semantic' || (mode === 'hybrid' && semanticWeight > 0);
-  const useLexical = mode === 'lexical' || (mode === 'hybrid' && semanticWeight < 1);
+  const w = semanticWeight ?? DEFAULT_SEMANTIC_WEIGHT;
+  const useSemantic = mode === 'semantic' || (mode === 'hybrid' && w > 0);
+  const useLexical = mode === 'lexical' || (mode === 'hybrid' && w < 1);
   const clock = phaseClock(ctx);
   const query = analyzeQuery(q, ctx.translator, ctx.lexical.has);
   const lexical = useLexical ? ctx.lexical.search(query, { limit: depth, filter }) : [];
@@ -59,9 +63,17 @@ export async function rankQuery(
 
   let order: string[];
   if (mode === 'hybrid') {
+    // Each channel judged by its own best evidence against its calibrated cut-off (dense hits come best first).
+    const weights =
+      semanticWeight !== undefined
+        ? { semantic: semanticWeight, lexical: 1 - semanticWeight }
+        : hybridWeights({
+            semantic: isConfident({ semantic: dense[0]?.score }, ctx.thresholds),
+            lexical: lexical.some((h) => isConfident({ lexical: h.coverage }, ctx.thresholds)),
+          });
     const fused = reciprocalRankFusion([
-      { ids: dense.map((h) => h.paperId), weight: semanticWeight },
-      { ids: lexical.map((h) => h.paperId), weight: 1 - semanticWeight },
+      { ids: dense.map((h) => h.paperId), weight: weights.semantic },
+      { ids: lexical.map((h) => h.paperId), weight: weights.lexical },
     ]);
     for (const [id, s] of fused) get(id).score = s;
     order = rankByScore(fused);

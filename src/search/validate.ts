@@ -12,7 +12,8 @@ export interface ValidSearch {
   mode: SearchMode;
   limit: number;
   offset: number;
-  semanticWeight: number;
+  /** Only when the caller gave one; otherwise hybrid fusion weighs the channels by their confidence (fusion.ts). */
+  semanticWeight?: number;
   filters?: SearchFilters;
 }
 
@@ -63,7 +64,7 @@ export function validateSearch(req: Partial<SearchRequest>): ValidSearch {
     mode,
     limit: int(req.limit, 'limit', 1, MAX_LIMIT, 10),
     offset: int(req.offset, 'offset', 0, MAX_OFFSET, 0),
-    semanticWeight: fraction(req.semanticWeight, 'semanticWeight', 0.5),
+    ...(req.semanticWeight !== undefined ? { semanticWeight: fraction(req.semanticWeight, 'semanticWeight', 0.5) } : {}),
     ...(req.filters !== undefined ? { filters: req.filters } : {}),
   };
 }

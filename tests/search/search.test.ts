@@ -7,6 +7,7 @@ import { indexPapers } from '../../src/eval/seed-engine.js';
 import { buildLexicalIndex, buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexDriftError, LexicalIndexLoadError, serializeLexicalIndex, updateLexicalIndex } from '../../src/search/lexical.js';
 import { analyzeQuery } from '../../src/search/analyzer.js';
 import { openGenerationEngine } from '../../src/search/open.js';
+import { thresholdsFor } from '../../src/search/confidence.js';
 import { IndexFileError } from '../../src/index/errors.js';
 import pino from 'pino';
 
@@ -73,6 +74,36 @@ describe('modes and fusion', () => {
     expect(ids(await f.unfiltered.search({ q, semanticWeight: 0, limit: 8 }))).toEqual(ids(lex));
     expect(ids(sem)).not.toEqual(ids(lex));
     expect(sem.results.every((h) => h.explanation.semantic && h.score === h.explanation.semantic.score)).toBe(true);
+  });
+
+  it('a pasted title ranks its paper first: a channel with no confident hit is weighed down', async () => {
+    const setfit = 'arxiv:2209.11055'; // Efficient Few-Shot Learning Without Prompts / 无提示的高效少样本学习
+    for (const title of ['few-shot learning without prompts', 'Efficient Few-Shot Learning Without Prompts', '无提示的高效少样本学习']) {
+      const r = await f.engine.search({ q: title, limit: 5 });
+      expect(ids(r)[0], title).toBe(setfit);
+      expect(r.lowConfidence).toBe(false);
+    }
+    // The reported case: BM25 puts SetFit first, the embedding a loosely related paper (PromptBERT) at a cosine
+    // below the calibrated cut-off, so the lexical channel leads and the semantic one counts half.
+    const q = 'few-shot learning without prompts';
+    const { semantic: cut } = thresholdsFor(f.embedder.info.id);
+    const sem = await f.unfiltered.search({ q, mode: 'semantic', limit: 5 });
+    expect(ids(sem)[0]).not.toBe(setfit);
+    expect(sem.results[0]!.explanation.semantic!.score).toBeLessThan(cut);
+    expect(ids(await f.unfiltered.search({ q, mode: 'lexical', limit: 5 }))[0]).toBe(setfit);
+    const r = await f.engine.search({ q, limit: 5 });
+    for (const h of r.results) {
+      const { semantic, lexical } = h.explanation;
+      const expected = (semantic ? 0.25 / (60 + semantic.rank) : 0) + (lexical ? 0.5 / (60 + lexical.rank) : 0);
+      expect(h.score).toBeCloseTo(expected, 12);
+    }
+    // An explicit weight is used as given: plain RRF, which puts the semantic channel's guess first.
+    const plain = await f.engine.search({ q, semanticWeight: 0.5, limit: 5 });
+    expect(ids(plain)[0]).toBe(ids(sem)[0]);
+    for (const h of plain.results) {
+      const { semantic, lexical } = h.explanation;
+      expect(h.score).toBeCloseTo((semantic ? 0.5 / (60 + semantic.rank) : 0) + (lexical ? 0.5 / (60 + lexical.rank) : 0), 12);
+    }
   });
 
   it('reports the best language view and every matching view', async () => {

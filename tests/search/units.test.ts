@@ -1,6 +1,6 @@
 // Pure building blocks: fusion arithmetic, MMR, snippet marking/escaping, filter validation.
 import { describe, expect, it } from 'vitest';
-import { reciprocalRankFusion, rankByScore, RRF_K } from '../../src/search/fusion.js';
+import { hybridWeights, reciprocalRankFusion, rankByScore, RRF_K, WEAK_CHANNEL_WEIGHT } from '../../src/search/fusion.js';
 import { mmrSelect } from '../../src/search/mmr.js';
 import { escapeHtml, matchSpans, snippet, textWords } from '../../src/search/snippets.js';
 import { compileFilters } from '../../src/search/filters.js';
@@ -22,6 +22,34 @@ describe('reciprocal rank fusion', () => {
       { ids: ['c', 'b', 'd'], weight: 0 },
     ]);
     expect(rankByScore(semanticOnly)).toEqual(['a', 'b', 'c']);
+  });
+
+  it('weighs the channels equally when both or neither has a confident hit', () => {
+    expect(hybridWeights({ semantic: true, lexical: true })).toEqual({ semantic: 0.5, lexical: 0.5 });
+    expect(hybridWeights({ semantic: false, lexical: false })).toEqual({ semantic: 0.5, lexical: 0.5 });
+  });
+
+  it('weighs down the channel without a confident hit when the other has one, so the confident first wins', () => {
+    expect(WEAK_CHANNEL_WEIGHT).toBeGreaterThan(0);
+    expect(WEAK_CHANNEL_WEIGHT).toBeLessThan(1);
+    expect(hybridWeights({ semantic: false, lexical: true })).toEqual({ semantic: 0.5 * WEAK_CHANNEL_WEIGHT, lexical: 0.5 });
+    expect(hybridWeights({ semantic: true, lexical: false })).toEqual({ semantic: 0.5, lexical: 0.5 * WEAK_CHANNEL_WEIGHT });
+    // The pasted-title shape: BM25 ranks the paper first and the semantic guess 4th; the embedding ranks its guess
+    // first and the paper 6th. Equal weights put the guess on top; weighing the weak semantic channel down does not.
+    const semantic = ['guess', 's2', 's3', 's4', 's5', 'paper'];
+    const lexical = ['paper', 'l2', 'l3', 'guess'];
+    const plain = reciprocalRankFusion([
+      { ids: semantic, weight: 0.5 },
+      { ids: lexical, weight: 0.5 },
+    ]);
+    expect(rankByScore(plain)[0]).toBe('guess');
+    const w = hybridWeights({ semantic: false, lexical: true });
+    const fused = reciprocalRankFusion([
+      { ids: semantic, weight: w.semantic },
+      { ids: lexical, weight: w.lexical },
+    ]);
+    expect(rankByScore(fused)[0]).toBe('paper');
+    expect(fused.get('paper')).toBeCloseTo(w.lexical / (RRF_K + 1) + w.semantic / (RRF_K + 6));
   });
 });
 
