@@ -85,20 +85,24 @@ export function toHits(ctx: EngineContext, candidates: readonly Candidate[], hig
   return candidates.flatMap((c) => {
     const paper = ctx.lookup.byId.get(c.paperId);
     if (!paper) return []; // an index entry whose paper left the snapshot; never shown
-    const hit: Hit = {
-      id: paper.id,
-      ...(paper.arxivId ? { arxivId: paper.arxivId } : {}),
-      ...(paper.doi ? { doi: paper.doi } : {}),
-      title: paper.title,
-      authors: paper.authors,
-      categories: paper.categories,
-      links: paper.links,
-      sources: paper.sources,
-      score: c.score,
-      lowConfidence: c.lowConfidence,
-      explanation: explain(c, paper, highlight),
-    };
-    return [hit];
+    return [paperHit(paper, c.score, c.lowConfidence, explain(c, paper, highlight))];
   });
+}
+
+/** The Hit shape of a paper: its public fields plus how it scored and why. */
+export function paperHit(paper: Paper, score: number, lowConfidence: boolean, explanation: Explanation): Hit {
+  return {
+    id: paper.id,
+    ...(paper.arxivId ? { arxivId: paper.arxivId } : {}),
+    ...(paper.doi ? { doi: paper.doi } : {}),
+    title: paper.title,
+    authors: paper.authors,
+    categories: paper.categories,
+    links: paper.links,
+    sources: paper.sources,
+    score,
+    lowConfidence,
+    explanation,
+  };
 }
 

@@ -2,6 +2,7 @@
 // The two pages people use: the search page (results of a query) and a paper's page (details + related).
 import type { Paper } from '../../catalogue/types.js';
 import type { Hit, SearchResponse } from '../../search/types.js';
+import { paperHit } from '../../search/hits.js';
 import { Layout, type FormOptions, type FormState } from './layout.js';
 import { Authors, HitCard, Links, Tags, Titles } from './hit.js';
 
@@ -117,17 +118,5 @@ export function MessagePage(props: { title: string; message: string; options?: F
 
 /** Browsing shows catalogue papers with the same card as search hits (no score, no snippet). */
 function asHit(p: Paper): Hit {
-  return {
-    id: p.id,
-    ...(p.arxivId ? { arxivId: p.arxivId } : {}),
-    ...(p.doi ? { doi: p.doi } : {}),
-    title: p.title,
-    authors: p.authors,
-    categories: p.categories,
-    links: p.links,
-    sources: p.sources,
-    score: 0,
-    lowConfidence: false,
-    explanation: { matchedTerms: [], snippets: {} },
-  };
+  return paperHit(p, 0, false, { matchedTerms: [], snippets: {} });
 }
