@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { BenchOptions } from './options.js';
+import { percentile } from './lib/stats.js';
 
 const require = createRequire(import.meta.url);
 const ROLE_ENV = 'PAPERSIFT_BENCH_HTTP_ROLE';
@@ -103,9 +104,8 @@ async function measure(autocannon: Autocannon, url: string, paths: string[], con
   const from = Math.max(warmupMs, rampMs);
   const steady = done.filter(([at]) => at >= from);
   const end = steady.length ? steady[steady.length - 1]![0] : from;
-  const sorted = steady.map(([, latency]) => latency).sort((a, b) => a - b);
-  const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-  return { rps: steady.length / ((end - from) / 1000), p50: pct(50), p99: pct(99), max: sorted[sorted.length - 1] ?? NaN, rampMs };
+  const latencies = steady.map(([, latency]) => latency);
+  return { rps: steady.length / ((end - from) / 1000), p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: percentile(latencies, 100), rampMs };
 }
 
 export default async function httpBench(opts: BenchOptions): Promise<void> {

@@ -21,6 +21,7 @@ import { seededUniform } from '../../src/util/random.js';
 import { createProgress } from '../../src/util/progress.js';
 import type { SearchMode } from '../../src/search/types.js';
 import type { BenchOptions } from './options.js';
+import { percentile } from './lib/stats.js';
 
 const MODES: SearchMode[] = ['hybrid', 'semantic', 'lexical'];
 /** Built synthetic indexes are kept here (per size and embedder) so a rerun skips minutes of embedding + HNSW inserts. */
@@ -71,10 +72,6 @@ export function synthesisePapers(seeds: Paper[], n: number, seed = 7): Paper[] {
   return out;
 }
 
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 const ms = (x: number) => x.toFixed(2);
 
 export default async function bench(opts: BenchOptions): Promise<void> {
