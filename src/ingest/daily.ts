@@ -3,7 +3,7 @@
 // "另外几篇值得关注的论文" with English title, Chinese title, authors, affiliation and link.
 import type { IngestWarning } from '../catalogue/types.js';
 import { addLink, appendParagraph, itemLabel, newDraft, preview, type Draft, type FormatResult } from './draft.js';
-import { clean, extractUrls, hasCjk, isChromeLine, isImageLine, splitNames } from './text.js';
+import { clean, hasCjk, isChromeLine, isImageLine, splitNames, urlsOnly } from './text.js';
 
 const TAGS = String.raw`((?:\[[A-Za-z][\w.-]{0,11}\]\s*)+)`;
 export const DAILY_NUMBERED = new RegExp(String.raw`^(\d{1,3})\s*[、.．]\s*${TAGS}(\S.*)$`);
@@ -66,8 +66,8 @@ function startItem(line: number, section: string, numbered: boolean, tags: strin
 
 /** Files one line of an item's body into the right field; false when the line fits nowhere. */
 function addLine(d: DailyDraft, line: string): boolean {
-  const urls = extractUrls(line);
-  if (urls.length > 0 && urls.join(' ') === line) {
+  const urls = urlsOnly(line);
+  if (urls) {
     for (const url of urls) addLink(d, url);
     d.hasLink = true;
     return true;

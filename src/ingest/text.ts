@@ -59,11 +59,10 @@ export function extractUrls(line: string): string[] {
   return [...line.matchAll(URL_RE)].map((m) => m[0]);
 }
 
-/** A line that is only a URL. */
-export function isUrlLine(line: string): boolean {
-  const s = line.trim();
-  const urls = extractUrls(s);
-  return urls.length === 1 && urls[0] === s;
+/** The URLs of a (cleaned) line that holds nothing else, space-separated; undefined for any other line. */
+export function urlsOnly(line: string): string[] | undefined {
+  const urls = extractUrls(line);
+  return urls.length > 0 && urls.join(' ') === line ? urls : undefined;
 }
 
 /** Splits "张三、李四等" / "A, B, C..." / "A and B" into names, dropping "等", "...", "et al.". */

@@ -2,7 +2,7 @@
 // followed by "作者:", "简介:" and labelled link lines ("论文地址:", "代码下载:", "Hub地址:" ...).
 import type { IngestWarning } from '../catalogue/types.js';
 import { addLink, appendParagraph, appendWrapped, itemLabel, newDraft, preview, type Draft, type FormatResult } from './draft.js';
-import { clean, extractUrls, hasCjk, hasLatin, isChromeLine, isImageLine, splitNames } from './text.js';
+import { clean, hasCjk, hasLatin, isChromeLine, isImageLine, splitNames, urlsOnly } from './text.js';
 
 export const WEEKLY_ITEM = /^标题\s*[:：]/;
 const FIELD = /^(作者|简介|摘要|机构|单位)\s*[:：]\s*(.*)$/;
@@ -52,7 +52,7 @@ export function parseWeekly(name: string, lines: string[]): FormatResult {
     if (!open) continue; // intro prose and page text between items
     const link = LINK_LINE.exec(line);
     const field = FIELD.exec(line);
-    const urls = extractUrls(line);
+    const urls = urlsOnly(line);
     if (link) {
       addLink(open, link[2]!, link[1]);
       hasLink = true;
@@ -62,7 +62,7 @@ export function parseWeekly(name: string, lines: string[]): FormatResult {
       inSummary = field[1] === '简介' || field[1] === '摘要';
     } else if (inSummary) {
       open.summary.zh = appendWrapped(open.summary.zh, line);
-    } else if (urls.length > 0 && urls.join(' ') === line) {
+    } else if (urls) {
       for (const url of urls) addLink(open, url);
       hasLink = true;
     } else if (hasLink) {
