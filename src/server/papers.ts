@@ -13,10 +13,10 @@ export interface PaperDirectory {
   resolve(ref: string): Paper | undefined;
   /** Papers matching the filters, newest first (undated last), then by id for a stable order. */
   browse(filters: SearchFilters): Paper[];
-  /** How many papers carry each category tag. */
-  categoryCounts(): Record<string, number>;
-  /** Distinct source document names. */
-  documentNames(): string[];
+  /** How many papers carry each category tag (computed once per directory). */
+  categoryCounts(): Readonly<Record<string, number>>;
+  /** Distinct source document names, sorted (computed once per directory). */
+  documentNames(): readonly string[];
 }
 
 export function createPaperDirectory(papers: readonly Paper[]): PaperDirectory {
@@ -28,6 +28,9 @@ export function createPaperDirectory(papers: readonly Paper[]): PaperDirectory {
     if (p.doi) byId.set(`doi:${p.doi.toLowerCase()}`, byId.get(`doi:${p.doi.toLowerCase()}`) ?? p);
   }
   const sorted = [...papers].sort(newestFirst);
+  // A served generation's papers never change, and the web page's form asks for both on every request.
+  let counts: Readonly<Record<string, number>> | undefined;
+  let names: readonly string[] | undefined;
   return {
     size: papers.length,
     all: () => papers,
@@ -46,13 +49,15 @@ export function createPaperDirectory(papers: readonly Paper[]): PaperDirectory {
       });
       return keep ? sorted.filter(keep) : sorted;
     },
-    categoryCounts() {
-      const counts: Record<string, number> = {};
-      for (const p of papers) for (const c of p.categories) counts[c] = (counts[c] ?? 0) + 1;
-      return counts;
-    },
-    documentNames: () => [...new Set(papers.flatMap((p) => p.sources.map((s) => s.document)))].sort(),
+    categoryCounts: () => (counts ??= countCategories(papers)),
+    documentNames: () => (names ??= [...new Set(papers.flatMap((p) => p.sources.map((s) => s.document)))].sort()),
   };
+}
+
+function countCategories(papers: readonly Paper[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const p of papers) for (const c of p.categories) counts[c] = (counts[c] ?? 0) + 1;
+  return counts;
 }
 
 function newestFirst(a: Paper, b: Paper): number {
