@@ -2,7 +2,7 @@
 // followed by "作者:", "简介:" and labelled link lines ("论文地址:", "代码下载:", "Hub地址:" ...).
 import type { IngestWarning } from '../catalogue/types.js';
 import { addLink, appendParagraph, appendWrapped, itemLabel, newDraft, preview, type Draft, type FormatResult } from './draft.js';
-import { clean, hasCjk, hasLatin, isChromeLine, isImageLine, splitNames, urlsOnly } from './text.js';
+import { clean, hasCjk, hasLatin, isChromeLine, splitNames, urlsOnly } from './text.js';
 
 export const WEEKLY_ITEM = /^标题\s*[:：]/;
 const FIELD = /^(作者|简介|摘要|机构|单位)\s*[:：]\s*(.*)$/;
@@ -40,7 +40,7 @@ export function parseWeekly(name: string, lines: string[]): FormatResult {
       inSummary = false;
       continue;
     }
-    if (isImageLine(line) || isChromeLine(line)) {
+    if (isChromeLine(line)) {
       close(); // images and page widgets follow an item's last line; nothing after them belongs to it
       continue;
     }
