@@ -36,20 +36,25 @@ async function seedFiles(dir: string): Promise<{ name: string; text: string }[]>
   return files;
 }
 
-/** Hash of the seed files' names and contents: cheap enough to check on every open. */
-export async function referenceFingerprint(dir = SEEDS_DIR): Promise<string> {
+function fingerprint(files: { name: string; text: string }[]): string {
   const h = createHash('sha256');
-  for (const f of await seedFiles(dir)) h.update(`${f.name}\u0000${f.text}\u0000`);
+  for (const f of files) h.update(`${f.name}\u0000${f.text}\u0000`);
   return h.digest('hex');
 }
 
+/** Hash of the seed files' names and contents: cheap enough to check on every open. */
+export async function referenceFingerprint(dir = SEEDS_DIR): Promise<string> {
+  return fingerprint(await seedFiles(dir));
+}
+
 export async function readReferenceCorpus(dir = SEEDS_DIR): Promise<ReferenceCorpus> {
+  const files = await seedFiles(dir);
   const texts: string[] = [];
-  for (const { name, text } of await seedFiles(dir)) {
+  for (const { name, text } of files) {
     for (const p of parseDocument(name, text).record.items) {
       for (const t of [p.title.en, p.title.zh, p.summary.en, p.summary.zh]) if (t) texts.push(t);
     }
   }
   if (texts.length === 0) throw new Error(`static embedder reference corpus: no papers parsed from ${dir}`);
-  return { texts, sha256: await referenceFingerprint(dir) };
+  return { texts, sha256: fingerprint(files) };
 }
