@@ -1,16 +1,11 @@
 // Maximal marginal relevance: picks results one at a time, trading relevance against similarity to what is
 // already picked, so a recommendation list is not five near-copies of the same paper.
+import { cosine } from './dense.js';
 
 export interface MmrCandidate {
   id: string;
   relevance: number; // any scale; normalised to [0, 1] internally
   vector?: Float32Array; // unit length; candidates without one are treated as dissimilar to everything
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
 }
 
 /**
