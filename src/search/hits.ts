@@ -21,16 +21,8 @@ function termSets(terms: readonly string[]): TermSets {
 
 // Highlighting stems every word of every shown summary; the same words recur across hits and requests.
 const STEM_MEMO_LIMIT = 50_000;
-const stemMemo = new Map<string, string>();
-function stem(word: string): string {
-  let s = stemMemo.get(word);
-  if (s === undefined) {
-    s = porterStem(word);
-    if (stemMemo.size >= STEM_MEMO_LIMIT) stemMemo.clear();
-    stemMemo.set(word, s);
-  }
-  return s;
-}
+const stemMemo = new BoundedMemo<string, string>(STEM_MEMO_LIMIT, porterStem);
+const stem = (word: string) => stemMemo.get(word);
 
 // Finding the words of a text is most of the cost of highlighting, and it does not depend on the query: the same
 // summaries and titles come back across hits and requests, so each text's words are computed once. The memo is
