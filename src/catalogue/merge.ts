@@ -24,21 +24,18 @@ export function derivePapers(docs: DocumentRecord[]): Paper[] {
 function groupEntries(entries: Entry[]): Entry[][] {
   const parent = entries.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-  const arxiv = new Map<number, Set<string>>();
-  const doi = new Map<number, Set<string>>();
-  entries.forEach((e, i) => {
-    arxiv.set(i, new Set(e.identity.ref.arxivId ? [e.identity.ref.arxivId] : []));
-    doi.set(i, new Set(e.identity.ref.doi ? [e.identity.ref.doi] : []));
-  });
+  // the arXiv ids and DOIs of each root's group
+  const arxiv = entries.map((e) => new Set(e.identity.ref.arxivId ? [e.identity.ref.arxivId] : []));
+  const doi = entries.map((e) => new Set(e.identity.ref.doi ? [e.identity.ref.doi] : []));
   const union = (a: number, b: number, guarded: boolean): void => {
     const ra = find(a);
     const rb = find(b);
     if (ra === rb) return;
-    if (guarded && (conflict(arxiv.get(ra)!, arxiv.get(rb)!) || conflict(doi.get(ra)!, doi.get(rb)!))) return;
+    if (guarded && (conflict(arxiv[ra]!, arxiv[rb]!) || conflict(doi[ra]!, doi[rb]!))) return;
     const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
     parent[drop] = keep;
-    for (const v of arxiv.get(drop)!) arxiv.get(keep)!.add(v);
-    for (const v of doi.get(drop)!) doi.get(keep)!.add(v);
+    for (const v of arxiv[drop]!) arxiv[keep]!.add(v);
+    for (const v of doi[drop]!) doi[keep]!.add(v);
   };
   joinOnKey(entries, (e) => (e.identity.ref.arxivId ? `arxiv:${e.identity.ref.arxivId}` : undefined), (a, b) => union(a, b, false));
   joinOnKey(entries, (e) => (e.identity.ref.doi ? `doi:${e.identity.ref.doi}` : undefined), (a, b) => union(a, b, false));
