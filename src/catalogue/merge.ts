@@ -48,7 +48,7 @@ function groupEntries(entries: Entry[]): Entry[][] {
     else groups.set(root, [e]);
   });
   // roots are the smallest member index, so Map insertion order is first-source order
-  return [...groups.entries()].sort(([a], [b]) => a - b).map(([, g]) => g);
+  return [...groups.values()];
 }
 
 function joinOnKey(entries: Entry[], key: (e: Entry) => string | undefined, join: (a: number, b: number) => void): void {
