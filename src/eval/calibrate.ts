@@ -2,7 +2,7 @@
 // (cosine, lexical coverage) pairs, split into relevant and not; junk queries (no relevant paper) give pairs
 // that should all fall below the cut-off. A grid search picks the cut-offs that flag the most junk queries as
 // all-weak while keeping at least `keep` of the relevant hits confident; ties go to fewer non-relevant hits kept.
-import { createEngineContext, type SearchEngineOptions } from '../search/engine.js';
+import { createEngineContext, type EngineContext, type SearchEngineOptions } from '../search/engine.js';
 import { rankQuery } from '../search/retrieve.js';
 import { isConfident, type ConfidenceThresholds, type CutOffs } from '../search/confidence.js';
 import { relatedCandidates } from '../search/related.js';
@@ -29,8 +29,7 @@ interface Samples {
   junkQueries: Evidence[][];
 }
 
-async function collect(opts: SearchEngineOptions, set: LabelledSet): Promise<Samples> {
-  const ctx = createEngineContext(opts);
+async function collect(ctx: EngineContext, set: LabelledSet): Promise<Samples> {
   const top = async (q: string) => (await rankQuery(ctx, q, 'hybrid', undefined, 30)).candidates.slice(0, 10);
   const ev = (c: { cosine?: number; lexical?: { coverage: number } }): Evidence => ({ semantic: c.cosine ?? -1, lexical: c.lexical?.coverage ?? 0 });
   const s: Samples = { relevant: [], nonRelevant: [], labelledQueries: [], junkQueries: [] };
@@ -72,8 +71,7 @@ function search(samples: Samples, keep: number): Calibration {
 }
 
 /** Related-paper samples: for each cluster member, its related top 10 split into other members and non-members. */
-function collectRelated(opts: SearchEngineOptions, set: LabelledSet): Samples {
-  const ctx = createEngineContext(opts);
+function collectRelated(ctx: EngineContext, set: LabelledSet): Samples {
   const s: Samples = { relevant: [], nonRelevant: [], labelledQueries: [], junkQueries: [] };
   for (const c of set.clusters) {
     const members = new Set(c.papers.map((r) => refToId(r, `cluster ${c.name}`)));
@@ -92,9 +90,10 @@ export async function calibrate(
   o: { set?: LabelledSet; keep?: number; keepRelated?: number } = {},
 ): Promise<{ queries: Calibration; related: Calibration }> {
   const set = o.set ?? loadLabelledSet();
+  const ctx = createEngineContext(opts); // builds the lexical index unless opts has one: once for both sample sets
   return {
-    queries: search(await collect(opts, set), o.keep ?? 0.95),
-    related: search(collectRelated(opts, set), o.keepRelated ?? 0.9),
+    queries: search(await collect(ctx, set), o.keep ?? 0.95),
+    related: search(collectRelated(ctx, set), o.keepRelated ?? 0.9),
   };
 }
 
