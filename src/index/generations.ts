@@ -6,14 +6,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createHash } from 'node:crypto';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
 import { dataPaths } from '../config.js';
 import { fsyncDir, writeFileAtomic } from '../util/atomic.js';
 import { HnswIndex } from './hnsw.js';
 import { IndexFileError } from './errors.js';
-import { checkEmbedder, fileEntry, MANIFEST_FILE, readManifest, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
+import { checkEmbedder, fileEntry, MANIFEST_FILE, readManifest, verifyBytes, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
 import { processAlive } from '../util/process.js';
 
 export const PAPERS_FILE = 'papers.json';
@@ -187,10 +186,7 @@ function lexicalOf(dir: string, manifest: Manifest): GenerationLexical {
       const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
         throw new IndexFileError(path, e.code === 'ENOENT' ? 'missing' : e.message);
       });
-      if (bytes.length !== want.bytes) throw new IndexFileError(path, `is ${bytes.length} bytes but the manifest records ${want.bytes} (truncated or replaced)`);
-      if (createHash('sha256').update(bytes).digest('hex') !== want.sha256) {
-        throw new IndexFileError(path, 'content does not match the sha256 in the manifest (corrupted)');
-      }
+      verifyBytes(path, bytes, want);
       return bytes.toString('utf8');
     },
   };

@@ -74,10 +74,23 @@ export async function verifyFiles(dir: string, manifest: Manifest): Promise<void
       () => undefined,
     );
     if (size === undefined) throw new IndexFileError(path, 'missing');
-    if (size !== want.bytes) throw new IndexFileError(path, `is ${size} bytes but the manifest records ${want.bytes} (truncated or replaced)`);
-    const got = await fileEntry(path);
-    if (got.sha256 !== want.sha256) throw new IndexFileError(path, 'content does not match the sha256 in the manifest (corrupted)');
+    checkSize(path, size, want);
+    checkSha256(path, (await fileEntry(path)).sha256, want);
   }
+}
+
+/** The same checks for a file already read into memory. */
+export function verifyBytes(path: string, bytes: Buffer, want: FileEntry): void {
+  checkSize(path, bytes.length, want);
+  checkSha256(path, createHash('sha256').update(bytes).digest('hex'), want);
+}
+
+function checkSize(path: string, size: number, want: FileEntry): void {
+  if (size !== want.bytes) throw new IndexFileError(path, `is ${size} bytes but the manifest records ${want.bytes} (truncated or replaced)`);
+}
+
+function checkSha256(path: string, sha256: string, want: FileEntry): void {
+  if (sha256 !== want.sha256) throw new IndexFileError(path, 'content does not match the sha256 in the manifest (corrupted)');
 }
 
 /** Everything that changes the vectors must match: id, dimensions and settings. */
