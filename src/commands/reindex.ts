@@ -5,6 +5,7 @@ import { createProgress } from '../util/progress.js';
 import { runReindex, DEFAULT_MAX_DROP } from '../reindex/run.js';
 import { formatSummary } from '../reindex/report.js';
 import { ExitCode } from '../reindex/exit-codes.js';
+import { DEFAULT_LOCK_MAX_AGE_MS } from '../reindex/lock.js';
 
 interface ReindexFlags {
   full?: boolean;
@@ -15,7 +16,7 @@ interface ReindexFlags {
   json?: boolean;
   source?: string[];
   embedder?: string;
-  lockMaxAge?: number;
+  lockMaxAge: number;
   progress: boolean;
 }
 
@@ -29,7 +30,7 @@ export function reindexCommand(): Command {
     .option('--keep-missing', 'keep papers whose only source document disappeared (default: remove them)')
     .option('--source <path...>', 'newsletter directories/files to read (env PAPERSIFT_SOURCES, default ./seeds)')
     .option('--embedder <id>', "embedder: auto | static | a transformers.js model id (env PAPERSIFT_EMBEDDER); a change re-embeds everything")
-    .addOption(new Option('--lock-max-age <minutes>', 'a lock older than this is stale even if its pid is alive').argParser(integer('--lock-max-age', 1)).default(360))
+    .addOption(new Option('--lock-max-age <minutes>', 'a lock older than this is stale even if its pid is alive').argParser(integer('--lock-max-age', 1)).default(DEFAULT_LOCK_MAX_AGE_MS / 60_000))
     .option('--json', 'print the JSON report on stdout instead of the summary')
     .option('--no-progress', 'no progress bars on stderr')
     .addHelpText('after', EXIT_CODES_HELP)
@@ -65,7 +66,7 @@ async function reindexAction(flags: ReindexFlags, cmd: Command): Promise<number>
     force: flags.force ?? false,
     maxDrop: flags.maxDrop,
     removeMissing: !flags.keepMissing,
-    lockMaxAgeMs: (flags.lockMaxAge ?? 360) * 60_000,
+    lockMaxAgeMs: flags.lockMaxAge * 60_000,
     logger,
     ...(flags.progress ? { progress: createProgress() } : {}),
   });
