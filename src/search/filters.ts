@@ -5,7 +5,8 @@ import type { ViewName } from '../embed/types.js';
 import { SearchInputError } from './errors.js';
 import type { SearchFilters } from './types.js';
 
-const DATE = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
+/** A filter date: YYYY-MM or YYYY-MM-DD (the HTTP schemas validate with the same pattern). */
+export const ISO_DATE = /^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/;
 const VIEWS: readonly ViewName[] = ['en', 'zh'];
 
 export type PaperPredicate = (paper: Paper) => boolean;
@@ -20,7 +21,7 @@ function stringList(value: unknown, name: string): string[] | undefined {
 
 function month(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !DATE.test(value)) {
+  if (typeof value !== 'string' || !ISO_DATE.test(value)) {
     throw new SearchInputError(name, `expected an ISO date YYYY-MM or YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
   // Paper dates are month-precise (from arXiv ids), so a day-precise bound is compared by its month.

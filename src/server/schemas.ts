@@ -2,6 +2,7 @@
 // generate /openapi.json and the /docs reference page, so the contract is written down exactly once.
 // Request schemas depend on the configured bounds, hence the factory.
 import { z } from '@hono/zod-openapi';
+import { ISO_DATE } from '../search/filters.js';
 
 export interface ApiLimits {
   maxQueryChars: number;
@@ -93,9 +94,7 @@ export const HitSchema = z
 
 // ---------- request pieces ----------
 
-const isoDate = z
-  .string()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, 'expected an ISO date YYYY-MM or YYYY-MM-DD');
+const isoDate = z.string().regex(ISO_DATE, 'expected an ISO date YYYY-MM or YYYY-MM-DD');
 
 /** A filter that may be repeated (?category=CV&category=LG) or comma-separated (?category=CV,LG). */
 const multi = (description: string) =>
