@@ -5,14 +5,13 @@
 // on unit vectors this is the same graph 'ip' would build.
 // Labels: hnswlib stores integer labels. Each (paperId, view) gets a fresh label on every upsert and labels are
 // never reused, so a deleted entry (markDelete) can never be confused with a live one; compaction renumbers.
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import type { ViewName } from '../embed/types.js';
 import type { VectorHit, VectorIndex, VectorKey } from './types.js';
 import { hnswlib } from './native.js';
 import { IndexFileError } from './errors.js';
-import { writeFileAtomic } from '../util/atomic.js';
 import { noProgress, type Progress } from '../util/progress.js';
 
 export interface HnswParams {
@@ -82,7 +81,7 @@ export class HnswIndex implements VectorIndex {
     return index;
   }
 
-  /** Writes hnsw.bin and labels.json into `dir` (the generation store makes the directory switch atomic). */
+  /** Writes hnsw.bin and labels.json into `dir` (the generation store fsyncs them and makes the directory switch atomic). */
   async save(dir: string): Promise<string[]> {
     await this.graph.writeIndex(join(dir, HNSW_FILE));
     const file: LabelsFile = {
@@ -91,7 +90,7 @@ export class HnswIndex implements VectorIndex {
       nextLabel: this.nextLabel,
       entries: [...this.byLabel].map(([label, key]) => [label, key.paperId, key.view, this.textHash(key) ?? null]),
     };
-    await writeFileAtomic(join(dir, LABELS_FILE), JSON.stringify(file));
+    await writeFile(join(dir, LABELS_FILE), JSON.stringify(file));
     return [HNSW_FILE, LABELS_FILE];
   }
 
