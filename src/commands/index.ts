@@ -28,9 +28,10 @@ export function indexCommand(): Command {
       const { result, reason, embedderId } = await withDataLock(
         config,
         async () => {
-          const catalogue = await openCatalogue(dataPaths(config.dataDir).catalogue);
+          const cataloguePath = dataPaths(config.dataDir).catalogue;
+          const catalogue = await openCatalogue(cataloguePath);
           if (catalogue.papers().length === 0) {
-            throw new Error(`the catalogue (${dataPaths(config.dataDir).catalogue}) has no papers: run \`papersift ingest <newsletter files or directories>\` first`);
+            throw new Error(`the catalogue (${cataloguePath}) has no papers: run \`papersift ingest <newsletter files or directories>\` first`);
           }
           const { embedder, reason } = await openEmbedder(config, { logger, progress: createProgress() });
           try {
