@@ -14,8 +14,7 @@ import { referenceFingerprint } from './reference.ts';
 import { Lexicon } from './lexicon.ts';
 import { SentenceEncoder, DEFAULT_SENTENCE_OPTIONS, type SentenceOptions } from './sentence.ts';
 
-export { MODEL_NAME, loadModel };
-export type { SentenceOptions };
+export { loadModel };
 
 export interface StaticEmbedderOptions {
   modelsDir: string;
