@@ -193,9 +193,9 @@ function stateOf(index: LexicalIndex, what: string): Bm25State {
 function lexicalIndex(ms: MiniSearch<LexicalDoc>, df: Map<string, number>): LexicalIndex {
   const count = ms.documentCount;
   const n = Math.max(count, 1);
-  const idf = (term: string) => Math.log(1 + n / ((df.get(term) ?? 0) + 1));
-  const isCommon = (term: string) => count >= COMMON_MIN_PAPERS && (df.get(term) ?? 0) > COMMON_SHARE * count;
   const dfOf = (term: string) => df.get(term) ?? 0;
+  const idf = (term: string) => Math.log(1 + n / (dfOf(term) + 1));
+  const isCommon = (term: string) => count >= COMMON_MIN_PAPERS && dfOf(term) > COMMON_SHARE * count;
   /**
    * The query without field stop words, within the postings budget (rarest terms first); a query made only of
    * common terms keeps its rarest typed term.
@@ -221,7 +221,7 @@ function lexicalIndex(ms: MiniSearch<LexicalDoc>, df: Map<string, number>): Lexi
     documentCount: count,
     has: (term) => df.has(term),
     idf,
-    df: (term) => df.get(term) ?? 0,
+    df: dfOf,
     search(query, { limit, filter }) {
       const { kept: terms, dropped } = searchable(query.terms);
       if (terms.length === 0 && query.names.length === 0) return [];
