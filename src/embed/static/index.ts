@@ -90,7 +90,7 @@ export class StaticEmbedder implements Embedder {
     return this.encoder.embed(text);
   }
 
-  /** Synchronous form for hot paths (the search engine's query embedding). */
+  /** Synchronous form: the static-embedder benchmark times the encoder with it, without promise overhead. */
   embedSync(text: string): Float32Array {
     return this.encoder.embed(text);
   }
