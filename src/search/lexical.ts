@@ -125,8 +125,11 @@ const MINISEARCH_OPTIONS = {
   },
 } as const;
 
+/** MINISEARCH_OPTIONS as MiniSearch takes them (a mutable fields list), for building and for loading alike. */
+const minisearchOptions = () => ({ ...MINISEARCH_OPTIONS, fields: [...MINISEARCH_OPTIONS.fields] });
+
 function newMiniSearch(): MiniSearch<LexicalDoc> {
-  return new MiniSearch<LexicalDoc>({ ...MINISEARCH_OPTIONS, fields: [...MINISEARCH_OPTIONS.fields] });
+  return new MiniSearch<LexicalDoc>(minisearchOptions());
 }
 
 let analyzerId: string | undefined;
@@ -336,7 +339,7 @@ export async function loadLexicalIndex(json: string, papers: readonly Paper[], f
     throw new LexicalIndexLoadError(file, 'invalid', 'has no minisearch index or document frequencies');
   }
   let ms: MiniSearch<LexicalDoc>;
-  const options = { ...MINISEARCH_OPTIONS, fields: [...MINISEARCH_OPTIONS.fields] };
+  const options = minisearchOptions();
   try {
     ms = opts.yieldToEventLoop ? await MiniSearch.loadJSAsync<LexicalDoc>(persisted.minisearch, options) : MiniSearch.loadJS<LexicalDoc>(persisted.minisearch, options);
   } catch (e) {
