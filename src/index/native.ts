@@ -3,27 +3,17 @@
 // copy only when this CPU reports both flags (the binary would crash with SIGILL elsewhere) and fall back to
 // the stock build otherwise, so installs on machines without AVX2 keep working.
 import { createRequire } from 'node:module';
-import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+// The postinstall script writes the AVX2 build and decides whether to build it; the same path and CPU check
+// decide whether to load it here. cpuHasAvx2Fma: /proc/cpuinfo lists both avx2 and fma (Linux only).
+import { AVX2_ADDON as AVX2_ADDON_PATH, cpuHasAvx2Fma } from '../../scripts/postinstall-hnswlib-avx2.mjs';
+
+export { AVX2_ADDON_PATH, cpuHasAvx2Fma };
 
 const require = createRequire(import.meta.url);
 
 export type Hnswlib = typeof import('hnswlib-node');
 export type HnswlibVariant = 'avx2' | 'default';
-
-/** Where the postinstall script puts the AVX2 build of the addon. */
-export const AVX2_ADDON_PATH = resolve(dirname(fileURLToPath(import.meta.url)), '../../node_modules/.cache/papersift/hnswlib-node-avx2/addon.node');
-
-/** True when /proc/cpuinfo lists both avx2 and fma (Linux only; elsewhere we never pick the AVX2 build). */
-export function cpuHasAvx2Fma(): boolean {
-  try {
-    const flags = /^flags\s*:(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1]?.split(/\s+/) ?? [];
-    return flags.includes('avx2') && flags.includes('fma');
-  } catch {
-    return false;
-  }
-}
 
 /** Loads an addon from an explicit path (benchmarks compare builds side by side). */
 export function loadHnswlibFrom(addonPath: string): Hnswlib {
