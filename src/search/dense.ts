@@ -24,9 +24,28 @@ export function denseSearch(index: VectorIndex, vector: Float32Array, k: number,
   return [...byPaper.values()].sort((a, b) => b.score - a.score).slice(0, k);
 }
 
+const VIEWS: readonly ViewName[] = ['en', 'zh'];
+
+/** The view vectors the index stores for a paper (each a copy out of hnswlib, so read once per use). */
+export function viewVectors(index: VectorIndex, paperId: string): Float32Array[] {
+  const vecs: Float32Array[] = [];
+  for (const view of VIEWS) {
+    const v = index.vector({ paperId, view });
+    if (v) vecs.push(v);
+  }
+  return vecs;
+}
+
+/** Best cosine between any of the query vectors and any stored view of a paper (undefined when it has no view). */
+export function bestViewCosine(index: VectorIndex, vectors: readonly Float32Array[], paperId: string): number | undefined {
+  let best: number | undefined;
+  for (const v of viewVectors(index, paperId)) for (const q of vectors) best = Math.max(best ?? -1, cosine(q, v));
+  return best;
+}
+
 /** Mean of a paper's stored view vectors, unit length (its "paper vector" for related/recommend/MMR). */
 export function paperVector(index: VectorIndex, paperId: string): Float32Array | undefined {
-  const vecs = (['en', 'zh'] as const).map((view) => index.vector({ paperId, view })).filter((v): v is Float32Array => v !== undefined);
+  const vecs = viewVectors(index, paperId);
   if (vecs.length === 0) return undefined;
   return normalise(addScaled(new Float32Array(vecs[0]!.length), vecs.map((v) => [v, 1 / vecs.length] as const)));
 }

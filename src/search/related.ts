@@ -4,11 +4,11 @@ import type { Paper } from '../catalogue/types.js';
 import { documentTerms, type AnalyzedQuery } from './analyzer.js';
 import type { Candidate } from './candidate.js';
 import { isConfident } from './confidence.js';
-import { denseSearch, paperVector, type DenseHit } from './dense.js';
+import { bestViewCosine, denseSearch, paperVector, viewVectors, type DenseHit } from './dense.js';
 import type { EngineContext } from './engine.js';
 import { rankByScore, reciprocalRankFusion, type RankedList } from './fusion.js';
 import { mmrSelect } from './mmr.js';
-import { bestViewCosine, rankQuery } from './retrieve.js';
+import { rankQuery } from './retrieve.js';
 import type { ValidRecommend } from './validate.js';
 
 /** Distinctive terms per seed paper used as its lexical query. */
@@ -61,7 +61,7 @@ export function relatedCandidates(
 ): RelatedFound {
   const skip = new Set([...exclude, ...seeds.map((s) => s.id)]);
   const allowed = (id: string) => !skip.has(id) && (!filter || filter(id));
-  const seedVectors = seeds.flatMap((s) => (['en', 'zh'] as const).map((view) => ctx.index.vector({ paperId: s.id, view }))).filter((v): v is Float32Array => !!v);
+  const seedVectors = seeds.flatMap((s) => viewVectors(ctx.index, s.id));
 
   const dense = new Map<string, DenseHit>();
   for (const v of seedVectors) {

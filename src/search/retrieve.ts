@@ -1,10 +1,9 @@
 // One query through the channels: dense + lexical candidates, fusion, confidence flags, the no-padding rule.
 import type { Paper } from '../catalogue/types.js';
-import type { VectorIndex } from '../index/types.js';
 import { analyzeQuery } from './analyzer.js';
 import type { Candidate } from './candidate.js';
 import { isConfident } from './confidence.js';
-import { cosine, denseSearch } from './dense.js';
+import { bestViewCosine, denseSearch } from './dense.js';
 import type { EngineContext, Phase } from './engine.js';
 import { DEFAULT_SEMANTIC_WEIGHT, hybridWeights, rankByScore, reciprocalRankFusion } from './fusion.js';
 import { relatedCandidates } from './related.js';
@@ -17,19 +16,6 @@ const MIN_DEPTH = 30;
 export interface Ranked {
   candidates: Candidate[]; // fused order, every candidate flagged
   terms: string[]; // the query's lexical terms (for highlighting)
-}
-
-/**
- * Best cosine between any of the query vectors and any stored view of a paper (undefined when it has no view).
- * Each view is read from the index once (a copy out of hnswlib), however many query vectors there are.
- */
-export function bestViewCosine(index: VectorIndex, vectors: readonly Float32Array[], paperId: string): number | undefined {
-  let best: number | undefined;
-  for (const view of ['en', 'zh'] as const) {
-    const v = index.vector({ paperId, view });
-    if (v) for (const q of vectors) best = Math.max(best ?? -1, cosine(q, v));
-  }
-  return best;
 }
 
 /**
