@@ -89,7 +89,7 @@ async function buildEnglish(progress: Progress): Promise<TableBuilder> {
   );
   progress.tick(seen % 10_000);
   progress.stop();
-  addGlossaryEnglish(table!, table!.dimensions);
+  addGlossaryEnglish(table!);
   return table!;
 }
 
@@ -97,13 +97,13 @@ async function buildEnglish(progress: Progress): Promise<TableBuilder> {
  * Single-word glossary variants the word list lacks (lstm, pretraining...) get the vector of the entry's
  * other variants, e.g. lstm <- "long short-term memory", so acronyms mean what ML papers mean by them.
  */
-function addGlossaryEnglish(table: TableBuilder, dims: number): void {
+function addGlossaryEnglish(table: TableBuilder): void {
   const rareWeight = sifWeight(0);
   for (const entry of loadGlossary().entries) {
     for (const variant of entry.en) {
       if (/\s/.test(variant) || table.has(variant)) continue;
       const others = entry.en.filter((o) => o !== variant);
-      const v = averagePhrases(table, others.length > 0 ? others : [variant], dims) ?? averagePhrases(table, [variant], dims);
+      const v = averagePhrases(table, others.length > 0 ? others : [variant]) ?? averagePhrases(table, [variant]);
       if (v) table.add(variant, v, rareWeight);
     }
   }
@@ -112,16 +112,17 @@ function addGlossaryEnglish(table: TableBuilder, dims: number): void {
 const phraseCache = new WeakMap<TableBuilder, Map<string, Float32Array | undefined>>();
 
 /** SIF-weighted mean vector of an English phrase's words (unknown words via their parts); undefined if none. */
-function phraseVector(table: TableBuilder, phrase: string, dims: number): Float32Array | undefined {
+function phraseVector(table: TableBuilder, phrase: string): Float32Array | undefined {
   let cache = phraseCache.get(table);
   if (!cache) phraseCache.set(table, (cache = new Map()));
   if (cache.has(phrase)) return cache.get(phrase);
-  const v = computePhraseVector(table, phrase, dims);
+  const v = computePhraseVector(table, phrase);
   cache.set(phrase, v);
   return v;
 }
 
-function computePhraseVector(table: TableBuilder, phrase: string, dims: number): Float32Array | undefined {
+function computePhraseVector(table: TableBuilder, phrase: string): Float32Array | undefined {
+  const dims = table.dimensions;
   let words = englishTokens(phrase);
   if (words.length === 0) words = englishTokens(phrase, { stopWords: false });
   const acc = new Float32Array(dims);
@@ -140,11 +141,12 @@ function computePhraseVector(table: TableBuilder, phrase: string, dims: number):
 }
 
 /** Sense-weighted mean of several phrases' vectors (weights 1, 1/2, 1/3...). */
-function averagePhrases(table: TableBuilder, phrases: string[], dims: number): Float32Array | undefined {
+function averagePhrases(table: TableBuilder, phrases: string[]): Float32Array | undefined {
+  const dims = table.dimensions;
   const acc = new Float32Array(dims);
   let total = 0;
   phrases.slice(0, MAX_SENSES).forEach((p, i) => {
-    const v = phraseVector(table, p, dims);
+    const v = phraseVector(table, p);
     if (!v) return;
     const k = 1 / (i + 1);
     for (let j = 0; j < dims; j++) acc[j]! += v[j]! * k;
@@ -154,15 +156,14 @@ function averagePhrases(table: TableBuilder, phrases: string[], dims: number): F
 }
 
 async function buildChinese(dictionary: Dictionary, english: TableBuilder, progress: Progress): Promise<TableBuilder> {
-  const dims = english.dimensions;
-  const table = new TableBuilder(dims);
+  const table = new TableBuilder(english.dimensions);
   const freq = await jiebaFrequencies();
   let totalFreq = 0;
   for (const f of freq.values()) totalFreq += f;
   const words = dictionary.chineseWords();
   progress.start(words.length, 'static embedder: Chinese words');
   words.forEach((zh, i) => {
-    const v = averagePhrases(english, dictionary.english(zh), dims);
+    const v = averagePhrases(english, dictionary.english(zh));
     if (v) table.add(zh, v, sifWeight((freq.get(zh) ?? 0) / totalFreq));
     if (i % 10_000 === 9_999) progress.tick(10_000);
   });
