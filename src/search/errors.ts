@@ -2,9 +2,10 @@
 export class SearchInputError extends Error {
   constructor(
     readonly parameter: string,
-    message: string,
+    /** What is wrong with it (the message without the parameter name). */
+    readonly detail: string,
   ) {
-    super(`${parameter}: ${message}`);
+    super(`${parameter}: ${detail}`);
     this.name = 'SearchInputError';
   }
 }

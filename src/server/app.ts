@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}; see /docs`), 404));
   app.onError((err, c) => {
     if (err instanceof HTTPException && !(err instanceof ApiError)) return respondError(c, fromHttpException(err));
-    if (err instanceof SearchInputError) return respondError(c, new ApiError(400, 'bad_request', `invalid parameter "${err.parameter}": ${err.message.slice(err.parameter.length + 2)}`));
+    if (err instanceof SearchInputError) return respondError(c, new ApiError(400, 'bad_request', `invalid parameter "${err.parameter}": ${err.detail}`));
     // expected failures (bad input, not ready) are answers, not faults: only unexpected ones are logged with a stack
     if (!(err instanceof ApiError) || (err.status >= 500 && err.status !== 503)) logger.error({ err, reqId: c.get('requestId') }, 'request failed');
     return respondError(c, err);
