@@ -50,7 +50,6 @@ function fitPiece(s: string, budget: number, countTokens: (s: string) => number)
 function halve(s: string): [string, string] {
   const chars = [...s];
   const mid = Math.floor(chars.length / 2);
-  const text = chars.join('');
   const lo = Math.floor(chars.length / 3);
   let cut = mid;
   for (let d = 0; mid - d > lo; d++) {
@@ -64,7 +63,7 @@ function halve(s: string): [string, string] {
     }
   }
   const head = chars.slice(0, cut).join('');
-  return [head, text.slice(head.length)];
+  return [head, s.slice(head.length)];
 }
 
 /** Joins sentences back with the space the split removed; Chinese sentences join without one. */
