@@ -8,7 +8,6 @@ import { canonicalIdFromRef, parsePaperRef } from '../ingest/links.js';
 
 export interface PaperDirectory {
   readonly size: number;
-  all(): readonly Paper[];
   /** Canonical id, bare arXiv id (any version / URL form), DOI (with or without `doi:`), or doi.org URL. */
   resolve(ref: string): Paper | undefined;
   /** Papers matching the filters, newest first (undated last), then by id for a stable order. */
@@ -33,7 +32,6 @@ export function createPaperDirectory(papers: readonly Paper[]): PaperDirectory {
   let names: readonly string[] | undefined;
   return {
     size: papers.length,
-    all: () => papers,
     resolve(ref) {
       const s = ref.trim();
       const exact = byId.get(s);

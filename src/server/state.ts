@@ -67,7 +67,6 @@ export class ServiceState {
   private watcher: FSWatcher | undefined;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
-  private listeners = new Set<(s: Snapshot) => void>();
   // a generation that failed to load is not retried on every poll tick (that would flood the log)
   private failed: { name: string; at: number } | undefined;
 
@@ -85,10 +84,6 @@ export class ServiceState {
     this.notReadyReason = reason;
   }
 
-  snapshot(): Snapshot | undefined {
-    return this.slot?.snapshot;
-  }
-
   /** Pins the current snapshot for the duration of a request; undefined while not ready. */
   acquire(): Lease | undefined {
     const slot = this.slot;
@@ -104,12 +99,6 @@ export class ServiceState {
         this.disposeIfIdle(slot);
       },
     };
-  }
-
-  /** Calls `fn` after every swap (tests and logs use it). Returns an unsubscribe function. */
-  onSwap(fn: (s: Snapshot) => void): () => void {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
   }
 
   /**
@@ -206,7 +195,6 @@ export class ServiceState {
       previous.retired = true;
       this.disposeIfIdle(previous);
     }
-    for (const fn of this.listeners) fn(next.snapshot);
     return true;
   }
 
