@@ -7,7 +7,7 @@ export class PaperLookup {
   private readonly byArxiv = new Map<string, Paper>();
   private readonly byDoi = new Map<string, Paper>();
 
-  constructor(readonly papers: readonly Paper[]) {
+  constructor(papers: readonly Paper[]) {
     for (const p of papers) {
       this.byId.set(p.id, p);
       if (p.arxivId) this.byArxiv.set(p.arxivId, p);
