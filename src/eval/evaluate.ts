@@ -57,13 +57,13 @@ export interface EvalOptions {
   modes?: readonly SearchMode[];
 }
 
-async function checkRefs(engine: SearchEngine, set: LabelledSet): Promise<Map<string, string>> {
+function checkRefs(engine: SearchEngine, set: LabelledSet): Map<string, string> {
   const ids = new Map<string, string>();
   const refs = [...set.queries.flatMap((q) => q.relevant.map((r) => [r, `query ${q.id}`] as const)), ...set.clusters.flatMap((c) => c.papers.map((r) => [r, `cluster ${c.name}`] as const))];
   for (const [ref, where] of refs) {
     if (ids.has(ref)) continue;
     const id = refToId(ref, where);
-    if (!(await engine.related(id, { limit: 1 }))) throw new Error(`labelled set, ${where}: paper ref "${ref}" (${id}) matches no paper in the engine`);
+    if (!engine.paper(id)) throw new Error(`labelled set, ${where}: paper ref "${ref}" (${id}) matches no paper in the engine`);
     ids.set(ref, id);
   }
   return ids;
@@ -72,7 +72,7 @@ async function checkRefs(engine: SearchEngine, set: LabelledSet): Promise<Map<st
 export async function evaluateEngine(engine: SearchEngine, opts: EvalOptions = {}): Promise<EvalReport> {
   const set = opts.set ?? loadLabelledSet();
   const modes = opts.modes ?? MODES;
-  const ids = await checkRefs(engine, set);
+  const ids = checkRefs(engine, set);
   const queries: QueryResult[] = [];
   const perRow = new Map<string, { rr: number[]; ndcg: number[]; recall: number[] }>();
   const push = (lang: string, mode: string, rr: number, n: number, r: number) => {

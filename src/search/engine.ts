@@ -79,9 +79,12 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
     const predicate = compileFilters(filters, (id, view) => ctx.index.has({ paperId: id, view }), name);
     return predicate ? memoByPaper(predicate, ctx.lookup.byId) : undefined;
   };
+  const paper = (id: string) => ctx.lookup.resolve(id.trim());
 
   return {
     embedder: opts.embedder.info.id,
+
+    paper,
 
     async search(req: SearchRequest): Promise<SearchResponse> {
       const started = performance.now();
@@ -103,10 +106,10 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
     async related(id, o = {}) {
       const { limit } = validateRelated(id, o);
       const filter = filterFor(o.filters);
-      const paper = ctx.lookup.resolve(id.trim());
-      if (!paper) return undefined;
-      const found = relatedCandidates(ctx, [paper], Math.max(30, 2 * limit), filter);
-      return { paper, results: toHits(ctx, found.candidates.slice(0, limit), found.terms) };
+      const seed = paper(id);
+      if (!seed) return undefined;
+      const found = relatedCandidates(ctx, [seed], Math.max(30, 2 * limit), filter);
+      return { paper: seed, results: toHits(ctx, found.candidates.slice(0, limit), found.terms) };
     },
 
     async recommend(req: RecommendRequest): Promise<{ results: Hit[]; unknownIds: string[] }> {

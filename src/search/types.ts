@@ -71,6 +71,8 @@ export interface RecommendRequest {
 
 export interface SearchEngine {
   readonly embedder: string;
+  /** The paper a canonical id, arXiv id or DOI names, when this engine has it. */
+  paper(id: string): Paper | undefined;
   search(req: SearchRequest): Promise<SearchResponse>;
   related(id: string, opts?: { limit?: number; filters?: SearchFilters }): Promise<{ paper: Paper; results: Hit[] } | undefined>;
   recommend(req: RecommendRequest): Promise<{ results: Hit[]; unknownIds: string[] }>;
