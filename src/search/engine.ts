@@ -75,8 +75,8 @@ export function createEngineContext(opts: SearchEngineOptions): EngineContext {
 
 export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
   const ctx = createEngineContext(opts);
-  const filterFor = (filters: SearchFilters | undefined, name = 'filters') => {
-    const predicate = compileFilters(filters, (id, view) => ctx.index.has({ paperId: id, view }), name);
+  const filterFor = (filters: SearchFilters | undefined) => {
+    const predicate = compileFilters(filters, (id, view) => ctx.index.has({ paperId: id, view }));
     return predicate ? memoByPaper(predicate, ctx.lookup.byId) : undefined;
   };
   const paper = (id: string) => ctx.lookup.resolve(id.trim());
