@@ -6,6 +6,7 @@ import { createEngineContext, type EngineContext, type SearchEngineOptions } fro
 import { rankQuery } from '../search/retrieve.js';
 import { isConfident, type ConfidenceThresholds, type CutOffs } from '../search/confidence.js';
 import { relatedCandidates } from '../search/related.js';
+import type { Candidate } from '../search/candidate.js';
 import { loadLabelledSet, refToId, type LabelledSet } from './labelled-set.js';
 
 export interface Evidence {
@@ -29,9 +30,11 @@ interface Samples {
   junkQueries: Evidence[][];
 }
 
+/** A candidate's confidence evidence: its best-view cosine and its lexical coverage (-1 / 0 when it has none). */
+const ev = (c: Pick<Candidate, 'cosine' | 'lexical'>): Evidence => ({ semantic: c.cosine ?? -1, lexical: c.lexical?.coverage ?? 0 });
+
 async function collect(ctx: EngineContext, set: LabelledSet): Promise<Samples> {
   const top = async (q: string) => (await rankQuery(ctx, q, 'hybrid', undefined, 30)).candidates.slice(0, 10);
-  const ev = (c: { cosine?: number; lexical?: { coverage: number } }): Evidence => ({ semantic: c.cosine ?? -1, lexical: c.lexical?.coverage ?? 0 });
   const s: Samples = { relevant: [], nonRelevant: [], labelledQueries: [], junkQueries: [] };
   for (const q of set.queries) {
     const relevant = new Set(q.relevant.map((r) => refToId(r, `query ${q.id}`)));
@@ -77,9 +80,8 @@ function collectRelated(ctx: EngineContext, set: LabelledSet): Samples {
     const members = new Set(c.papers.map((r) => refToId(r, `cluster ${c.name}`)));
     for (const m of members) {
       const hits = relatedCandidates(ctx, [ctx.lookup.byId.get(m)!], 30).candidates.slice(0, 10);
-      const ev = hits.map((h) => ({ semantic: h.cosine ?? -1, lexical: h.lexical?.coverage ?? 0 }));
-      s.labelledQueries.push(ev);
-      hits.forEach((h, i) => (members.has(h.paperId) ? s.relevant : s.nonRelevant).push(ev[i]!));
+      s.labelledQueries.push(hits.map(ev));
+      for (const h of hits) (members.has(h.paperId) ? s.relevant : s.nonRelevant).push(ev(h));
     }
   }
   return s;
