@@ -3,7 +3,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { Low } from 'lowdb';
-import { canonicalIdFromRef, parsePaperRef } from '../ingest/links.js';
+import { createPaperResolver, type PaperResolver } from './resolve.js';
 import { derivePapers } from './merge.js';
 import { diffPapers, mergedIds } from './report.js';
 import { AtomicJsonAdapter, CATALOGUE_VERSION, type CatalogueData, type WriteFile } from './store.js';
@@ -29,7 +29,7 @@ function emptyData(): CatalogueData {
 }
 
 class LowCatalogue implements Catalogue {
-  private byKey = new Map<string, Paper>();
+  private resolver: PaperResolver = createPaperResolver([]);
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -50,15 +50,11 @@ class LowCatalogue implements Catalogue {
   }
 
   get(id: string): Paper | undefined {
-    return this.byKey.get(id);
+    return this.resolver.get(id);
   }
 
   resolve(idOrRef: string): Paper | undefined {
-    const s = idOrRef.trim();
-    const exact = this.byKey.get(s);
-    if (exact) return exact;
-    const ref = parsePaperRef(s);
-    return ref ? this.byKey.get(canonicalIdFromRef(ref)) : undefined;
+    return this.resolver.resolve(idOrRef);
   }
 
   commit(change: { upsert: DocumentRecord[]; remove: string[] }): Promise<IngestReport> {
@@ -108,14 +104,7 @@ class LowCatalogue implements Catalogue {
   }
 
   private reindex(): void {
-    const byKey = new Map<string, Paper>();
-    for (const p of this.db.data.papers) {
-      byKey.set(p.id, p);
-      // a paper whose id is its arXiv id may also carry a DOI (and vice versa): both resolve to it
-      if (p.arxivId && !byKey.has(`arxiv:${p.arxivId}`)) byKey.set(`arxiv:${p.arxivId}`, p);
-      if (p.doi && !byKey.has(`doi:${p.doi}`)) byKey.set(`doi:${p.doi}`, p);
-    }
-    this.byKey = byKey;
+    this.resolver = createPaperResolver(this.db.data.papers);
   }
 }
 

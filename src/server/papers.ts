@@ -4,7 +4,7 @@ import type { Paper } from '../catalogue/types.js';
 import type { SearchFilters } from '../search/types.js';
 import type { ViewName } from '../embed/types.js';
 import { compileFilters } from '../search/filters.js';
-import { canonicalIdFromRef, parsePaperRef } from '../ingest/links.js';
+import { createPaperResolver } from '../catalogue/resolve.js';
 
 export interface PaperDirectory {
   readonly size: number;
@@ -19,30 +19,18 @@ export interface PaperDirectory {
 }
 
 export function createPaperDirectory(papers: readonly Paper[]): PaperDirectory {
-  const byId = new Map<string, Paper>();
-  for (const p of papers) {
-    byId.set(p.id, p);
-    // papers whose canonical id is a title hash can still carry an arXiv id or DOI of a merged source
-    if (p.arxivId) byId.set(`arxiv:${p.arxivId}`, byId.get(`arxiv:${p.arxivId}`) ?? p);
-    if (p.doi) byId.set(`doi:${p.doi.toLowerCase()}`, byId.get(`doi:${p.doi.toLowerCase()}`) ?? p);
-  }
+  const resolver = createPaperResolver(papers);
   const sorted = [...papers].sort(newestFirst);
   // A served generation's papers never change, and the web page's form asks for both on every request.
   let counts: Readonly<Record<string, number>> | undefined;
   let names: readonly string[] | undefined;
   return {
     size: papers.length,
-    resolve(ref) {
-      const s = ref.trim();
-      const exact = byId.get(s);
-      if (exact) return exact;
-      const parsed = parsePaperRef(s);
-      return parsed ? byId.get(canonicalIdFromRef(parsed)) : undefined;
-    },
+    resolve: (ref) => resolver.resolve(ref),
     browse(filters) {
       // the search engine's own filter compiler, so browsing and searching agree on what a filter means
       const keep = compileFilters(filters, (id, view) => {
-        const p = byId.get(id);
+        const p = resolver.get(id);
         return p !== undefined && hasView(p, view);
       });
       return keep ? sorted.filter(keep) : sorted;
