@@ -49,11 +49,12 @@ export interface SeedEngine {
   index: HnswIndex;
 }
 
+/** An engine over the seeds (or over other newsletter `paths`, e.g. a rendered corpus), built in `dataDir`. */
 export async function buildSeedEngine(
-  opts: { dataDir: string; embedder: Embedder } & Partial<Pick<SearchEngineOptions, 'dictionary' | 'confidence' | 'logger'>>,
+  opts: { dataDir: string; embedder: Embedder; paths?: string[]; progress?: Progress } & Partial<Pick<SearchEngineOptions, 'dictionary' | 'confidence' | 'logger'>>,
 ): Promise<SeedEngine> {
-  const papers = await ingestSeeds(opts.dataDir);
-  const index = await indexPapers(papers, opts.embedder);
+  const papers = await ingestSeeds(opts.dataDir, opts.paths);
+  const index = await indexPapers(papers, opts.embedder, opts.progress);
   const engine = createSearchEngine({ papers, index, embedder: opts.embedder, ...pick(opts) });
   return { engine, papers, index };
 }
