@@ -1,7 +1,7 @@
 // Identity of parsed items: the keys under which two items count as the same paper, and the canonical id.
 import { createHash } from 'node:crypto';
 import type { ParsedPaper } from './types.js';
-import { canonicalIdFromRef, refFromLinks, type PaperRef } from '../ingest/links.js';
+import { canonicalIdFromRef, refFromLinks, type PaperRef } from './ref.js';
 
 /** Lower-case, NFKC, punctuation and spacing removed: "Masked Autoencoders Are…" == "MASKED AUTOENCODERS ARE…". */
 export function normaliseTitle(title: string): string {

@@ -2,7 +2,7 @@
 // title are one paper, which keeps every language view, link and source.
 import type { DocumentRecord, Link, Paper, ParsedPaper, SourceRef } from './types.js';
 import { canonicalId, identityOf, type ItemIdentity } from './identity.js';
-import { dateFromArxivId } from '../ingest/links.js';
+import { dateFromArxivId } from './ref.js';
 
 interface Entry {
   item: ParsedPaper;
