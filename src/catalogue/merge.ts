@@ -1,45 +1,78 @@
-// Derives canonical Paper records from documents: items that share an arXiv id, a DOI or a normalised English
-// title are one paper, which keeps every language view, link and source.
-import type { DocumentRecord, Link, Paper, ParsedPaper, SourceRef } from './types.js';
-import { canonicalId, identityOf, type ItemIdentity } from './identity.js';
+// Derives canonical Paper records from documents: items that share an arXiv id, a DOI or a normalised title are
+// one paper, which keeps every language view, link and source. Identity evidence that conflicts never fuses two
+// papers: the item goes with its strongest id (arXiv, then DOI), the papers stay apart, and a note says so.
+import type { DocumentRecord, Link, Paper, ParsedPaper, SourceRef, TitleVariant } from './types.js';
+import { canonicalId, identityOf, titleKeyOf, type ItemIdentity } from './identity.js';
 import { dateFromArxivId } from './ref.js';
 
 interface Entry {
   item: ParsedPaper;
   identity: ItemIdentity;
+  /** Position of the item's document in ingest order (earliest first): the earliest source names the paper. */
+  rank: number;
+}
+
+/** Something a user should know about how an item was filed, at the item's document:line. */
+export interface MergeNote {
+  document: string;
+  line: number;
+  message: string;
 }
 
 /** Papers in a deterministic order: by the (document name, position) of their first source. */
 export function derivePapers(docs: DocumentRecord[]): Paper[] {
+  return deriveCatalogue(docs).papers;
+}
+
+/** The papers and the notes on items whose identity evidence conflicted or whose title differs from the paper's. */
+export function deriveCatalogue(docs: DocumentRecord[]): { papers: Paper[]; notes: MergeNote[] } {
+  const rank = new Map([...docs].sort(compareIngestOrder).map((d, i) => [d.name, i]));
   const entries = [...docs]
     .sort((a, b) => compareStrings(a.name, b.name))
-    .flatMap((d) => d.items.map((item) => ({ item, identity: identityOf(item) })));
-  return groupEntries(entries).map(buildPaper);
+    .flatMap((d) => d.items.map((item) => ({ item, identity: identityOf(item), rank: rank.get(d.name)! })));
+  const { groups, notes } = groupEntries(entries);
+  const papers = groups.map(buildPaper);
+  return { papers, notes: [...notes, ...titleNotes(groups, papers)] };
+}
+
+/** Documents in the order they first entered the catalogue (an edited document keeps its place), then by name. */
+function compareIngestOrder(a: DocumentRecord, b: DocumentRecord): number {
+  return compareStrings(a.firstIngestedAt ?? a.ingestedAt, b.firstIngestedAt ?? b.ingestedAt) || compareStrings(a.name, b.name);
 }
 
 /**
- * Union-find over items. Ids (arXiv, DOI) join first; titles then join groups unless that would put two
- * different arXiv ids or DOIs into one paper (two papers can share a title; one paper has one arXiv id).
+ * Union-find over items. arXiv ids join first; DOIs join unless that would put two arXiv ids in one paper; titles
+ * then join groups unless that would put two arXiv ids or DOIs in one paper, or join a group whose items disagree
+ * on its title (an item whose id says paper B while its title says paper A must not pull A into B).
  */
-function groupEntries(entries: Entry[]): Entry[][] {
+function groupEntries(entries: Entry[]): { groups: Entry[][]; notes: MergeNote[] } {
   const parent = entries.map((_, i) => i);
   const find = (i: number): number => (parent[i] === i ? i : (parent[i] = find(parent[i]!)));
-  // the arXiv ids and DOIs of each root's group
+  // per root: the group's arXiv ids, DOIs and title keys
   const arxiv = entries.map((e) => new Set(e.identity.ref.arxivId ? [e.identity.ref.arxivId] : []));
   const doi = entries.map((e) => new Set(e.identity.ref.doi ? [e.identity.ref.doi] : []));
-  const union = (a: number, b: number, guarded: boolean): void => {
-    const ra = find(a);
-    const rb = find(b);
-    if (ra === rb) return;
-    if (guarded && (conflict(arxiv[ra]!, arxiv[rb]!) || conflict(doi[ra]!, doi[rb]!))) return;
+  const titles = entries.map((e) => new Set(e.identity.titleKey ? [e.identity.titleKey] : []));
+  const notes: MergeNote[] = [];
+  const merge = (ra: number, rb: number): void => {
     const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
     parent[drop] = keep;
-    for (const v of arxiv[drop]!) arxiv[keep]!.add(v);
-    for (const v of doi[drop]!) doi[keep]!.add(v);
+    for (const sets of [arxiv, doi, titles]) for (const v of sets[drop]!) sets[keep]!.add(v);
   };
-  joinOnKey(entries, (e) => (e.identity.ref.arxivId ? `arxiv:${e.identity.ref.arxivId}` : undefined), (a, b) => union(a, b, false));
-  joinOnKey(entries, (e) => (e.identity.ref.doi ? `doi:${e.identity.ref.doi}` : undefined), (a, b) => union(a, b, false));
-  joinOnKey(entries, (e) => e.identity.titleKey, (a, b) => union(a, b, true));
+  joinOnKey(entries, (e) => (e.identity.ref.arxivId ? `arxiv:${e.identity.ref.arxivId}` : undefined), (a, b) => {
+    if (find(a) !== find(b)) merge(find(a), find(b));
+  });
+  joinOnKey(entries, (e) => (e.identity.ref.doi ? `doi:${e.identity.ref.doi}` : undefined), (a, b) => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb) return;
+    if (!conflict(arxiv[ra]!, arxiv[rb]!)) return merge(ra, rb);
+    const e = entries[b]!;
+    notes.push(noteAt(e, `links DOI ${e.identity.ref.doi}, which another item gives to arXiv ${[...arxiv[ra]!].join(', ')}; it was filed by its arXiv id ${[...arxiv[rb]!].join(', ')} and the two papers were kept apart`));
+  });
+  joinOnKey(entries, (e) => e.identity.titleKey, (a, b, key) => {
+    const [ra, rb] = [find(a), find(b)];
+    if (ra === rb || conflict(arxiv[ra]!, arxiv[rb]!) || conflict(doi[ra]!, doi[rb]!)) return;
+    if (agreesOnTitle(titles[ra]!, key) && agreesOnTitle(titles[rb]!, key)) merge(ra, rb);
+  });
   const groups = new Map<number, Entry[]>();
   entries.forEach((e, i) => {
     const root = find(i);
@@ -48,17 +81,24 @@ function groupEntries(entries: Entry[]): Entry[][] {
     else groups.set(root, [e]);
   });
   // roots are the smallest member index, so Map insertion order is first-source order
-  return [...groups.values()];
+  return { groups: [...groups.values()], notes };
 }
 
-function joinOnKey(entries: Entry[], key: (e: Entry) => string | undefined, join: (a: number, b: number) => void): void {
+// Title keys are "en:…" or "zh:…"; a group agrees on `key` when it has no other title in that language.
+function agreesOnTitle(keys: Set<string>, key: string): boolean {
+  const lang = key.slice(0, 3);
+  for (const k of keys) if (k !== key && k.startsWith(lang)) return false;
+  return true;
+}
+
+function joinOnKey(entries: Entry[], key: (e: Entry) => string | undefined, join: (a: number, b: number, key: string) => void): void {
   const first = new Map<string, number>();
   entries.forEach((e, i) => {
     const k = key(e);
     if (k === undefined) return;
     const seen = first.get(k);
     if (seen === undefined) first.set(k, i);
-    else join(seen, i);
+    else join(seen, i, k);
   });
 }
 
@@ -72,11 +112,13 @@ function buildPaper(group: Entry[]): Paper {
   const doi = firstDefined(group.map((e) => e.identity.ref.doi));
   const titleKey = firstDefined(group.map((e) => e.identity.titleKey));
   const date = arxivId ? dateFromArxivId(arxivId) : undefined;
+  const title = displayTitle(group);
+  const variants = titleVariants(group, title);
   return {
     id: canonicalId({ arxivId, doi }, titleKey, items[0]!.source),
     ...(arxivId ? { arxivId } : {}),
     ...(doi ? { doi } : {}),
-    title: pick({ en: firstDefined(items.map((i) => i.title.en)), zh: firstDefined(items.map((i) => i.title.zh)) }),
+    title,
     // the fullest author list wins: weekly digests truncate with 等, daily ones with "..."
     authors: items.reduce<string[]>((best, i) => (i.authors.length > best.length ? i.authors : best), []),
     affiliations: unique(items.flatMap((i) => i.affiliations)),
@@ -84,8 +126,53 @@ function buildPaper(group: Entry[]): Paper {
     summary: pick({ zh: longest(items.map((i) => i.summary.zh)), en: longest(items.map((i) => i.summary.en)) }),
     links: uniqueLinks(items.flatMap((i) => i.links)),
     sources: items.map((i) => i.source).sort(compareSources),
+    ...(variants.length ? { titleVariants: variants } : {}),
     ...(date ? { date } : {}),
   };
+}
+
+/**
+ * The display title is stable: each language's title comes from the earliest-ingested source that has one, so a
+ * later upload (whatever its name) never renames a paper. Ties in ingest order go to document name and position.
+ */
+function displayTitle(group: Entry[]): Paper['title'] {
+  const byAge = [...group].sort((a, b) => a.rank - b.rank || a.item.source.position - b.item.source.position);
+  return pick({ en: firstDefined(byAge.map((e) => e.item.title.en)), zh: firstDefined(byAge.map((e) => e.item.title.zh)) });
+}
+
+/** Every source whose title is worded differently from the display title, kept as provenance. */
+function titleVariants(group: Entry[], title: Paper['title']): TitleVariant[] {
+  return group
+    .filter((e) => (e.item.title.en !== undefined && e.item.title.en !== title.en) || (e.item.title.zh !== undefined && e.item.title.zh !== title.zh))
+    .map((e) => ({ title: e.item.title, document: e.item.source.document, line: e.item.source.line }));
+}
+
+/**
+ * A note for every item filed under a paper whose English title means something else (not just other case,
+ * spacing or punctuation): naming the other paper when the item's title is that paper's.
+ */
+function titleNotes(groups: Entry[][], papers: Paper[]): MergeNote[] {
+  const owner = new Map<string, Paper>();
+  groups.forEach((g, i) => {
+    for (const e of g) if (e.identity.titleKey && !owner.has(e.identity.titleKey)) owner.set(e.identity.titleKey, papers[i]!);
+  });
+  const notes: MergeNote[] = [];
+  groups.forEach((g, i) => {
+    const paper = papers[i]!;
+    const shown = paper.title.en && titleKeyOf({ en: paper.title.en });
+    for (const e of g) {
+      const key = e.identity.titleKey;
+      if (!shown || !key?.startsWith('en:') || key === shown) continue;
+      const other = owner.get(key);
+      const named = other && other !== paper ? `; that title belongs to ${other.id}, which was kept apart` : '';
+      notes.push(noteAt(e, `titles ${paper.id} "${e.item.title.en}", but the paper keeps its title "${paper.title.en}" (earliest source)${named}`));
+    }
+  });
+  return notes;
+}
+
+function noteAt(e: Entry, what: string): MergeNote {
+  return { document: e.item.source.document, line: e.item.source.line, message: `item ${e.item.source.position} ${what}` };
 }
 
 function compareSources(a: SourceRef, b: SourceRef): number {

@@ -43,7 +43,15 @@ export interface Paper {
   summary: { zh?: string; en?: string };
   links: Link[];
   sources: SourceRef[];
+  /** Sources that word the title differently from `title` (which comes from the earliest-ingested source). */
+  titleVariants?: TitleVariant[];
   date?: string; // ISO date (YYYY-MM) when known, e.g. derived from a new-style arXiv id
+}
+
+export interface TitleVariant {
+  title: { en?: string; zh?: string };
+  document: string;
+  line: number;
 }
 
 export interface IngestWarning {
@@ -60,6 +68,8 @@ export interface DocumentRecord {
   title?: string;
   issue?: string;
   ingestedAt: string;
+  /** When the first version of this document was ingested (kept across edits): fixes whose titles papers show. */
+  firstIngestedAt?: string;
   items: ParsedPaper[];
 }
 

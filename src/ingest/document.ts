@@ -6,6 +6,7 @@ import type { DocumentFormat, DocumentRecord, IngestWarning, ParsedPaper } from 
 import { DAILY_NUMBERED, DAILY_TAGGED, parseDaily } from './daily.js';
 import { itemLabel, toParsedPaper, type Draft, type FormatResult } from './draft.js';
 import { IngestError } from './errors.js';
+import { screenItems } from './screen.js';
 import { clean, normaliseText } from './text.js';
 import { parseWeekly, WEEKLY_ITEM } from './weekly.js';
 
@@ -70,12 +71,12 @@ export function detectFormat(lines: string[]): DocumentFormat | undefined {
 
 /**
  * Parses one newsletter into a DocumentRecord (items with provenance) and warnings (`file:line: message`).
- * Throws IngestError naming the document when it is empty, binary, in no known format or cut off.
+ * Throws IngestError naming the document when it is empty, binary, in no known format or cut off; an item that
+ * cannot be trusted (replacement characters) is left out with a warning instead, and the rest is ingested.
  */
 export function parseDocument(name: string, text: string): { record: DocumentRecord; warnings: IngestWarning[] } {
   if (!name.trim()) throw new IngestError('(unnamed)', 'document name is empty');
   if (text.includes('\u0000')) throw new IngestError(name, 'binary content (NUL character), expected a text newsletter');
-  if (text.includes('\uFFFD')) throw new IngestError(name, 'contains U+FFFD replacement characters: it was decoded from a non-UTF-8 file');
   const lines = normaliseText(text).split('\n');
   if (lines.every((l) => !clean(l))) throw new IngestError(name, 'empty document (only whitespace)');
   const format = detectFormat(lines);
@@ -83,7 +84,10 @@ export function parseDocument(name: string, text: string): { record: DocumentRec
     throw new IngestError(name, 'unrecognised format: expected a weekly digest ("标题:…" items) or a daily arXiv digest ("1、[CV] Title" items)');
   const result = format === 'weekly' ? parseWeekly(name, lines) : parseDaily(name, lines);
   checkNotTruncated(name, result);
-  const items = result.items.map((d, i) => toParsedPaper(d, sourceOf(name, result, d, i)));
+  // items are screened one by one: a bad one is rejected with file:line, the others are ingested
+  const screened = screenItems(name, result.items, lines);
+  const index = new Map(result.items.map((d, i) => [d, i]));
+  const items = screened.kept.map((d) => toParsedPaper(d, sourceOf(name, result, d, index.get(d)!)));
   const record: DocumentRecord = {
     name,
     sha256: sha256(text),
@@ -93,7 +97,7 @@ export function parseDocument(name: string, text: string): { record: DocumentRec
     ingestedAt: new Date().toISOString(),
     items,
   };
-  return { record, warnings: [...result.warnings, ...completenessWarnings(name, result.items), ...countWarnings(name, result)] };
+  return { record, warnings: [...result.warnings, ...screened.warnings, ...completenessWarnings(name, result.items, new Set(screened.kept)), ...countWarnings(name, result)] };
 }
 
 export function sha256(text: string): string {
@@ -145,9 +149,10 @@ function countWarnings(name: string, r: FormatResult): IngestWarning[] {
     .map((c) => ({ file: name, line: r.announced!.line, message: `the document announces ${c.announced} items in ${c.section} but ${c.found} were found` }));
 }
 
-function completenessWarnings(name: string, drafts: Draft[]): IngestWarning[] {
+function completenessWarnings(name: string, drafts: Draft[], kept: Set<Draft>): IngestWarning[] {
   const out: IngestWarning[] = [];
   drafts.forEach((d, i) => {
+    if (!kept.has(d)) return; // rejected, and said so
     const what = `item ${i + 1} "${itemLabel(d)}"`;
     if (!d.title.en) out.push({ file: name, line: d.line, message: `${what} has no English title` });
     if (d.authors.length === 0) out.push({ file: name, line: d.line, message: `${what} has no authors` });

@@ -1,12 +1,24 @@
 // Text normalisation and page-chrome recognition shared by the newsletter parsers.
 
-/** Unifies line endings and exotic spaces so the parsers see plain lines. */
+// Invisible format characters (zero-width spaces and joiners, bidi embeddings/overrides/isolates, BOMs, soft
+// hyphens, tag characters: Unicode category Cf) split or disguise words; no newsletter field needs them.
+const INVISIBLE = /\p{Cf}/gu;
+// C0/C1 control characters other than tab and the line breaks: garbage in a text file, read as a space.
+const CONTROLS = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+const LINE_SEPARATORS = /\r\n?|[\u2028\u2029\u0085]/g;
+
+/** Unifies line endings, exotic spaces and drops invisible characters, so the parsers see plain lines. */
 export function normaliseText(text: string): string {
   return text
-    .replace(/^\uFEFF/, '')
-    .replace(/\r\n?/g, '\n')
-    .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' ')
-    .replace(/[\u200B-\u200D\u2060]/g, '');
+    .replace(LINE_SEPARATORS, '\n')
+    .replace(INVISIBLE, '')
+    .replace(CONTROLS, ' ')
+    .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' ');
+}
+
+/** The text without invisible format characters (for identity keys built from stored text). */
+export function stripInvisible(s: string): string {
+  return s.replace(INVISIBLE, '');
 }
 
 /** Collapses runs of whitespace and trims. */
@@ -24,7 +36,9 @@ const CHROME_LINES: RegExp[] = [
   /^\d*\s*(点赞|收藏|评论|分享|举报|提交|添加红包|规则|实付|扫码支付|余额充值|发出的红包|使用余额支付|点击重新获取|抵扣说明[:：]?)$/,
   /^(觉得还不错\?|“相关推荐”对你有帮助么|非常没帮助|没帮助|一般|有帮助|非常有帮助|成就一亿技术人)/,
   /^(请填写红包祝福语或标题|红包个数最小为|红包金额最低|当前余额|需支付|领取后你会自动成为|钱包余额|\d\.余额)/,
-  /(扫描|扫码|二维码).*(加入|关注|进群|订阅|主页)|(加入|关注).*(二维码)/,
+  // "scan the QR code to join/follow": short calls to action that name the QR code itself; 扫描 alone is ordinary
+  // technical vocabulary (scanners, scanning agents), so it never makes a line boilerplate. Longer lines are prose.
+  /^.{0,30}(扫描|扫码|长按|识别).{0,6}二维码.{0,60}$/,
   /^(如果你正在从事或关注|欢迎加入|周刊采用社区协作的模式|转自|内容中包含的图片若涉及版权问题)/,
   /^[•·]\s*(学习前沿知识|分享经验心得|参与专属活动)/,
   /^[•·]?\s*\d+$/, // a widget counter ("• 0" above 点赞)
