@@ -115,6 +115,7 @@ class LowCatalogue implements Catalogue {
 function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord[]; remove: string[] }) {
   const byName = new Map(current.map((d) => [d.name, d]));
   const statuses: IngestReport['documents'] = [];
+  let order = Math.max(0, ...current.map((d) => d.ingestOrder ?? 0));
   for (const name of new Set(change.remove)) {
     const doc = byName.get(name);
     if (doc && byName.delete(name)) statuses.push({ name, status: 'removed', papers: doc.items.length });
@@ -124,8 +125,8 @@ function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord
     const status = !old ? 'new' : old.sha256 === doc.sha256 ? 'unchanged' : 'changed';
     statuses.push({ name: doc.name, status, papers: doc.items.length });
     // an edited document keeps its place in ingest order, so its papers keep their display titles
-    if (status === 'changed') byName.set(doc.name, { ...doc, firstIngestedAt: old!.firstIngestedAt ?? old!.ingestedAt });
-    else if (status === 'new') byName.set(doc.name, doc);
+    if (status === 'changed') byName.set(doc.name, { ...doc, ...(old!.ingestOrder ? { ingestOrder: old!.ingestOrder } : { ingestedAt: old!.ingestedAt }) });
+    else if (status === 'new') byName.set(doc.name, { ...doc, ingestOrder: ++order });
   }
   const documents = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { documents, statuses };

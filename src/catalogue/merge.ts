@@ -37,7 +37,7 @@ export function deriveCatalogue(docs: DocumentRecord[]): { papers: Paper[]; note
 
 /** Documents in the order they first entered the catalogue (an edited document keeps its place), then by name. */
 function compareIngestOrder(a: DocumentRecord, b: DocumentRecord): number {
-  return compareStrings(a.firstIngestedAt ?? a.ingestedAt, b.firstIngestedAt ?? b.ingestedAt) || compareStrings(a.name, b.name);
+  return (a.ingestOrder ?? 0) - (b.ingestOrder ?? 0) || compareStrings(a.ingestedAt, b.ingestedAt) || compareStrings(a.name, b.name);
 }
 
 /**

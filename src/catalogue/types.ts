@@ -68,8 +68,11 @@ export interface DocumentRecord {
   title?: string;
   issue?: string;
   ingestedAt: string;
-  /** When the first version of this document was ingested (kept across edits): fixes whose titles papers show. */
-  firstIngestedAt?: string;
+  /**
+   * 1-based order in which the document first entered the catalogue, kept across edits; it decides which source
+   * names a paper. Absent in catalogues written before it existed (those documents count as earliest, by ingestedAt).
+   */
+  ingestOrder?: number;
   items: ParsedPaper[];
 }
 
