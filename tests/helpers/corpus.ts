@@ -27,8 +27,9 @@ export interface Corpus {
   renderer: string;
 }
 
+/** The shared corpus when present, else the vendored subset (PAPERSIFT_TEST_CORPUS=vendored forces the subset). */
 export function findCorpus(): Corpus {
-  if (existsSync(join(SHARED, 'papers.jsonl')) && existsSync(join(SHARED, 'render.mjs')))
+  if (process.env.PAPERSIFT_TEST_CORPUS !== 'vendored' && existsSync(join(SHARED, 'papers.jsonl')) && existsSync(join(SHARED, 'render.mjs')))
     return { kind: 'shared', papersFile: join(SHARED, 'papers.jsonl'), renderer: join(SHARED, 'render.mjs') };
   return { kind: 'vendored', papersFile: join(VENDORED, 'papers.jsonl'), renderer: join(VENDORED, 'render.mjs') };
 }
@@ -108,7 +109,7 @@ function paperProblems(expected: CorpusPaper, sections: string[], found: Paper[]
   const p = found[0]!;
   const why: string[] = [];
   const title = rendered(expected.titleEn, rawPunct);
-  if (p.title.en !== title) why.push(`title ${JSON.stringify(p.title.en)} != ${JSON.stringify(title)}`);
+  if (p.title.en !== title) why.push(`title ${JSON.stringify(p.title.en?.slice(0, 120))} != ${JSON.stringify(title)}`);
   const summaryTail = [...rendered(expected.summaryZh, rawPunct)].slice(-12).join('');
   if (sections.some((s) => s !== '另外几篇值得关注的论文') && !p.summary.zh?.includes(summaryTail)) why.push('Chinese summary missing or cut');
   if (p.sources.length !== sections.length) why.push(`${p.sources.length} sources for ${sections.length} appearances`);
