@@ -30,7 +30,7 @@ export function identityOf(item: ParsedPaper): ItemIdentity {
 }
 
 /** `en:<normalised English title>`, else `zh:<normalised Chinese title>`. */
-export function titleKeyOf(title: ParsedPaper['title']): string | undefined {
+function titleKeyOf(title: ParsedPaper['title']): string | undefined {
   const text = title.en ?? title.zh;
   const key = text ? normaliseTitle(text) : undefined;
   return key ? `${title.en ? 'en' : 'zh'}:${key}` : undefined;

@@ -2,7 +2,7 @@
 // one paper, which keeps every language view, link and source. Identity evidence that conflicts never fuses two
 // papers: the item goes with its strongest id (arXiv, then DOI), the papers stay apart, and a note says so.
 import type { DocumentRecord, Link, Paper, ParsedPaper, SourceRef, TitleVariant } from './types.js';
-import { canonicalId, identityOf, titleKeyOf, type ItemIdentity } from './identity.js';
+import { canonicalId, identityOf, type ItemIdentity } from './identity.js';
 import { dateFromArxivId } from './ref.js';
 
 interface Entry {
@@ -159,7 +159,8 @@ function titleNotes(groups: Entry[][], papers: Paper[]): MergeNote[] {
   const notes: MergeNote[] = [];
   groups.forEach((g, i) => {
     const paper = papers[i]!;
-    const shown = paper.title.en && titleKeyOf({ en: paper.title.en });
+    // the key of the source that gave the display title (its English title makes it an en: key)
+    const shown = g.find((e) => e.item.title.en !== undefined && e.item.title.en === paper.title.en)?.identity.titleKey;
     for (const e of g) {
       const key = e.identity.titleKey;
       if (!shown || !key?.startsWith('en:') || key === shown) continue;

@@ -21,9 +21,12 @@ export function stripInvisible(s: string): string {
   return s.replace(INVISIBLE, '');
 }
 
-/** Collapses runs of whitespace and trims. */
+// Whitespace that clean() would change: a run, anything but a plain space, or a space at either end.
+const UNCLEAN = /\s\s|[^\S ]|^ | $/;
+
+/** Collapses runs of whitespace and trims. Every line passes through here several times, so clean text returns as is. */
 export function clean(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return UNCLEAN.test(s) ? s.replace(/\s+/g, ' ').trim() : s;
 }
 
 // One or more image file names glued together, as left behind by copy-pasting a web page:
