@@ -72,7 +72,7 @@ export function parseDaily(name: string, lines: string[]): FormatResult {
 }
 
 function inBody(d: DailyDraft | undefined): boolean {
-  return d !== undefined && d.numbered && !d.hasLink && (d.summary.zh !== undefined || d.summary.en !== undefined);
+  return d !== undefined && d.numbered && !d.hasLink && (d.title.zh !== undefined || d.summary.zh !== undefined || d.summary.en !== undefined);
 }
 
 function startItem(line: number, section: string, numbered: boolean, tags: string, title: string): DailyDraft {

@@ -16,11 +16,6 @@ export function normaliseText(text: string): string {
     .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' ');
 }
 
-/** The text without invisible format characters (for identity keys built from stored text). */
-export function stripInvisible(s: string): string {
-  return s.replace(INVISIBLE, '');
-}
-
 // Whitespace that clean() would change: a run, anything but a plain space, or a space at either end.
 const UNCLEAN = /\s\s|[^\S ]|^ | $/;
 
@@ -37,11 +32,12 @@ const IMAGE_NAMES = /^(?:[\w-]+(?:\.(?:png|jpe?g|gif|webp|svg|bmp))+)+$/i;
 // QR-code/subscription prose, copyright notes). Matched as whole lines so paper text mentioning these words survives.
 const CHROME_LINES: RegExp[] = [
   /^\d*\s*(点赞|收藏|评论|分享|举报|提交|添加红包|规则|实付|扫码支付|余额充值|发出的红包|使用余额支付|点击重新获取|抵扣说明[:：]?)$/,
-  /^(觉得还不错\?|“相关推荐”对你有帮助么|非常没帮助|没帮助|一般|有帮助|非常有帮助|成就一亿技术人)/,
+  /^(觉得还不错\?|“相关推荐”对你有帮助么|成就一亿技术人)/,
+  /^[•·]?\s*(非常没帮助|没帮助|一般|有帮助|非常有帮助)$/, // the rating widget's answers: whole lines only ("一般化…" is text)
   /^(请填写红包祝福语或标题|红包个数最小为|红包金额最低|当前余额|需支付|领取后你会自动成为|钱包余额|\d\.余额)/,
-  // "scan the QR code to join/follow": short calls to action that name the QR code itself; 扫描 alone is ordinary
-  // technical vocabulary (scanners, scanning agents), so it never makes a line boilerplate. Longer lines are prose.
-  /^.{0,30}(扫描|扫码|长按|识别).{0,6}二维码.{0,60}$/,
+  // "(please) scan the QR code below to join/follow": short lines that open by asking to scan the QR code. 扫描 alone
+  // is ordinary technical vocabulary (scanners, scanning agents), and a summary may be about QR codes: neither counts.
+  /^(方式\d[:：])?(请|可以|欢迎)?(扫描|扫码|长按识别|长按|识别)(下方|下面|文末|上方|图中|左侧|右侧)?的?二维码.{0,60}$/,
   /^(如果你正在从事或关注|欢迎加入|周刊采用社区协作的模式|转自|内容中包含的图片若涉及版权问题)/,
   /^[•·]\s*(学习前沿知识|分享经验心得|参与专属活动)/,
   /^[•·]?\s*\d+$/, // a widget counter ("• 0" above 点赞)

@@ -73,6 +73,13 @@ describe('fault 2: summary text about scanning is not QR-code boilerplate', () =
     expect(arxivOf(record.items[0]!)).toBe('2603.21272');
   });
 
+  it('keeps a short summary about QR codes and a Chinese paragraph opening with a widget word (一般)', () => {
+    const weekly = '标题:A QR Paper(二维码论文)了解详情\n\n作者:A B\n\n简介:扫描二维码的新方法,关注鲁棒性。\n\n论文地址:https://arxiv.org/abs/2101.00002\n';
+    expect(parseDocument('w.txt', weekly).record.items[0]!.summary.zh).toBe('扫描二维码的新方法,关注鲁棒性。');
+    const { record } = parseDocument('d.txt', daily([item('2101.00003', { zh: '一般化的注意力机制。本文提出一种新方法。' })]));
+    expect([record.items[0]!.title.zh, record.items[0]!.summary.zh, arxivOf(record.items[0]!)]).toEqual(['一般化的注意力机制', '本文提出一种新方法。', '2101.00003']);
+  });
+
   it('still drops the real call to scan the QR code after an item', () => {
     const text = '标题:A Paper(一篇论文)了解详情\n\n作者:A B\n\n简介:摘要。\n\n论文地址:https://arxiv.org/abs/2101.00001\n\n请扫描下方二维码加入预训练群(备注:“姓名+单位+预训练”才会验证进群哦)\n\n扫描下方二维码,或点击阅读原文申请加入(选择“兴趣交流群→预训练”)\n';
     const { record, warnings } = parseDocument('w.txt', text);
@@ -134,6 +141,12 @@ describe('fault 4: Chinese titles ending in ? or !', () => {
 });
 
 describe('fault 5: an abstract that opens with a bracketed word', () => {
+  it('keeps a category-shaped bracket in the abstract after a Chinese paragraph that is only a title', () => {
+    const { record } = parseDocument('d.txt', daily([item('2605.09230', { zh: '只有标题。', abstract: '[CV] Vision matters here.' })]));
+    expect(record.items).toHaveLength(1);
+    expect(record.items[0]!.summary.en).toBe('[CV] Vision matters here.');
+  });
+
   it.each(['[Context] Large models are used widely.', '[Abridged] Using a judge is cheap.', '[AI] Agents are everywhere.'])('%s stays in the abstract', (abstract) => {
     const { record } = parseDocument('d.txt', daily([item('2605.09227', { abstract }), item('2605.09228')]));
     expect(record.items).toHaveLength(2);
