@@ -65,8 +65,11 @@ function groupEntries(entries: Entry[]): { groups: Entry[][]; notes: MergeNote[]
     const [ra, rb] = [find(a), find(b)];
     if (ra === rb) return;
     if (!conflict(arxiv[ra]!, arxiv[rb]!)) return merge(ra, rb);
-    const e = entries[b]!;
-    notes.push(noteAt(e, `links DOI ${e.identity.ref.doi}, which another item gives to arXiv ${[...arxiv[ra]!].join(', ')}; it was filed by its arXiv id ${[...arxiv[rb]!].join(', ')} and the two papers were kept apart`));
+    // the note goes to the later-ingested item: the upload that brought the conflict in is told about it
+    const [mine, theirs] = entries[b]!.rank >= entries[a]!.rank ? [b, a] : [a, b];
+    const e = entries[mine]!;
+    const ids = (i: number) => [...arxiv[find(i)]!].join(', ');
+    notes.push(noteAt(e, `links DOI ${e.identity.ref.doi}, which another item gives to arXiv ${ids(theirs)}; it was filed by its arXiv id ${ids(mine)} and the two papers were kept apart`));
   });
   joinOnKey(entries, (e) => e.identity.titleKey, (a, b, key) => {
     const [ra, rb] = [find(a), find(b)];

@@ -87,6 +87,22 @@ describe('fault 7: an item whose ids name one paper and whose title names anothe
     ]);
   });
 
+  it('warns the upload that brought the DOI conflict in, whatever its name sorts before', async () => {
+    await upload('m.txt', [{ title: 'Paper Alpha', links: [ARXIV('2101.00001'), DOI('10.1000/shared')] }]);
+    const report = await upload('0.txt', [{ title: 'Paper Beta', links: [ARXIV('2202.00002'), DOI('10.1000/shared')] }]);
+    expect(summary().map((p) => [p.id, p.docs])).toEqual([
+      ['arxiv:2202.00002', ['0.txt']],
+      ['arxiv:2101.00001', ['m.txt']],
+    ]);
+    expect(report.warnings).toEqual([
+      {
+        file: '0.txt',
+        line: 1,
+        message: 'item 1 links DOI 10.1000/shared, which another item gives to arXiv 2101.00001; it was filed by its arXiv id 2202.00002 and the two papers were kept apart',
+      },
+    ]);
+  });
+
   it('still attaches an item known only by title to the one paper with that title', async () => {
     await upload('a.txt', [{ title: 'Paper Alpha', links: [ARXIV('2101.00001')] }]);
     const report = await upload('b.txt', [{ title: 'PAPER ALPHA', links: [WEIBO] }]);
