@@ -24,11 +24,10 @@ export function screenItems(file: string, drafts: Draft[], lines: string[]): { k
   const warnings: IngestWarning[] = [];
   drafts.forEach((d, i) => {
     const what = `item ${i + 1} "${itemLabel(d)}"`;
-    const bad = replacementLine(lines, d.line, drafts[i + 1]?.line ?? lines.length + 1);
-    if (bad !== undefined && hasReplacement(d)) {
+    if (hasReplacement(d)) {
       warnings.push({
         file,
-        line: bad,
+        line: replacementLine(lines, d.line, drafts[i + 1]?.line ?? lines.length + 1) ?? d.line,
         message: `${what} rejected: it contains U+FFFD replacement characters (text decoded from a non-UTF-8 source); fix the text and ingest the document again`,
       });
       return;
