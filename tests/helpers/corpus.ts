@@ -31,6 +31,11 @@ export interface Corpus {
 export function findCorpus(): Corpus {
   if (process.env.PAPERSIFT_TEST_CORPUS !== 'vendored' && existsSync(join(SHARED, 'papers.jsonl')) && existsSync(join(SHARED, 'render.mjs')))
     return { kind: 'shared', papersFile: join(SHARED, 'papers.jsonl'), renderer: join(SHARED, 'render.mjs') };
+  return vendoredCorpus();
+}
+
+/** The 150-paper subset under tests/fixtures/corpus, the same everywhere. */
+export function vendoredCorpus(): Corpus {
   return { kind: 'vendored', papersFile: join(VENDORED, 'papers.jsonl'), renderer: join(VENDORED, 'render.mjs') };
 }
 

@@ -10,9 +10,8 @@ import { openCatalogue } from '../../src/catalogue/lowdb.js';
 import type { Catalogue, IngestReport, Paper } from '../../src/catalogue/types.js';
 import { IngestError } from '../../src/ingest/errors.js';
 import { seededUniform } from '../../src/util/random.js';
-import { render } from '../helpers/corpus.js';
+import { render, vendoredCorpus } from '../helpers/corpus.js';
 
-const VENDORED = join(import.meta.dirname, '..', 'fixtures', 'corpus');
 const ROUNDS = 80;
 const INVISIBLE = ['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u200E', '\u200F', '\u202A', '\u202B', '\u202C', '\u202D', '\u202E', '\u2066', '\u2067', '\u2068', '\u2069', '\u00AD'];
 
@@ -75,7 +74,7 @@ const outcomes: { name: string; mutations: string[]; report?: IngestReport; erro
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'papersift-fuzz-'));
   const news = join(dir, 'news');
-  render({ kind: 'vendored', papersFile: join(VENDORED, 'papers.jsonl'), renderer: join(VENDORED, 'render.mjs') }, news, { format: 'mixed', overlap: 0.1 });
+  render(vendoredCorpus(), news, { format: 'mixed', overlap: 0.1 });
   cat = await openCatalogue(join(dir, 'catalogue.json'));
   await ingestPaths(cat, [news]);
   before = new Map(cat.papers().map((p) => [p.id, snapshot(p)]));
