@@ -27,33 +27,56 @@ export async function readDocumentFile(path: string): Promise<{ name: string; te
   return { name, text: decodeDocument(path, bytes) };
 }
 
-/** Decodes bytes as UTF-8, naming the file and byte offset of whatever makes it unreadable. */
+/**
+ * Decodes bytes as UTF-8, naming the file and byte offset of whatever makes it unreadable. A few stray invalid
+ * bytes in an otherwise UTF-8 file (at most one per KB, and 8 in all) are decoded as U+FFFD, so only the items
+ * holding them are rejected; more than that means another encoding (GBK, Latin-1), and the file is refused.
+ */
 export function decodeDocument(file: string, bytes: Uint8Array): string {
   if (bytes.length === 0) throw new IngestError(file, 'empty file');
   const nul = bytes.indexOf(0);
   if (nul >= 0) throw new IngestError(file, `binary content (NUL byte at offset ${nul}), expected a UTF-8 text newsletter`);
-  const bad = firstInvalidUtf8(bytes);
-  if (bad === 'truncated') throw new IngestError(file, 'truncated: the file ends in the middle of a UTF-8 character');
-  if (bad !== undefined) throw new IngestError(file, `not valid UTF-8 (byte 0x${bytes[bad]!.toString(16)} at offset ${bad}); convert it to UTF-8`);
+  const bad = invalidUtf8(bytes);
+  const tolerated = Math.min(MAX_STRAY_BYTES, Math.max(1, Math.floor(bytes.length / 1024)));
+  if (bad.count > tolerated)
+    throw new IngestError(file, `not valid UTF-8 (byte 0x${bytes[bad.first!]!.toString(16)} at offset ${bad.first}); convert it to UTF-8`);
+  if (bad.truncated) throw new IngestError(file, 'truncated: the file ends in the middle of a UTF-8 character');
   return new TextDecoder('utf-8').decode(bytes);
 }
 
-/** Offset of the first byte that breaks UTF-8, 'truncated' when only the last character is incomplete. */
-function firstInvalidUtf8(bytes: Uint8Array): number | 'truncated' | undefined {
+const MAX_STRAY_BYTES = 8;
+
+/** The invalid sequences in bytes (how many, the first one's offset), and whether the last character is cut off. */
+function invalidUtf8(bytes: Uint8Array): { count: number; first?: number; truncated: boolean } {
+  let count = 0;
+  let first: number | undefined;
   for (let i = 0; i < bytes.length; ) {
-    const b = bytes[i]!;
-    const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
-    if (need < 0) return i;
-    for (let k = 1; k <= need; k++) {
-      if (i + k >= bytes.length) return 'truncated';
-      const c = bytes[i + k]!;
-      if ((c & 0xc0) !== 0x80) return i;
-      // reject overlong forms and surrogates the decoder would also refuse
-      if (k === 1 && ((b === 0xe0 && c < 0xa0) || (b === 0xed && c > 0x9f) || (b === 0xf0 && c < 0x90) || (b === 0xf4 && c > 0x8f))) return i;
+    const need = sequenceLength(bytes, i);
+    if (need === 'truncated') return { count, first, truncated: true };
+    if (need > 0) {
+      i += need;
+      continue;
     }
-    i += need + 1;
+    count++;
+    first ??= i;
+    i++;
   }
-  return undefined;
+  return { count, first, truncated: false };
+}
+
+/** Length of the valid UTF-8 sequence starting at i, 0 when it is invalid, 'truncated' when the bytes end inside it. */
+function sequenceLength(bytes: Uint8Array, i: number): number | 'truncated' {
+  const b = bytes[i]!;
+  const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
+  if (need < 0) return 0;
+  for (let k = 1; k <= need; k++) {
+    if (i + k >= bytes.length) return 'truncated';
+    const c = bytes[i + k]!;
+    if ((c & 0xc0) !== 0x80) return 0;
+    // reject overlong forms and surrogates the decoder would also refuse
+    if (k === 1 && ((b === 0xe0 && c < 0xa0) || (b === 0xed && c > 0x9f) || (b === 0xf0 && c < 0x90) || (b === 0xf4 && c > 0x8f))) return 0;
+  }
+  return need + 1;
 }
 
 /** Which newsletter format a text is in: the one whose item openings it contains most, undefined for neither. */

@@ -1,6 +1,9 @@
 // Spec tests for the parser faults of issue 11 (real newsletters): each one lost, damaged or invented a paper.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseDocument } from '../../src/ingest/document.js';
+import { decodeDocument, parseDocument, readDocumentFile } from '../../src/ingest/document.js';
 import { FIELD_LIMITS } from '../../src/ingest/screen.js';
 
 interface DailyItem {
@@ -172,6 +175,29 @@ describe('fault 6: one bad character rejects only its item', () => {
   it('keeps the positions of the kept items as they are in the document', () => {
     const { record } = parseDocument('d.txt', text);
     expect(record.items.map((p) => p.source.position)).toEqual([...Array(20).keys()].filter((i) => i !== 7).map((i) => i + 1));
+  });
+});
+
+describe('fault 6, from a file: one stray invalid byte rejects only its item', () => {
+  it('decodes a UTF-8 file with a stray 0xFF byte and rejects just the item holding it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'papersift-faults-'));
+    try {
+      const text = daily(Array.from({ length: 5 }, (_, i) => item(`2504.1000${i}`)));
+      const at = text.indexOf('Paper 2504.10002');
+      const bytes = Buffer.concat([Buffer.from(text.slice(0, at), 'utf8'), Buffer.from([0xff]), Buffer.from(text.slice(at), 'utf8')]);
+      await writeFile(join(dir, 'stray.txt'), bytes);
+      const { name, text: decoded } = await readDocumentFile(join(dir, 'stray.txt'));
+      const { record, warnings } = parseDocument(name, decoded);
+      expect(record.items.map(arxivOf)).toEqual(['2504.10000', '2504.10001', '2504.10003', '2504.10004']);
+      expect(warnings).toEqual([{ file: 'stray.txt', line: 25, message: expect.stringMatching(/^item 3 "\uFFFDPaper 2504\.10002" rejected: it contains U\+FFFD/) }]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('still refuses a file in another encoding, naming the first bad byte', async () => {
+    const gbk = new Uint8Array(Array.from({ length: 40 }, (_, i) => (i % 2 ? 0xea : 0xb1))); // 标标标… in GBK
+    expect(() => decodeDocument('gbk.txt', gbk)).toThrow('gbk.txt: not valid UTF-8 (byte 0xb1 at offset 0); convert it to UTF-8');
   });
 });
 
