@@ -42,8 +42,8 @@ function compareIngestOrder(a: DocumentRecord, b: DocumentRecord): number {
 
 /**
  * Union-find over items. arXiv ids join first; DOIs join unless that would put two arXiv ids in one paper; titles
- * then join groups unless that would put two arXiv ids or DOIs in one paper, or join a group whose items disagree
- * on its title (an item whose id says paper B while its title says paper A must not pull A into B).
+ * then join groups unless that would put two arXiv ids or DOIs in one paper, or join a group under a title that is
+ * not the one it shows (an item whose id says paper B while its title says paper A must not pull A into B).
  */
 function groupEntries(entries: Entry[]): { groups: Entry[][]; notes: MergeNote[] } {
   const parent = entries.map((_, i) => i);
@@ -51,31 +51,46 @@ function groupEntries(entries: Entry[]): { groups: Entry[][]; notes: MergeNote[]
   // per root: the group's arXiv ids, DOIs and title keys
   const arxiv = entries.map((e) => new Set(e.identity.ref.arxivId ? [e.identity.ref.arxivId] : []));
   const doi = entries.map((e) => new Set(e.identity.ref.doi ? [e.identity.ref.doi] : []));
-  const titles = entries.map((e) => new Set(e.identity.titleKey ? [e.identity.titleKey] : []));
+  // per root and language ("en:" / "zh:"), the title key of the earliest-ingested item: the title the group shows
+  const shown = entries.map((e, i) => new Map(e.identity.titleKey ? [[e.identity.titleKey.slice(0, 3), i]] : []));
   const notes: MergeNote[] = [];
   const merge = (ra: number, rb: number): void => {
     const [keep, drop] = ra < rb ? [ra, rb] : [rb, ra];
     parent[drop] = keep;
-    for (const sets of [arxiv, doi, titles]) for (const v of sets[drop]!) sets[keep]!.add(v);
+    for (const sets of [arxiv, doi]) for (const v of sets[drop]!) sets[keep]!.add(v);
+    for (const [lang, i] of shown[drop]!) {
+      const mine = shown[keep]!.get(lang);
+      if (mine === undefined || compareAge(entries[i]!, entries[mine]!) < 0) shown[keep]!.set(lang, i);
+    }
   };
-  joinOnKey(entries, (e) => (e.identity.ref.arxivId ? `arxiv:${e.identity.ref.arxivId}` : undefined), (a, b) => {
-    if (find(a) !== find(b)) merge(find(a), find(b));
-  });
-  joinOnKey(entries, (e) => (e.identity.ref.doi ? `doi:${e.identity.ref.doi}` : undefined), (a, b) => {
+  // a group may be joined by title only under the title it shows in that language (or when it shows none)
+  const shows = (root: number, key: string): boolean => {
+    const i = shown[root]!.get(key.slice(0, 3));
+    return i === undefined || entries[i]!.identity.titleKey === key;
+  };
+  // each join answers whether a and b are now one paper
+  const join = (a: number, b: number, allowed: (ra: number, rb: number) => boolean): boolean => {
     const [ra, rb] = [find(a), find(b)];
-    if (ra === rb) return;
-    if (!conflict(arxiv[ra]!, arxiv[rb]!)) return merge(ra, rb);
+    if (ra !== rb && !allowed(ra, rb)) return false;
+    if (ra !== rb) merge(ra, rb);
+    return true;
+  };
+  joinOnKey(entries, (e) => (e.identity.ref.arxivId ? `arxiv:${e.identity.ref.arxivId}` : undefined), (a, b) => join(a, b, () => true));
+  const noted = new Set<number>();
+  joinOnKey(entries, (e) => (e.identity.ref.doi ? `doi:${e.identity.ref.doi}` : undefined), (a, b) => {
+    if (join(a, b, (ra, rb) => !conflict(arxiv[ra]!, arxiv[rb]!))) return true;
     // the note goes to the later-ingested item: the upload that brought the conflict in is told about it
     const [mine, theirs] = entries[b]!.rank >= entries[a]!.rank ? [b, a] : [a, b];
+    if (noted.has(mine)) return false;
+    noted.add(mine);
     const e = entries[mine]!;
     const ids = (i: number) => [...arxiv[find(i)]!].join(', ');
     notes.push(noteAt(e, `links DOI ${e.identity.ref.doi}, which another item gives to arXiv ${ids(theirs)}; it was filed by its arXiv id ${ids(mine)} and the two papers were kept apart`));
+    return false;
   });
-  joinOnKey(entries, (e) => e.identity.titleKey, (a, b, key) => {
-    const [ra, rb] = [find(a), find(b)];
-    if (ra === rb || conflict(arxiv[ra]!, arxiv[rb]!) || conflict(doi[ra]!, doi[rb]!)) return;
-    if (agreesOnTitle(titles[ra]!, key) && agreesOnTitle(titles[rb]!, key)) merge(ra, rb);
-  });
+  joinOnKey(entries, (e) => e.identity.titleKey, (a, b, key) =>
+    join(a, b, (ra, rb) => !conflict(arxiv[ra]!, arxiv[rb]!) && !conflict(doi[ra]!, doi[rb]!) && shows(ra, key) && shows(rb, key)),
+  );
   const groups = new Map<number, Entry[]>();
   entries.forEach((e, i) => {
     const root = find(i);
@@ -87,21 +102,19 @@ function groupEntries(entries: Entry[]): { groups: Entry[][]; notes: MergeNote[]
   return { groups: [...groups.values()], notes };
 }
 
-// Title keys are "en:…" or "zh:…"; a group agrees on `key` when it has no other title in that language.
-function agreesOnTitle(keys: Set<string>, key: string): boolean {
-  const lang = key.slice(0, 3);
-  for (const k of keys) if (k !== key && k.startsWith(lang)) return false;
-  return true;
-}
 
-function joinOnKey(entries: Entry[], key: (e: Entry) => string | undefined, join: (a: number, b: number, key: string) => void): void {
-  const first = new Map<string, number>();
+/**
+ * Joins each entry to the first earlier group with the same key that accepts it. Groups that refused each other
+ * all stay candidates, so an item whose ids conflict cannot, by sorting first, keep later items from their paper.
+ */
+function joinOnKey(entries: Entry[], key: (e: Entry) => string | undefined, join: (a: number, b: number, key: string) => boolean): void {
+  const holders = new Map<string, number[]>();
   entries.forEach((e, i) => {
     const k = key(e);
     if (k === undefined) return;
-    const seen = first.get(k);
-    if (seen === undefined) first.set(k, i);
-    else join(seen, i, k);
+    const seen = holders.get(k);
+    if (!seen) holders.set(k, [i]);
+    else if (!seen.some((h) => join(h, i, k))) seen.push(i);
   });
 }
 
@@ -139,8 +152,13 @@ function buildPaper(group: Entry[]): Paper {
  * later upload (whatever its name) never renames a paper. Ties in ingest order go to document name and position.
  */
 function displayTitle(group: Entry[]): Paper['title'] {
-  const byAge = [...group].sort((a, b) => a.rank - b.rank || a.item.source.position - b.item.source.position);
+  const byAge = [...group].sort(compareAge);
   return pick({ en: firstDefined(byAge.map((e) => e.item.title.en)), zh: firstDefined(byAge.map((e) => e.item.title.zh)) });
+}
+
+/** Earliest-ingested first: by the document's place in ingest order, then the item's position in it. */
+function compareAge(a: Entry, b: Entry): number {
+  return a.rank - b.rank || a.item.source.position - b.item.source.position;
 }
 
 /** Every source whose title is worded differently from the display title, kept as provenance. */

@@ -103,6 +103,20 @@ describe('fault 7: an item whose ids name one paper and whose title names anothe
     ]);
   });
 
+  it('keeps a title-only source on its paper when a conflicting upload that sorts first claims the title', async () => {
+    await upload('a.txt', [{ title: 'Paper Alpha', links: [ARXIV('2101.00001')] }]);
+    await upload('b.txt', [{ title: 'Paper Beta', links: [ARXIV('2202.00002')] }]);
+    await upload('d.txt', [{ title: 'Paper Alpha', links: [WEIBO] }]);
+    expect(cat.get('arxiv:2101.00001')!.sources.map((s) => s.document)).toEqual(['a.txt', 'd.txt']);
+    const report = await upload('0.txt', [{ title: 'Paper Alpha', links: [ARXIV('2202.00002')] }]);
+    expect(summary()).toEqual([
+      { id: 'arxiv:2202.00002', title: 'Paper Beta', docs: ['0.txt', 'b.txt'] },
+      { id: 'arxiv:2101.00001', title: 'Paper Alpha', docs: ['a.txt', 'd.txt'] },
+    ]);
+    expect(report.added).toEqual([]);
+    expect(report.warnings.map((w) => `${w.file}:${w.line}`)).toEqual(['0.txt:1']);
+  });
+
   it('still attaches an item known only by title to the one paper with that title', async () => {
     await upload('a.txt', [{ title: 'Paper Alpha', links: [ARXIV('2101.00001')] }]);
     const report = await upload('b.txt', [{ title: 'PAPER ALPHA', links: [WEIBO] }]);

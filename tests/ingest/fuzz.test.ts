@@ -77,8 +77,11 @@ beforeAll(async () => {
   render(vendoredCorpus(), news, { format: 'mixed', overlap: 0.1 });
   cat = await openCatalogue(join(dir, 'catalogue.json'));
   await ingestPaths(cat, [news]);
-  before = new Map(cat.papers().map((p) => [p.id, snapshot(p)]));
   baseTexts = await Promise.all((await readdir(news)).sort().map(async (name) => ({ name, text: await readFile(join(news, name), 'utf8') })));
+  // a digest that links social-media posts instead of arXiv: its items belong to their papers by title alone
+  const weibo = baseTexts[0]!.text.replace(/https?:\/\/arxiv\.org\/\S+/g, (_, i: number) => `https://weibo.com/1402400261/p${i}`);
+  expect((await ingestText(cat, 'zzz-weibo-copy.txt', weibo)).added).toEqual([]);
+  before = new Map(cat.papers().map((p) => [p.id, snapshot(p)]));
 
   const rng = seededUniform(20261130);
   const ids = [...before.values()].flatMap((s) => (s.arxivId ? [s.arxivId] : []));
