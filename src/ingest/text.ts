@@ -5,15 +5,18 @@
 const INVISIBLE = /\p{Cf}/gu;
 // C0/C1 control characters other than tab and the line breaks: garbage in a text file, read as a space.
 const CONTROLS = /[\u0001-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
-const LINE_SEPARATORS = /\r\n?|[\u2028\u2029\u0085]/g;
 
-/** Unifies line endings, exotic spaces and drops invisible characters, so the parsers see plain lines. */
+/**
+ * Unifies line endings and exotic spaces and drops invisible characters, so the parsers see plain lines. Invisible
+ * characters go first (one between \r and \n must not make two lines), and only \r\n, \r and \n break lines, as in
+ * editors, so file:line in warnings is the line a user finds; U+2028/U+2029 are read as spaces.
+ */
 export function normaliseText(text: string): string {
   return text
-    .replace(LINE_SEPARATORS, '\n')
     .replace(INVISIBLE, '')
+    .replace(/\r\n?/g, '\n')
     .replace(CONTROLS, ' ')
-    .replace(/[\u00A0\u2000-\u200A\u202F\u205F\u3000]/g, ' ');
+    .replace(/[\u00A0\u2000-\u200A\u2028\u2029\u202F\u205F\u3000]/g, ' ');
 }
 
 // Whitespace that clean() would change: a run, anything but a plain space, or a space at either end.

@@ -212,6 +212,13 @@ describe('fault 9: invisible characters and oversized fields', () => {
     expect(arxivOf(p)).toBe('2505.00001');
   });
 
+  it('keeps file:line right when an invisible character sits between \\r and \\n', () => {
+    const text = daily([item('2505.00003'), item('2505.00004', { tags: '[Draft]' })]).replace(/\n/g, '\r\u200B\n');
+    const { warnings } = parseDocument('d.txt', text);
+    // "[Draft]" is no category, so line 15 is text after item 1's link, and is reported at line 15
+    expect(warnings).toEqual([{ file: 'd.txt', line: 15, message: expect.stringMatching(/^text after the link of item "Paper 2505\.00003" ignored: 2、\[Draft\]/) }]);
+  });
+
   it('cuts a 100 KB title to the cap and says so at the item line', () => {
     const long = `Huge ${'x'.repeat(100_000)}`;
     const { record, warnings } = parseDocument('d.txt', daily([item('2505.00002', { title: long })]));
