@@ -1,6 +1,7 @@
-// Fuzzed uploads (truncation, shuffled lines, CRLF, zero-width and bidi characters, duplicated blocks, colliding
-// ids, bad characters, huge lines) on top of a catalogue of real newsletters: no crash, no stack trace, no stored
-// paper lost, retitled or fused, every rejection named with file:line. Seeded, so every run is the same run.
+// Fuzzed uploads (truncation, shuffled, dropped and pasted lines, CRLF, zero-width and bidi characters, duplicated
+// blocks, colliding ids and titles, bad characters, huge lines) on top of a catalogue of real newsletters: no crash,
+// no stack trace, no stored paper lost, retitled or fused, every rejection named with file:line. Seeded, so every
+// run is the same run.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,21 @@ const MUTATIONS: Record<string, Mutation> = {
   replacementChar: (t, rng) => {
     const at = Math.floor(rng() * t.length);
     return `${t.slice(0, at)}\uFFFD${t.slice(at)}`;
+  },
+  dropLines: (t, rng) => t.split('\n').filter(() => rng() > 0.05).join('\n'),
+  pasteBlock: (t, rng) => {
+    const lines = t.split('\n');
+    const at = Math.floor(rng() * lines.length);
+    const block = lines.slice(Math.floor(rng() * lines.length)).slice(0, 20);
+    return [...lines.slice(0, at), ...block, ...lines.slice(at)].join('\n');
+  },
+  // another item's title line in place of this one's: the title names one paper, the link another
+  swapTitle: (t, rng) => {
+    const lines = t.split('\n');
+    const titles = lines.flatMap((l, i) => (/^(标题:|\d+、\[)/.test(l) ? [i] : []));
+    if (titles.length < 2) return t;
+    lines[pick(rng, titles)] = lines[pick(rng, titles)]!;
+    return lines.join('\n');
   },
   hugeLine: (t, rng) => {
     const lines = t.split('\n');
