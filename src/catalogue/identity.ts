@@ -1,12 +1,13 @@
 // Identity of parsed items: the keys under which two items count as the same paper, and the canonical id.
 import { createHash } from 'node:crypto';
 import type { ParsedPaper } from './types.js';
-import { canonicalIdFromRef, refFromLinks, type PaperRef } from '../ingest/links.js';
+import { canonicalIdFromRef, refFromLinks, type PaperRef } from './ref.js';
 
 /** Lower-case, NFKC, punctuation and spacing removed: "Masked Autoencoders Are…" == "MASKED AUTOENCODERS ARE…". */
 export function normaliseTitle(title: string): string {
   return title
     .normalize('NFKC')
+    .replace(/\p{Cf}/gu, '') // zero-width and bidi controls sit inside words: drop them, do not split there
     .toLowerCase()
     .replace(/[^\p{L}\p{N}]+/gu, ' ')
     .trim();
@@ -24,9 +25,15 @@ export interface ItemIdentity {
 }
 
 export function identityOf(item: ParsedPaper): ItemIdentity {
-  const title = item.title.en ?? item.title.zh;
-  const titleKey = title ? normaliseTitle(title) : undefined;
-  return { ref: refFromLinks(item.links), ...(titleKey ? { titleKey: `${item.title.en ? 'en' : 'zh'}:${titleKey}` } : {}) };
+  const titleKey = titleKeyOf(item.title);
+  return { ref: refFromLinks(item.links), ...(titleKey ? { titleKey } : {}) };
+}
+
+/** `en:<normalised English title>`, else `zh:<normalised Chinese title>`. */
+function titleKeyOf(title: ParsedPaper['title']): string | undefined {
+  const text = title.en ?? title.zh;
+  const key = text ? normaliseTitle(text) : undefined;
+  return key ? `${title.en ? 'en' : 'zh'}:${key}` : undefined;
 }
 
 /** arxiv:<id>, else doi:<doi>, else title:<hash>, else an id from the item's provenance (it has nothing else). */

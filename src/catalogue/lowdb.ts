@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { Low } from 'lowdb';
 import { createPaperResolver, type PaperResolver } from './resolve.js';
-import { derivePapers } from './merge.js';
+import { deriveCatalogue } from './merge.js';
 import { diffPapers, mergedIds } from './report.js';
 import { AtomicJsonAdapter, CATALOGUE_VERSION, type CatalogueData, type WriteFile } from './store.js';
 import type { Catalogue, DocumentRecord, IngestReport, Paper } from './types.js';
@@ -73,8 +73,11 @@ class LowCatalogue implements Catalogue {
       const ids = before.papers.map((p) => p.id);
       return { documents: statuses, added: [], updated: [], unchanged: ids, removed: [], merged: mergedIds(before.papers), warnings: [] };
     }
-    const papers = derivePapers(documents);
-    const report: IngestReport = { documents: statuses, ...diffPapers(before.papers, papers), warnings: [] };
+    const { papers, notes } = deriveCatalogue(documents);
+    // notes on documents this commit brought in; older ones were reported when those documents came in
+    const touched = new Set(change.upsert.map((d) => d.name));
+    const warnings = notes.filter((n) => touched.has(n.document)).map((n) => ({ file: n.document, line: n.line, message: n.message }));
+    const report: IngestReport = { documents: statuses, ...diffPapers(before.papers, papers), warnings };
     this.db.data = { version: CATALOGUE_VERSION, documents, papers };
     try {
       await this.db.write();
@@ -112,6 +115,7 @@ class LowCatalogue implements Catalogue {
 function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord[]; remove: string[] }) {
   const byName = new Map(current.map((d) => [d.name, d]));
   const statuses: IngestReport['documents'] = [];
+  let order = Math.max(0, ...current.map((d) => d.ingestOrder ?? 0));
   for (const name of new Set(change.remove)) {
     const doc = byName.get(name);
     if (doc && byName.delete(name)) statuses.push({ name, status: 'removed', papers: doc.items.length });
@@ -120,7 +124,9 @@ function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord
     const old = byName.get(doc.name);
     const status = !old ? 'new' : old.sha256 === doc.sha256 ? 'unchanged' : 'changed';
     statuses.push({ name: doc.name, status, papers: doc.items.length });
-    if (status !== 'unchanged') byName.set(doc.name, doc);
+    // an edited document keeps its place in ingest order, so its papers keep their display titles
+    if (status === 'changed') byName.set(doc.name, { ...doc, ...(old!.ingestOrder ? { ingestOrder: old!.ingestOrder } : { ingestedAt: old!.ingestedAt }) });
+    else if (status === 'new') byName.set(doc.name, { ...doc, ingestOrder: ++order });
   }
   const documents = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { documents, statuses };

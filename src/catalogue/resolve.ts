@@ -1,7 +1,7 @@
 // Finding a paper by any of the ways people write its id: canonical id, bare or versioned arXiv id, arXiv URL,
 // DOI (with or without `doi:`) or doi.org URL. Shared by the catalogue and the service's served generation.
 import type { Paper } from './types.js';
-import { canonicalIdFromRef, parsePaperRef } from '../ingest/links.js';
+import { canonicalIdFromRef, parsePaperRef } from './ref.js';
 
 export interface PaperResolver {
   /** By exact key: a canonical id, or `arxiv:<id>` / `doi:<doi>` of a paper filed under another id. */

@@ -43,7 +43,15 @@ export interface Paper {
   summary: { zh?: string; en?: string };
   links: Link[];
   sources: SourceRef[];
+  /** Sources that word the title differently from `title` (which comes from the earliest-ingested source). */
+  titleVariants?: TitleVariant[];
   date?: string; // ISO date (YYYY-MM) when known, e.g. derived from a new-style arXiv id
+}
+
+export interface TitleVariant {
+  title: { en?: string; zh?: string };
+  document: string;
+  line: number;
 }
 
 export interface IngestWarning {
@@ -60,6 +68,11 @@ export interface DocumentRecord {
   title?: string;
   issue?: string;
   ingestedAt: string;
+  /**
+   * 1-based order in which the document first entered the catalogue, kept across edits; it decides which source
+   * names a paper. Absent in catalogues written before it existed (those documents count as earliest, by ingestedAt).
+   */
+  ingestOrder?: number;
   items: ParsedPaper[];
 }
 

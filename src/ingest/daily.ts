@@ -5,13 +5,23 @@ import type { IngestWarning } from '../catalogue/types.js';
 import { addLink, appendParagraph, itemLabel, newDraft, preview, type Draft, type FormatResult } from './draft.js';
 import { clean, hasCjk, isChromeLine, isImageLine, splitNames, urlsOnly } from './text.js';
 
-const TAGS = String.raw`((?:\[[A-Za-z][\w.-]{0,11}\]\s*)+)`;
+// Items are tagged with arXiv categories: the full form of any archive ([cs.LG], [stat.ML], [eess.IV],
+// [physics.comp-ph], [cond-mat.mtrl-sci], [quant-ph]) or a bare subject class ([LG], [CV]). Only these count, so an
+// abstract that opens with a bracketed word ("[Context] …", "[Abridged] …") is not taken for a new item.
+const ARCHIVES = 'cs|econ|eess|math|physics|q-bio|q-fin|stat|astro-ph|cond-mat|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph|nlin|nucl-ex|nucl-th|quant-ph';
+const CATEGORY = String.raw`(?:(?:${ARCHIVES})(?:\.[A-Za-z]{2,}(?:-[a-z]{2,})?)?|[A-Z]{2})`;
+const TAGS = String.raw`((?:\[${CATEGORY}\]\s*)+)`;
 export const DAILY_NUMBERED = new RegExp(String.raw`^(\d{1,3})\s*[、.．]\s*${TAGS}(\S.*)$`);
 export const DAILY_TAGGED = new RegExp(String.raw`^${TAGS}(\S.*)$`);
 const AFFILIATION = /^\[(.+)\]$/;
 const MORE_SECTION = /^(另外几篇值得关注的论文)\s*[:：]?$/;
+// The digest's opening "摘要:" line lists every item's Chinese title, separated by 、.
+const TITLE_LIST = /^摘要\s*[:：]\s*(.+)$/;
 // The Chinese paragraph opens with the Chinese title as its first sentence; longer "sentences" are not titles.
 const MAX_ZH_TITLE = 100;
+// Where that first sentence may end: 。 (not part of the title), or ？！?! (part of it, e.g. "…可靠吗?").
+// A "." ends it only when the title list confirms it: decimals and abbreviations use it too.
+const ZH_TITLE_END = /[。？！?!.]/g;
 
 interface DailyDraft extends Draft {
   numbered: boolean;
@@ -23,6 +33,7 @@ export function parseDaily(name: string, lines: string[]): FormatResult {
   const warnings: IngestWarning[] = [];
   let section = 'main';
   let open: DailyDraft | undefined;
+  let titleList: string | undefined;
 
   for (const [i, raw] of lines.entries()) {
     const lineNo = i + 1;
@@ -32,7 +43,8 @@ export function parseDaily(name: string, lines: string[]): FormatResult {
       open = undefined; // footer and widgets: the item, link or not, is over
       continue;
     }
-    const start = DAILY_NUMBERED.exec(line) ?? DAILY_TAGGED.exec(line);
+    // inside a numbered item's text (no link yet), a tagged line is that text, not an unnumbered item
+    const start = DAILY_NUMBERED.exec(line) ?? (inBody(open) ? null : DAILY_TAGGED.exec(line));
     if (start) {
       const numbered = start.length === 4;
       open = startItem(lineNo, numbered ? 'main' : section, numbered, start[numbered ? 2 : 1]!, start[numbered ? 3 : 2]!);
@@ -45,8 +57,11 @@ export function parseDaily(name: string, lines: string[]): FormatResult {
       section = more[1]!;
       continue;
     }
-    if (!open) continue; // digest header, legend and summary lines
-    if (!addLine(open, line)) {
+    if (!open) {
+      titleList ??= TITLE_LIST.exec(line)?.[1];
+      continue; // digest header, legend and summary lines
+    }
+    if (!addLine(open, line, titleList)) {
       const where = open.hasLink ? 'text after the link of item' : 'unrecognised line in item';
       warnings.push({ file: name, line: lineNo, message: `${where} "${itemLabel(open)}" ignored: ${preview(line)}` });
       if (open.hasLink) open = undefined; // the item ended with its link
@@ -54,6 +69,10 @@ export function parseDaily(name: string, lines: string[]): FormatResult {
   }
 
   return { format: 'daily', items, warnings, endsInsideItem: open !== undefined && !open.hasLink };
+}
+
+function inBody(d: DailyDraft | undefined): boolean {
+  return d !== undefined && d.numbered && !d.hasLink && (d.title.zh !== undefined || d.summary.zh !== undefined || d.summary.en !== undefined);
 }
 
 function startItem(line: number, section: string, numbered: boolean, tags: string, title: string): DailyDraft {
@@ -65,7 +84,7 @@ function startItem(line: number, section: string, numbered: boolean, tags: strin
 }
 
 /** Files one line of an item's body into the right field; false when the line fits nowhere. */
-function addLine(d: DailyDraft, line: string): boolean {
+function addLine(d: DailyDraft, line: string, titleList: string | undefined): boolean {
   const urls = urlsOnly(line);
   if (urls) {
     for (const url of urls) addLink(d, url);
@@ -79,22 +98,26 @@ function addLine(d: DailyDraft, line: string): boolean {
     d.affiliations.push(...aff[1]!.split(/\s+&\s+/).map(clean).filter((a) => a && !/^(\.{3,}|…+)$/.test(a)));
     return true;
   }
-  if (hasCjk(line)) return addChinese(d, line);
+  if (hasCjk(line)) return addChinese(d, line, titleList);
   return addLatin(d, line);
 }
 
-function addChinese(d: DailyDraft, line: string): boolean {
+function addChinese(d: DailyDraft, line: string, titleList: string | undefined): boolean {
+  // Latin text before a numbered item's Chinese paragraph can only be its author line, however unusual the names
+  if (d.numbered && d.authors.length === 0 && !d.title.zh && !d.summary.zh && d.summary.en && !d.summary.en.includes('\n')) {
+    d.authors = splitNames(d.summary.en);
+    delete d.summary.en;
+  }
   if (d.summary.en) return false; // Chinese after the English abstract is not part of the item
   if (!d.numbered && !d.title.zh) {
     d.title.zh = line;
     return true;
   }
   if (d.numbered && !d.title.zh && !d.summary.zh) {
-    const stop = line.indexOf('。');
-    if (stop > 0 && stop <= MAX_ZH_TITLE) {
-      d.title.zh = line.slice(0, stop).trim();
-      const rest = line.slice(stop + 1).trim();
-      if (rest) d.summary.zh = rest;
+    const split = splitZhTitle(line, titleList);
+    if (split) {
+      d.title.zh = split.title;
+      if (split.rest) d.summary.zh = split.rest;
       return true;
     }
   }
@@ -102,10 +125,21 @@ function addChinese(d: DailyDraft, line: string): boolean {
   return true;
 }
 
+/** "中文标题。摘要…" -> title and rest: the first sentence end the digest's title list confirms, else the first 。？！?!. */
+function splitZhTitle(paragraph: string, titleList: string | undefined): { title: string; rest: string } | undefined {
+  const cuts = [...paragraph.slice(0, MAX_ZH_TITLE + 1).matchAll(ZH_TITLE_END)].map((m) => {
+    const end = m.index + (m[0] === '。' ? 0 : 1);
+    return { title: paragraph.slice(0, end).trim(), rest: paragraph.slice(m.index + 1).trim(), dot: m[0] === '.' };
+  });
+  const listed = titleList && cuts.find((c) => c.title && `、${titleList}、`.includes(`、${c.title}、`));
+  return listed || cuts.find((c) => c.title && !c.dot);
+}
+
 function addLatin(d: DailyDraft, line: string): boolean {
-  // The author line comes before the affiliation and before the Chinese paragraph of a numbered item.
-  const beforeBody = d.affiliations.length === 0 && !d.summary.en && !(d.numbered && (d.title.zh || d.summary.zh));
-  if (d.authors.length === 0 && beforeBody && looksLikeNames(line)) {
+  // The author line comes before the affiliation and the body: for a numbered item, before the Chinese paragraph;
+  // an unnumbered item has no abstract, so its first Latin line is the author line.
+  const beforeBody = d.affiliations.length === 0 && !d.summary.en && !d.summary.zh && !(d.numbered && d.title.zh);
+  if (d.authors.length === 0 && beforeBody && (!d.numbered || looksLikeNames(line))) {
     d.authors = splitNames(line);
     return true;
   }
@@ -113,7 +147,14 @@ function addLatin(d: DailyDraft, line: string): boolean {
   return true;
 }
 
-// "B Ibarz, V Kurin, G Papamakarios..." — short comma-separated names, not a sentence.
+// Prose has function words; author lists have none, however long they are (1,000+ names), however the names are
+// spelled ("M V d S d Oliveira", glued "SantosCarlos Henrique") or abbreviated.
+const PROSE_WORD = /(?:^|[\s,(])(?:the|of|we|our|is|are|was|were|this|that|these|with|for|to|in|on|by|from|which|can|be|an|as)(?=[\s,.;:)]|$)/;
+
 function looksLikeNames(line: string): boolean {
-  return line.length <= 400 && !/[.!?]\s+[A-Z][a-z]+\s+[a-z]+/.test(line) && splitNames(line).every((n) => n.split(' ').length <= 5);
+  if (PROSE_WORD.test(line) || /[.!?]\s+[A-Z][a-z]+\s+[a-z]+/.test(line)) return false;
+  const words = line.split(/[\s,，、;；]+/).filter((w) => /\p{L}/u.test(w));
+  // names are capitalised (or written in a script without case); particles like "da", "van" are the exception
+  const capitalised = words.filter((w) => /^[^\p{Ll}]/u.test(w)).length;
+  return words.length > 0 && capitalised >= words.length / 2;
 }

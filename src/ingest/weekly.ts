@@ -40,7 +40,9 @@ export function parseWeekly(name: string, lines: string[]): FormatResult {
       inSummary = false;
       continue;
     }
-    if (isChromeLine(line)) {
+    // an open item's own fields and links are its text, whatever words they hold
+    const itemLine = open !== undefined && (FIELD.test(line) || LINK_LINE.test(line));
+    if (!itemLine && isChromeLine(line)) {
       close(); // images and page widgets follow an item's last line; nothing after them belongs to it
       continue;
     }

@@ -73,16 +73,19 @@ describe('derivePapers over the five seeds', async () => {
 });
 
 describe('derivePapers across documents', async () => {
-  const no28 = (await parseSeed('weekly-pretraining-no28.txt')).record;
-  const d2209 = (await parseSeed('daily-arxiv-2022-09.txt')).record;
-  const overlap = parseDocument('daily-overlap.txt', DAILY_OVERLAP).record;
+  // ingested in this order: the weekly, the 2022-09 daily, then the overlapping daily
+  const at = (minute: number) => `2026-01-01T00:0${minute}:00.000Z`;
+  const no28 = { ...(await parseSeed('weekly-pretraining-no28.txt')).record, ingestedAt: at(1) };
+  const d2209 = { ...(await parseSeed('daily-arxiv-2022-09.txt')).record, ingestedAt: at(2) };
+  const overlap = { ...parseDocument('daily-overlap.txt', DAILY_OVERLAP).record, ingestedAt: at(3) };
   const papers = derivePapers([no28, d2209, overlap]);
 
   it('merges an item linking only a social-media post with the same English title linked to arXiv elsewhere', () => {
     expect(papers).toHaveLength(12 + 9); // MAE and SETFIT are not counted twice
     const mae = papers.find((p) => p.id === 'arxiv:2111.06377')!;
-    // titles come from the first source in document-name order (daily-overlap.txt before weekly-…)
-    expect(mae.title).toEqual({ en: 'Masked Autoencoders Are Scalable Vision Learners', zh: '掩码自编码器是可扩展的视觉学习器' });
+    // titles come from the earliest-ingested source (weekly No.28), not the first by name (daily-overlap.txt)
+    expect(mae.title).toEqual({ en: 'Masked Autoencoders Are Scalable Vision Learners', zh: '屏蔽自编码器是可扩展的视觉学习器' });
+    expect(mae.titleVariants).toEqual([{ title: { en: 'Masked Autoencoders Are Scalable Vision Learners', zh: '掩码自编码器是可扩展的视觉学习器' }, document: 'daily-overlap.txt', line: 3 }]);
     expect(mae.authors).toEqual(['K He', 'X Chen', 'S Xie', 'Y Li', 'P Dollár', 'R Girshick']); // the fuller list
     expect(mae.affiliations).toEqual(['Facebook AI Research (FAIR)', 'META']);
     expect(mae.categories).toEqual(['CV']);

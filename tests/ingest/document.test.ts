@@ -73,9 +73,9 @@ describe('parseDocument rejections', () => {
     expect(() => parseDocument('notes.md', '# Reading list\n\n- a paper about transformers\n')).toThrow(/^notes\.md: unrecognised format: expected a weekly digest/);
   });
 
-  it('rejects text decoded from a non-UTF-8 file (replacement characters) and NUL characters', () => {
-    expect(() => parseDocument('mojibake.txt', '\uFFFD\uFFFD:\uFFFD|Title')).toThrow(/mojibake\.txt: contains U\+FFFD/);
+  it('rejects NUL characters (binary content); replacement characters are judged per item (faults.test.ts)', () => {
     expect(() => parseDocument('nul.txt', 'a\u0000b')).toThrow(/nul\.txt: binary content/);
+    expect(() => parseDocument('mojibake.txt', '\uFFFD\uFFFD:\uFFFD|Title')).toThrow(/mojibake\.txt: unrecognised format/);
   });
 
   it('rejects a weekly issue cut off inside an item, naming the item line', async () => {
