@@ -17,6 +17,9 @@ import { checkTargets, evaluateEngine, formatReport, MODES } from '../src/eval/e
 import { calibrate, formatCalibration } from '../src/eval/calibrate.js';
 import { writeRenderInput, corpusQueries, evaluateQueries, formatCorpusReport, fusionLosses, readCorpus } from '../src/eval/corpus.js';
 import { thresholdsFor } from '../src/search/confidence.js';
+import { createSearchEngine } from '../src/search/engine.js';
+
+const EVERYTHING_CONFIDENT = { semantic: -2, lexical: 0, related: { semantic: -2, lexical: 0 } };
 import type { SearchMode } from '../src/search/types.js';
 
 const program = new Command('eval')
@@ -54,7 +57,9 @@ try {
     const built = await buildSeedEngine({ dataDir, embedder, dictionary, paths: [out], progress: createProgress() });
     const byArxiv = new Map(built.papers.flatMap((p) => (p.arxivId ? [[p.arxivId, p] as const] : [])));
     const queries = corpusQueries(readCorpus(corpus), (id) => byArxiv.get(id), { perSet: args.perSet });
-    const report = await evaluateQueries(built.engine, queries, args.mode, built.papers.length);
+    // the same engine with every hit confident: what the no-padding rule would have returned
+    const unfiltered = createSearchEngine({ papers: built.papers, index: built.index, lexical: built.lexical, embedder, dictionary, confidence: EVERYTHING_CONFIDENT });
+    const report = await evaluateQueries(built.engine, queries, args.mode, built.papers.length, unfiltered);
     if (args.json) console.log(JSON.stringify(report, null, 2));
     else console.log(formatCorpusReport(report));
     const losses = fusionLosses(report);

@@ -161,7 +161,7 @@ export function corpusQueries(records: CorpusRecord[], paperOf: (arxivId: string
     if (!p) continue;
     const add = (set: keyof typeof CORPUS_SETS, q: string | undefined) => q && out.push({ set, q, relevant: p.id });
     if (r.titleZh && lettersOf(p.title.zh) !== lettersOf(r.titleZh)) add('zh-title', r.titleZh);
-    if (!p.summary.en) add('en-desc', middleSentence(r.abstractEn, 40));
+    if (p.summary.zh && !p.summary.en) add('en-desc', middleSentence(r.abstractEn, 40));
     if (!p.summary.zh) add('zh-desc', middleSentence(r.summaryZh, 12));
     add('en-title-part', titlePart(r.titleEn, r.arxivId));
   }
@@ -190,6 +190,8 @@ export interface SetRow {
   recall: number;
   /** Share of queries answered all-weak (lowConfidence) although they have an answer. */
   flaggedWeak: number;
+  /** Share of queries whose paper was in the top 10 before the no-padding rule dropped it as low-confidence. */
+  dropped?: number;
 }
 
 export interface CorpusReport {
@@ -200,8 +202,17 @@ export interface CorpusReport {
 
 const K = 10;
 
-/** Runs every query in every mode; one row per (set, mode), sets in first-seen order. */
-export async function evaluateQueries(engine: SearchEngine, queries: readonly PseudoQuery[], modes: readonly SearchMode[], papers: number): Promise<CorpusReport> {
+/**
+ * Runs every query in every mode; one row per (set, mode), sets in first-seen order. `unfiltered` (the same engine
+ * with every hit confident) tells how often the no-padding rule dropped the right paper.
+ */
+export async function evaluateQueries(
+  engine: SearchEngine,
+  queries: readonly PseudoQuery[],
+  modes: readonly SearchMode[],
+  papers: number,
+  unfiltered?: SearchEngine,
+): Promise<CorpusReport> {
   const sets = [...new Set(queries.map((q) => q.set))];
   const rows: SetRow[] = [];
   for (const set of sets) {
@@ -211,6 +222,7 @@ export async function evaluateQueries(engine: SearchEngine, queries: readonly Ps
       const nd: number[] = [];
       const rc: number[] = [];
       let weak = 0;
+      let dropped = 0;
       for (const q of mine) {
         const res = await engine.search({ q: q.q, mode, limit: K });
         const ranked = res.results.map((h) => h.id);
@@ -219,8 +231,13 @@ export async function evaluateQueries(engine: SearchEngine, queries: readonly Ps
         nd.push(ndcg(ranked, relevant, K));
         rc.push(recall(ranked, relevant, K));
         if (res.lowConfidence) weak++;
+        if (unfiltered && !ranked.includes(q.relevant)) {
+          const all = await unfiltered.search({ q: q.q, mode, limit: K });
+          if (all.results.some((h) => h.id === q.relevant)) dropped++;
+        }
       }
-      rows.push({ set, mode, queries: mine.length, mrr: mean(rr), ndcg: mean(nd), recall: mean(rc), flaggedWeak: weak / Math.max(1, mine.length) });
+      const n = Math.max(1, mine.length);
+      rows.push({ set, mode, queries: mine.length, mrr: mean(rr), ndcg: mean(nd), recall: mean(rc), flaggedWeak: weak / n, ...(unfiltered ? { dropped: dropped / n } : {}) });
     }
   }
   return { embedder: engine.embedder, papers, rows };
@@ -232,10 +249,11 @@ export function formatCorpusReport(r: CorpusReport): string {
   const lines = [
     `embedder: ${r.embedder}; papers indexed: ${r.papers}`,
     '',
-    '| set | mode | n | MRR@10 | nDCG@10 | Recall@10 | answered all-weak |',
-    '| --- | --- | --: | --: | --: | --: | --: |',
+    '| set | mode | n | MRR@10 | nDCG@10 | Recall@10 | answered all-weak | right paper dropped as weak |',
+    '| --- | --- | --: | --: | --: | --: | --: | --: |',
   ];
-  for (const x of r.rows) lines.push(`| ${x.set} | ${x.mode} | ${x.queries} | ${f3(x.mrr)} | ${f3(x.ndcg)} | ${f3(x.recall)} | ${f3(x.flaggedWeak)} |`);
+  const opt = (x: number | undefined) => (x === undefined ? '-' : f3(x));
+  for (const x of r.rows) lines.push(`| ${x.set} | ${x.mode} | ${x.queries} | ${f3(x.mrr)} | ${f3(x.ndcg)} | ${f3(x.recall)} | ${f3(x.flaggedWeak)} | ${opt(x.dropped)} |`);
   return lines.join('\n');
 }
 

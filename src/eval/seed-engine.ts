@@ -12,6 +12,7 @@ import { HnswIndex } from '../index/hnsw.js';
 import { loadConfig } from '../config.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { createSearchEngine, type SearchEngineOptions } from '../search/engine.js';
+import { buildLexicalIndex, type LexicalIndex } from '../search/lexical.js';
 import type { SearchEngine } from '../search/types.js';
 
 export const SEEDS_DIR = fileURLToPath(new URL('../../seeds/', import.meta.url));
@@ -47,6 +48,7 @@ export interface SeedEngine {
   engine: SearchEngine;
   papers: Paper[];
   index: HnswIndex;
+  lexical: LexicalIndex;
 }
 
 /** An engine over the seeds (or over other newsletter `paths`, e.g. a rendered corpus), built in `dataDir`. */
@@ -55,8 +57,9 @@ export async function buildSeedEngine(
 ): Promise<SeedEngine> {
   const papers = await ingestSeeds(opts.dataDir, opts.paths);
   const index = await indexPapers(papers, opts.embedder, opts.progress);
-  const engine = createSearchEngine({ papers, index, embedder: opts.embedder, ...pick(opts) });
-  return { engine, papers, index };
+  const lexical = buildLexicalIndex(papers);
+  const engine = createSearchEngine({ papers, index, lexical, embedder: opts.embedder, ...pick(opts) });
+  return { engine, papers, index, lexical };
 }
 
 function pick(o: Partial<Pick<SearchEngineOptions, 'dictionary' | 'confidence' | 'logger'>>) {

@@ -7,6 +7,7 @@ import { loadGlossary } from '../lang/glossary.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Translator } from './analyzer.js';
 import { thresholdsFor, type ConfidenceThresholds } from './confidence.js';
+import { DEFAULT_SEMANTIC_WEIGHT } from './fusion.js';
 import { buildLexicalIndex, type LexicalIndex } from './lexical.js';
 import { PaperLookup } from './lookup.js';
 import { distinctiveTerms, relatedCandidates, recommendCandidates, type DistinctiveTerm } from './related.js';
@@ -28,6 +29,8 @@ export interface SearchEngineOptions {
   dictionary?: Translator;
   /** Override the calibrated confidence cut-offs (default: per embedder, see confidence.ts). */
   confidence?: ConfidenceThresholds;
+  /** The semantic channel's share of hybrid fusion (default DEFAULT_SEMANTIC_WEIGHT, see fusion.ts). */
+  semanticWeight?: number;
   /** Called with the time each retrieval phase took (benchmarks; keep it cheap). */
   onPhase?: PhaseListener;
 }
@@ -43,6 +46,8 @@ export interface EngineContext {
   lexical: LexicalIndex;
   translator: Translator;
   thresholds: ConfidenceThresholds;
+  /** Hybrid fusion's semantic share when a request gives none. */
+  semanticWeight: number;
   logger: Logger;
   onPhase?: PhaseListener;
   /** Each paper's distinctive terms (its related-papers BM25 query), memoised per engine: they depend on its index. */
@@ -67,6 +72,7 @@ export function createEngineContext(opts: SearchEngineOptions): EngineContext {
     lexical,
     translator: opts.dictionary ?? glossaryTranslator(),
     thresholds: opts.confidence ?? thresholdsFor(opts.embedder.info.id),
+    semanticWeight: opts.semanticWeight ?? DEFAULT_SEMANTIC_WEIGHT,
     logger: opts.logger ?? silentLogger,
     ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
     distinctiveTerms: new BoundedMemo(DISTINCTIVE_MEMO_LIMIT, (paper: Paper) => distinctiveTerms({ lexical }, paper)),

@@ -19,28 +19,35 @@ export function reciprocalRankFusion(lists: readonly RankedList[], k = RRF_K): M
   return fused;
 }
 
-/** The semantic channel's share of hybrid fusion when the caller gives no `semanticWeight`. */
-export const DEFAULT_SEMANTIC_WEIGHT = 0.5;
+/**
+ * The semantic channel's share of hybrid fusion when neither the caller nor the generation's calibration gives one.
+ * Chosen on the corpus dev set (7,020 real papers, offline embedder): 0.25 keeps every set at or above lexical alone
+ * and lifts title fragments (en-title-part 0.907 -> 0.934) and the Chinese-description set most.
+ */
+export const DEFAULT_SEMANTIC_WEIGHT = 0.25;
+
+export interface ChannelScores {
+  id: string;
+  lexical?: number; // BM25-based score, when the lexical channel ranked the paper
+  cosine?: number; // best-view cosine, when known
+}
 
 /**
- * What is left of a channel's weight when it has no confident hit for the query and the other channel has one.
- * RRF with k = 60 is flat (rank 1 earns 1/61, rank 4 still 1/64), so with equal weights a channel that only
- * guesses moves the order as much as one that found the answer: a pasted title is BM25's clear first while the
- * embedding ranks a loosely related paper first at a cosine below its cut-off, and the guess came out on top.
- * Each channel's evidence is judged by its own calibrated cut-off (confidence.ts). The weak channel is halved,
- * not dropped: it is sometimes right (a description whose words BM25 matches only loosely), so it still counts.
+ * Normalised-score fusion for hybrid search: (1 - w) x lexical score / best lexical score + w x the cosine scaled to
+ * 0..1 between the dense channel's worst and best candidate. Unlike reciprocal rank fusion it keeps how far apart the
+ * scores are: RRF (k = 60) rewards a channel's guess at rank 1 almost as much as a clear answer, so the weak offline
+ * dense channel pulled hybrid below lexical alone on every real-data set (en-desc 0.47 vs 0.65 at equal weights).
  */
-export const WEAK_CHANNEL_WEIGHT = 0.5;
-
-/**
- * Default hybrid weights for one query, from whether each channel's best hit passes its own cut-off: equal when
- * both or neither do, the non-confident channel scaled by WEAK_CHANNEL_WEIGHT when only one does.
- */
-export function hybridWeights(confident: { semantic: boolean; lexical: boolean }): { semantic: number; lexical: number } {
-  const semantic = DEFAULT_SEMANTIC_WEIGHT;
-  const lexical = 1 - DEFAULT_SEMANTIC_WEIGHT;
-  if (confident.semantic === confident.lexical) return { semantic, lexical };
-  return confident.semantic ? { semantic, lexical: lexical * WEAK_CHANNEL_WEIGHT } : { semantic: semantic * WEAK_CHANNEL_WEIGHT, lexical };
+export function scoreFusion(candidates: readonly ChannelScores[], semanticWeight: number, cosineRange: { low: number; high: number }): Map<string, number> {
+  const best = Math.max(0, ...candidates.map((c) => c.lexical ?? 0));
+  const span = cosineRange.high - cosineRange.low;
+  const fused = new Map<string, number>();
+  for (const c of candidates) {
+    const lexical = best > 0 ? (c.lexical ?? 0) / best : 0;
+    const semantic = c.cosine === undefined || span <= 0 ? 0 : Math.min(1, Math.max(0, (c.cosine - cosineRange.low) / span));
+    fused.set(c.id, (1 - semanticWeight) * lexical + semanticWeight * semantic);
+  }
+  return fused;
 }
 
 /** Ids sorted by fused score, ties broken by id so results are deterministic. */

@@ -49,17 +49,21 @@ describe('lexical channel', () => {
 
 describe('modes and fusion', () => {
   const q = '随机遮住大部分图像块再重建像素的自监督视觉方法';
-  it('hybrid fuses both channels and puts a paper ranked well by both first', async () => {
+  it('hybrid fuses both channels\' normalised scores and puts a paper ranked well by both first', async () => {
     const r = await f.unfiltered.search({ q, limit: 10 });
     expect(r.mode).toBe('hybrid');
+    // MAE (masking most patches, reconstructing pixels) and BEiT (masked image modelling) both fit; both lead
+    expect(ids(r).slice(0, 2).sort()).toEqual(['arxiv:2111.06377', f.byTitle('BEiT: BERT Pre-Training of Image Transformers').id].sort());
     const top = r.results[0]!;
-    expect(top.id).toBe('arxiv:2111.06377'); // MAE
-    expect(top.explanation.semantic?.rank).toBeGreaterThan(0);
-    expect(top.explanation.lexical?.rank).toBeGreaterThan(0);
-    for (const h of r.results) {
-      const { semantic, lexical } = h.explanation;
-      const expected = (semantic ? 0.5 / (60 + semantic.rank) : 0) + (lexical ? 0.5 / (60 + lexical.rank) : 0);
-      expect(h.score).toBeCloseTo(expected, 12);
+    expect(top.explanation.semantic?.rank).toBeLessThanOrEqual(3);
+    expect(top.explanation.lexical?.rank).toBe(1);
+    // 0.75 x BM25 / best BM25 + 0.25 x cosine scaled between the dense channel's worst and best of its 30 candidates
+    const dense = (await f.unfiltered.search({ q, mode: 'semantic', limit: 30 })).results.map((h) => h.score);
+    const bestLexical = (await f.unfiltered.search({ q, mode: 'lexical', limit: 1 })).results[0]!.score;
+    const [high, low] = [dense[0]!, dense[dense.length - 1]!];
+    for (const h of r.results.filter((x) => x.explanation.semantic && x.explanation.lexical)) {
+      const expected = 0.75 * (h.explanation.lexical!.score / bestLexical) + 0.25 * ((h.explanation.semantic!.score - low) / (high - low));
+      expect(h.score).toBeCloseTo(expected, 9);
     }
     const sem = ids(await f.unfiltered.search({ q, mode: 'semantic', limit: 10 }));
     const lex = ids(await f.unfiltered.search({ q, mode: 'lexical', limit: 10 }));
@@ -76,34 +80,23 @@ describe('modes and fusion', () => {
     expect(sem.results.every((h) => h.explanation.semantic && h.score === h.explanation.semantic.score)).toBe(true);
   });
 
-  it('a pasted title ranks its paper first: a channel with no confident hit is weighed down', async () => {
+  it('a pasted title ranks its paper first although the embedding guesses another paper first', async () => {
     const setfit = 'arxiv:2209.11055'; // Efficient Few-Shot Learning Without Prompts / 无提示的高效少样本学习
     for (const title of ['few-shot learning without prompts', 'Efficient Few-Shot Learning Without Prompts', '无提示的高效少样本学习']) {
       const r = await f.engine.search({ q: title, limit: 5 });
       expect(ids(r)[0], title).toBe(setfit);
       expect(r.lowConfidence).toBe(false);
     }
-    // The reported case: BM25 puts SetFit first, the embedding a loosely related paper (PromptBERT) at a cosine
-    // below the calibrated cut-off, so the lexical channel leads and the semantic one counts half.
+    // The reported case: BM25 puts SetFit first by far, the embedding a loosely related paper (PromptBERT) first at
+    // a cosine below the calibrated cut-off. Score fusion keeps BM25's margin, so the guess stays behind.
     const q = 'few-shot learning without prompts';
     const { semantic: cut } = thresholdsFor(f.embedder.info.id);
     const sem = await f.unfiltered.search({ q, mode: 'semantic', limit: 5 });
     expect(ids(sem)[0]).not.toBe(setfit);
     expect(sem.results[0]!.explanation.semantic!.score).toBeLessThan(cut);
     expect(ids(await f.unfiltered.search({ q, mode: 'lexical', limit: 5 }))[0]).toBe(setfit);
-    const r = await f.engine.search({ q, limit: 5 });
-    for (const h of r.results) {
-      const { semantic, lexical } = h.explanation;
-      const expected = (semantic ? 0.25 / (60 + semantic.rank) : 0) + (lexical ? 0.5 / (60 + lexical.rank) : 0);
-      expect(h.score).toBeCloseTo(expected, 12);
-    }
-    // An explicit weight is used as given: plain RRF, which puts the semantic channel's guess first.
-    const plain = await f.engine.search({ q, semanticWeight: 0.5, limit: 5 });
-    expect(ids(plain)[0]).toBe(ids(sem)[0]);
-    for (const h of plain.results) {
-      const { semantic, lexical } = h.explanation;
-      expect(h.score).toBeCloseTo((semantic ? 0.5 / (60 + semantic.rank) : 0) + (lexical ? 0.5 / (60 + lexical.rank) : 0), 12);
-    }
+    // an explicit weight is used as given: all semantic puts the embedding's guess first
+    expect(ids(await f.unfiltered.search({ q, semanticWeight: 1, limit: 5 }))[0]).toBe(ids(sem)[0]);
   });
 
   it('reports the best language view and every matching view', async () => {
@@ -139,14 +132,17 @@ describe('confidence', () => {
 describe('filters inside retrieval', () => {
   it('returns k papers of a category even when none of the unfiltered top k has it', async () => {
     const q = '蛋白质语言模型';
-    const plain = await f.unfiltered.search({ q, limit: 5 });
-    expect(plain.results.some((h) => h.categories.includes('LG'))).toBe(false);
-    const lg = f.papers.filter((p) => p.categories.includes('LG')).length;
-    expect(lg).toBeGreaterThanOrEqual(10);
+    const plain = await f.unfiltered.search({ q, limit: 3 });
+    const shown = new Set(plain.results.flatMap((h) => h.categories));
+    const counts = new Map<string, number>();
+    for (const p of f.papers) for (const c of p.categories) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const category = [...counts].sort((a, b) => b[1] - a[1]).find(([c, n]) => !shown.has(c) && n >= 10)?.[0];
+    expect(category, 'a category with 10+ papers missing from the unfiltered top 3').toBeDefined();
     for (const mode of ['hybrid', 'semantic', 'lexical'] as const) {
-      const r = await f.unfiltered.search({ q, mode, limit: 10, filters: { category: ['LG'] } });
-      expect(r.results.every((h) => h.categories.includes('LG'))).toBe(true);
+      const r = await f.unfiltered.search({ q, mode, limit: 10, filters: { category: [category!] } });
+      expect(r.results.every((h) => h.categories.includes(category!))).toBe(true);
       if (mode !== 'lexical') expect(r.results.length).toBe(10); // lexical only returns papers sharing a term
+      else expect(r.results.length).toBeGreaterThan(0);
     }
   });
 

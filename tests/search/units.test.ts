@@ -1,6 +1,6 @@
 // Pure building blocks: fusion arithmetic, MMR, snippet marking/escaping, filter validation.
 import { describe, expect, it } from 'vitest';
-import { hybridWeights, reciprocalRankFusion, rankByScore, RRF_K, WEAK_CHANNEL_WEIGHT } from '../../src/search/fusion.js';
+import { reciprocalRankFusion, rankByScore, RRF_K, scoreFusion } from '../../src/search/fusion.js';
 import { mmrSelect } from '../../src/search/mmr.js';
 import { escapeHtml, matchSpans, snippet, textWords } from '../../src/search/snippets.js';
 import { compileFilters } from '../../src/search/filters.js';
@@ -24,32 +24,50 @@ describe('reciprocal rank fusion', () => {
     expect(rankByScore(semanticOnly)).toEqual(['a', 'b', 'c']);
   });
 
-  it('weighs the channels equally when both or neither has a confident hit', () => {
-    expect(hybridWeights({ semantic: true, lexical: true })).toEqual({ semantic: 0.5, lexical: 0.5 });
-    expect(hybridWeights({ semantic: false, lexical: false })).toEqual({ semantic: 0.5, lexical: 0.5 });
+});
+
+describe('normalised-score fusion (hybrid)', () => {
+  const range = { low: 0.2, high: 0.6 };
+
+  it('keeps how far apart the scores are: a clear lexical answer beats the embedding\'s loose guess', () => {
+    // The pasted-title shape: BM25 finds the paper at 3x the next score; the embedding ranks a guess first by a hair.
+    const fused = scoreFusion(
+      [
+        { id: 'paper', lexical: 30, cosine: 0.58 },
+        { id: 'guess', lexical: 10, cosine: 0.6 },
+        { id: 'other', lexical: 9, cosine: 0.3 },
+      ],
+      0.25,
+      range,
+    );
+    expect(rankByScore(fused)).toEqual(['paper', 'guess', 'other']);
+    expect(fused.get('paper')).toBeCloseTo(0.75 * 1 + 0.25 * 0.95);
+    expect(fused.get('guess')).toBeCloseTo(0.75 * (10 / 30) + 0.25 * 1);
   });
 
-  it('weighs down the channel without a confident hit when the other has one, so the confident first wins', () => {
-    expect(WEAK_CHANNEL_WEIGHT).toBeGreaterThan(0);
-    expect(WEAK_CHANNEL_WEIGHT).toBeLessThan(1);
-    expect(hybridWeights({ semantic: false, lexical: true })).toEqual({ semantic: 0.5 * WEAK_CHANNEL_WEIGHT, lexical: 0.5 });
-    expect(hybridWeights({ semantic: true, lexical: false })).toEqual({ semantic: 0.5, lexical: 0.5 * WEAK_CHANNEL_WEIGHT });
-    // The pasted-title shape: BM25 ranks the paper first and the semantic guess 4th; the embedding ranks its guess
-    // first and the paper 6th. Equal weights put the guess on top; weighing the weak semantic channel down does not.
-    const semantic = ['guess', 's2', 's3', 's4', 's5', 'paper'];
-    const lexical = ['paper', 'l2', 'l3', 'guess'];
-    const plain = reciprocalRankFusion([
-      { ids: semantic, weight: 0.5 },
-      { ids: lexical, weight: 0.5 },
-    ]);
-    expect(rankByScore(plain)[0]).toBe('guess');
-    const w = hybridWeights({ semantic: false, lexical: true });
-    const fused = reciprocalRankFusion([
-      { ids: semantic, weight: w.semantic },
-      { ids: lexical, weight: w.lexical },
-    ]);
-    expect(rankByScore(fused)[0]).toBe('paper');
-    expect(fused.get('paper')).toBeCloseTo(w.lexical / (RRF_K + 1) + w.semantic / (RRF_K + 6));
+  it('lets the semantic channel decide between papers the lexical channel scores alike', () => {
+    const fused = scoreFusion(
+      [
+        { id: 'a', lexical: 10, cosine: 0.25 },
+        { id: 'b', lexical: 10, cosine: 0.55 },
+        { id: 'c', cosine: 0.6 }, // only the dense channel found it
+      ],
+      0.25,
+      range,
+    );
+    expect(rankByScore(fused)).toEqual(['b', 'a', 'c']);
+    expect(fused.get('c')).toBeCloseTo(0.25);
+  });
+
+  it('follows one channel alone at weight 0 or 1, and clamps cosines outside the dense range', () => {
+    const cands = [
+      { id: 'x', lexical: 5, cosine: 0.1 },
+      { id: 'y', lexical: 1, cosine: 0.9 },
+    ];
+    expect(rankByScore(scoreFusion(cands, 0, range))).toEqual(['x', 'y']);
+    expect(rankByScore(scoreFusion(cands, 1, range))).toEqual(['y', 'x']);
+    expect(scoreFusion(cands, 1, range).get('x')).toBe(0);
+    expect(scoreFusion(cands, 1, range).get('y')).toBe(1);
   });
 });
 
