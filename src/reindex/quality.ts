@@ -6,6 +6,7 @@ import type { Paper } from '../catalogue/types.js';
 import type { Embedder } from '../embed/types.js';
 import { evaluateEngine } from '../eval/evaluate.js';
 import { loadLabelledSet, refToId, type LabelledSet } from '../eval/labelled-set.js';
+import { catalogueQueries, evaluateQueries, type PseudoQuery } from '../eval/corpus.js';
 import type { Translator } from '../search/analyzer.js';
 import { openGenerationEngine, type EngineGeneration } from '../search/open.js';
 import { writeFileAtomic } from '../util/atomic.js';
@@ -110,4 +111,47 @@ export async function readQuality(generationDir: string, logger: Logger): Promis
   }
   logger.warn({ file: path }, `ignoring unreadable ${path}; the live generation will be re-evaluated`);
   return undefined;
+}
+
+// ---- pseudo-queries: a gate for any catalogue ----
+
+export const PSEUDO_METRIC = 'hybrid MRR@10 on pseudo-queries';
+/** Pseudo-queries per set (title fragments and summary sentences in each language): up to 4 x this many. */
+const PSEUDO_PER_SET = 40;
+
+/** Both generations on the same pseudo-queries, made from papers both hold (see src/eval/corpus.ts). */
+export interface PseudoComparison {
+  baseline: number;
+  candidate: number;
+  queries: number;
+  /** Live papers the new generation still holds, and how many were live. */
+  shared: number;
+  livePapers: number;
+}
+
+/** Known-item queries from the papers both generations hold (the new generation's text of them). */
+export function sharedPseudoQueries(live: readonly Paper[], candidate: readonly Paper[]): { queries: PseudoQuery[]; shared: number } {
+  const liveIds = new Set(live.map((p) => p.id));
+  const both = candidate.filter((p) => liveIds.has(p.id));
+  return { queries: catalogueQueries(both, { perSet: PSEUDO_PER_SET }), shared: both.length };
+}
+
+/** Hybrid MRR@10 of a generation's engine (as the service opens it) on the given pseudo-queries. */
+export async function pseudoMrr(gen: EngineGeneration, embedder: Embedder, queries: readonly PseudoQuery[], opts: MeasureOptions): Promise<number> {
+  if (queries.length === 0) return 0;
+  const engine = await openGenerationEngine(gen, embedder, { logger: opts.logger, ...(opts.dictionary ? { dictionary: opts.dictionary } : {}) });
+  const report = await evaluateQueries(engine, queries, ['hybrid'], gen.papers.length);
+  return report.rows.reduce((s, r) => s + r.mrr * r.queries, 0) / queries.length;
+}
+
+/** Compares the live and the new generation on pseudo-queries from the papers both hold (same embedder). */
+export async function comparePseudo(live: EngineGeneration, candidate: EngineGeneration, embedder: Embedder, opts: MeasureOptions): Promise<PseudoComparison> {
+  const { queries, shared } = sharedPseudoQueries(live.papers, candidate.papers);
+  return {
+    baseline: await pseudoMrr(live, embedder, queries, opts),
+    candidate: await pseudoMrr(candidate, embedder, queries, opts),
+    queries: queries.length,
+    shared,
+    livePapers: live.papers.length,
+  };
 }

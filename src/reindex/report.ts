@@ -1,6 +1,7 @@
 // What a reindex run did: the JSON written to dataPaths(dataDir).report and the human summary on stdout.
 import { writeFileAtomic } from '../util/atomic.js';
 import type { ExitCodeValue } from './exit-codes.js';
+import type { PseudoComparison } from './quality.js';
 
 export type ReindexOutcome = 'switched' | 'nothing-to-do' | 'gate-refused' | 'lock-held' | 'error';
 
@@ -13,6 +14,8 @@ export interface GateResult {
   forced: boolean;
   passed: boolean;
   note?: string; // why the gate passed or was not applied
+  /** Both generations on pseudo-queries from the papers they share (when the live one has the same embedder). */
+  pseudo?: PseudoComparison;
 }
 
 /** The lexical (BM25) index of the built generation: updated paper by paper, or rebuilt (and why). */

@@ -22,7 +22,7 @@ import { noProgress, type Progress } from '../util/progress.js';
 import { ExitCode } from './exit-codes.js';
 import { decideGate } from './gate.js';
 import { acquireLock, LockHeldError, type Lock } from './lock.js';
-import { measureQuality, readQuality, writeQuality, type QualityRecord } from './quality.js';
+import { comparePseudo, measureQuality, readQuality, writeQuality, type QualityRecord } from './quality.js';
 import { writeReport, type GateResult, type ReindexOutcome, type ReindexResult } from './report.js';
 import { installWritePause, pauseIfRequested, pausingEmbedder } from './test-hooks.js';
 
@@ -176,7 +176,10 @@ async function evaluateGate(ctx: Ctx, name: string, live: LoadedGeneration | und
   const candidate = await measureQuality(candidateGen, embedder, { logger: ctx.logger, progress: ctx.progress, dictionary });
   await writeQuality(candidateGen.dir, candidate);
   const baseline = live ? await liveQuality(ctx, live, embedder) : undefined;
-  return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false });
+  // pseudo-queries need both engines with one embedder; across an embedder change the labelled set alone decides
+  const comparable = live && embedderDifference(live.manifest.embedder, embedder.info) === undefined;
+  const pseudo = comparable ? await comparePseudo(live, candidateGen, embedder, { logger: ctx.logger, dictionary }) : undefined;
+  return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false }, pseudo);
 }
 
 /**

@@ -59,8 +59,8 @@ export async function rankQuery(
     // every candidate needs a cosine to be fused: papers only the lexical channel found get theirs here
     if (vector) for (const c of byId.values()) c.cosine ??= bestViewCosine(ctx.index, [vector], c.paperId);
     const cands = [...byId.values()].map((c) => ({ id: c.paperId, lexical: c.lexical?.score, cosine: c.cosine }));
-    const range = { low: dense[dense.length - 1]?.score ?? 0, high: dense[0]?.score ?? 0 };
-    const fused = scoreFusion(cands, w, range);
+    const floor = dense[dense.length - 1]?.score ?? 0;
+    const fused = scoreFusion(cands, w, floor);
     for (const [id, s] of fused) get(id).score = s;
     order = rankByScore(fused);
   } else {

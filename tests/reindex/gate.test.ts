@@ -51,4 +51,32 @@ describe('the quality gate', () => {
     expect(g.note).toContain('new generation cannot be measured: labelled set does not apply');
     expect(decideGate(q(0.8), q(null, 'x'), { maxDrop: 0.05, force: true }).passed).toBe(true);
   });
+
+  describe('with pseudo-queries from the papers both generations hold', () => {
+    const pseudo = (baseline: number, candidate: number, shared = 45, livePapers = 51) => ({ baseline, candidate, queries: 120, shared, livePapers });
+
+    it('switches when sources were edited and the labelled set no longer applies, if the shared papers are found as well as before', () => {
+      const g = decideGate(q(0.8), q(null, 'labelled set does not apply: 3 labelled paper(s) are not in this generation'), policy, pseudo(0.9, 0.89));
+      expect(g.passed).toBe(true);
+      expect(g.note).toBe('labelled set no longer applies (labelled set does not apply: 3 labelled paper(s) are not in this generation); hybrid MRR@10 on pseudo-queries 0.900 -> 0.890 on 120 queries');
+      expect(g.pseudo).toEqual(pseudo(0.9, 0.89));
+    });
+
+    it('refuses a pseudo-query drop larger than max-drop even when the labelled set holds', () => {
+      const g = decideGate(q(0.8), q(0.8), policy, pseudo(0.9, 0.7));
+      expect(g.passed).toBe(false);
+      expect(g.note).toBe('hybrid MRR@10 on pseudo-queries dropped 0.200 (0.900 -> 0.700 on 120 queries), more than 0.05');
+    });
+
+    it('reports replaced sources as such and switches: too little in common to call it a regression', () => {
+      const g = decideGate(q(0.8), q(null, 'labelled set does not apply'), policy, pseudo(0.9, 0.2, 9, 51));
+      expect(g.passed).toBe(true);
+      expect(g.note).toBe('sources replaced: 9 of 51 live papers remain, too few to compare; switched to the new catalogue');
+    });
+
+    it('records the pseudo-query scores next to a passing labelled-set comparison', () => {
+      const g = decideGate(q(0.8), q(0.79), policy, pseudo(0.9, 0.91));
+      expect(g).toMatchObject({ passed: true, baseline: 0.8, candidate: 0.79, note: 'hybrid MRR@10 on pseudo-queries 0.900 -> 0.910 on 120 queries' });
+    });
+  });
 });

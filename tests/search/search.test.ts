@@ -57,12 +57,12 @@ describe('modes and fusion', () => {
     const top = r.results[0]!;
     expect(top.explanation.semantic?.rank).toBeLessThanOrEqual(3);
     expect(top.explanation.lexical?.rank).toBe(1);
-    // 0.75 x BM25 / best BM25 + 0.25 x cosine scaled between the dense channel's worst and best of its 30 candidates
+    // 0.6 x BM25 / best BM25 + 0.4 x (cosine - floor) / (1 - floor), floor = the dense channel's 30th candidate
     const dense = (await f.unfiltered.search({ q, mode: 'semantic', limit: 30 })).results.map((h) => h.score);
     const bestLexical = (await f.unfiltered.search({ q, mode: 'lexical', limit: 1 })).results[0]!.score;
-    const [high, low] = [dense[0]!, dense[dense.length - 1]!];
+    const floor = dense[dense.length - 1]!;
     for (const h of r.results.filter((x) => x.explanation.semantic && x.explanation.lexical)) {
-      const expected = 0.75 * (h.explanation.lexical!.score / bestLexical) + 0.25 * ((h.explanation.semantic!.score - low) / (high - low));
+      const expected = 0.6 * (h.explanation.lexical!.score / bestLexical) + 0.4 * ((h.explanation.semantic!.score - floor) / (1 - floor));
       expect(h.score).toBeCloseTo(expected, 9);
     }
     const sem = ids(await f.unfiltered.search({ q, mode: 'semantic', limit: 10 }));

@@ -27,7 +27,7 @@ describe('reciprocal rank fusion', () => {
 });
 
 describe('normalised-score fusion (hybrid)', () => {
-  const range = { low: 0.2, high: 0.6 };
+  const floor = 0.2; // the dense channel's worst candidate
 
   it('keeps how far apart the scores are: a clear lexical answer beats the embedding\'s loose guess', () => {
     // The pasted-title shape: BM25 finds the paper at 3x the next score; the embedding ranks a guess first by a hair.
@@ -37,12 +37,12 @@ describe('normalised-score fusion (hybrid)', () => {
         { id: 'guess', lexical: 10, cosine: 0.6 },
         { id: 'other', lexical: 9, cosine: 0.3 },
       ],
-      0.25,
-      range,
+      0.4,
+      floor,
     );
     expect(rankByScore(fused)).toEqual(['paper', 'guess', 'other']);
-    expect(fused.get('paper')).toBeCloseTo(0.75 * 1 + 0.25 * 0.95);
-    expect(fused.get('guess')).toBeCloseTo(0.75 * (10 / 30) + 0.25 * 1);
+    expect(fused.get('paper')).toBeCloseTo(0.6 * 1 + 0.4 * (0.38 / 0.8));
+    expect(fused.get('guess')).toBeCloseTo(0.6 * (10 / 30) + 0.4 * (0.4 / 0.8));
   });
 
   it('lets the semantic channel decide between papers the lexical channel scores alike', () => {
@@ -52,22 +52,22 @@ describe('normalised-score fusion (hybrid)', () => {
         { id: 'b', lexical: 10, cosine: 0.55 },
         { id: 'c', cosine: 0.6 }, // only the dense channel found it
       ],
-      0.25,
-      range,
+      0.4,
+      floor,
     );
     expect(rankByScore(fused)).toEqual(['b', 'a', 'c']);
-    expect(fused.get('c')).toBeCloseTo(0.25);
+    expect(fused.get('c')).toBeCloseTo(0.4 * 0.5);
   });
 
-  it('follows one channel alone at weight 0 or 1, and clamps cosines outside the dense range', () => {
+  it('follows one channel alone at weight 0 or 1, and never lets a cosine below the floor count against a paper', () => {
     const cands = [
       { id: 'x', lexical: 5, cosine: 0.1 },
       { id: 'y', lexical: 1, cosine: 0.9 },
     ];
-    expect(rankByScore(scoreFusion(cands, 0, range))).toEqual(['x', 'y']);
-    expect(rankByScore(scoreFusion(cands, 1, range))).toEqual(['y', 'x']);
-    expect(scoreFusion(cands, 1, range).get('x')).toBe(0);
-    expect(scoreFusion(cands, 1, range).get('y')).toBe(1);
+    expect(rankByScore(scoreFusion(cands, 0, floor))).toEqual(['x', 'y']);
+    expect(rankByScore(scoreFusion(cands, 1, floor))).toEqual(['y', 'x']);
+    expect(scoreFusion(cands, 1, floor).get('x')).toBe(0);
+    expect(scoreFusion(cands, 1, floor).get('y')).toBeCloseTo(0.875);
   });
 });
 
