@@ -62,6 +62,8 @@ try {
     const report = await evaluateQueries(built.engine, queries, args.mode, built.papers.length, unfiltered);
     if (args.json) console.log(JSON.stringify(report, null, 2));
     else console.log(formatCorpusReport(report));
+    const c = built.calibration;
+    if (c) console.log(`\nconfidence cut-offs fitted on the catalogue: semantic cosine >= ${c.confidence.semantic} (null queries confident: ${c.fit.nullConfident}, known items kept: ${c.fit.knownKept}), related cosine >= ${c.confidence.related.semantic}`);
     const losses = fusionLosses(report);
     console.log(losses.length ? `hybrid loses:\n- ${losses.join('\n- ')}` : 'hybrid >= the best single channel on every set');
   } else {

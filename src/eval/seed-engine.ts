@@ -13,6 +13,8 @@ import { loadConfig } from '../config.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { createSearchEngine, type SearchEngineOptions } from '../search/engine.js';
 import { buildLexicalIndex, type LexicalIndex } from '../search/lexical.js';
+import { calibrateGeneration, type Calibration } from '../search/calibration.js';
+import type { Dictionary } from '../lang/dictionary.js';
 import type { SearchEngine } from '../search/types.js';
 
 export const SEEDS_DIR = fileURLToPath(new URL('../../seeds/', import.meta.url));
@@ -49,6 +51,8 @@ export interface SeedEngine {
   papers: Paper[];
   index: HnswIndex;
   lexical: LexicalIndex;
+  /** The cut-offs fitted on the papers (catalogues of 200+ papers with a dictionary given), as index builds fit them. */
+  calibration?: Calibration;
 }
 
 /** An engine over the seeds (or over other newsletter `paths`, e.g. a rendered corpus), built in `dataDir`. */
@@ -58,8 +62,10 @@ export async function buildSeedEngine(
   const papers = await ingestSeeds(opts.dataDir, opts.paths);
   const index = await indexPapers(papers, opts.embedder, opts.progress);
   const lexical = buildLexicalIndex(papers);
-  const engine = createSearchEngine({ papers, index, lexical, embedder: opts.embedder, ...pick(opts) });
-  return { engine, papers, index, lexical };
+  // large catalogues are served with cut-offs fitted on themselves (as index builds do); the seeds keep the priors
+  const fitted = !opts.confidence && opts.dictionary && 'chineseWords' in opts.dictionary ? await calibrateGeneration({ papers, index, lexical, embedder: opts.embedder, dictionary: opts.dictionary as Dictionary }) : undefined;
+  const engine = createSearchEngine({ papers, index, lexical, embedder: opts.embedder, ...pick(opts), ...(fitted ? { confidence: fitted.confidence } : {}) });
+  return { engine, papers, index, lexical, ...(fitted ? { calibration: fitted } : {}) };
 }
 
 function pick(o: Partial<Pick<SearchEngineOptions, 'dictionary' | 'confidence' | 'logger'>>) {

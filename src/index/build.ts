@@ -18,6 +18,8 @@ import { checkEmbedder } from './manifest.js';
 import type { Paper } from '../catalogue/types.js';
 import { buildLexicalIndexAsync, lexicalAnalyzerId, LexicalIndexDriftError, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../search/lexical.js';
 import { persistedLexicalIndex } from '../search/open.js';
+import { calibrateGeneration, MIN_CALIBRATION_PAPERS } from '../search/calibration.js';
+import { openDictionary } from '../lang/dictionary.js';
 
 /** Compact when more than this share of the graph is deleted entries. */
 export const DEFAULT_COMPACT_THRESHOLD = 0.2;
@@ -56,7 +58,7 @@ export interface BuildResult {
   deleted: number; // deleted entries still in its graph
   pruned: string[];
   lexical: LexicalBuildStats;
-  ms: { load: number; embed: number; index: number; compact: number; lexical: number; write: number; total: number };
+  ms: { load: number; embed: number; index: number; compact: number; lexical: number; calibrate: number; write: number; total: number };
 }
 
 /** How the lexical index was made: updated from the previous generation's, or built from every paper (and why). */
@@ -105,6 +107,12 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
   const lexical = await lexicalFor(base, papers, opts, logger);
   const lexicalMs = clock.lap();
 
+  // the confidence cut-offs this generation is served with, fitted on its own papers (small catalogues keep the priors)
+  const fit = papers.length >= MIN_CALIBRATION_PAPERS;
+  const dictionary = fit ? await openDictionary({ modelsDir: dataPaths(config.dataDir).models, logger }) : undefined;
+  const calibration = dictionary && (await calibrateGeneration({ papers, index, embedder, lexical: lexical.index, dictionary }));
+  const calibrate = clock.lap();
+
   const stats = {
     full: base.fullReason !== undefined,
     ...(base.fullReason ? { fullReason: base.fullReason } : {}),
@@ -119,7 +127,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     lexical: lexical.stats,
   };
   const stored = { analyzer: lexicalAnalyzerId(), data: serializeLexicalIndex(lexical.index) };
-  const generation = await store.write({ index, papers, embedder: embedder.info, build: { ms: Math.round(clock.total()), ...stats }, lexical: stored });
+  const generation = await store.write({ index, papers, embedder: embedder.info, build: { ms: Math.round(clock.total()), ...stats }, lexical: stored, ...(calibration ? { calibration } : {}) });
   const switched = opts.switchTo !== false;
   if (switched) await store.switchTo(generation);
   const pruned = switched ? await store.prune(config.keepGenerations) : [];
@@ -133,7 +141,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     vectors: index.size,
     deleted: index.deletedCount,
     pruned,
-    ms: { load, embed, index: indexMs, compact, lexical: lexicalMs, write, total: Math.round(clock.total()) },
+    ms: { load, embed, index: indexMs, compact, lexical: lexicalMs, calibrate, write, total: Math.round(clock.total()) },
   };
   logger.info(result, 'index generation built');
   return result;

@@ -3,6 +3,7 @@
 // live one. A generation is first written as `<n>.partial-<pid>` and renamed to `<n>` only once complete,
 // and CURRENT is replaced atomically, so a crash at any point leaves CURRENT on the previous complete
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
+import type { Calibration } from '../search/calibration.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,6 +32,8 @@ export interface GenerationBuild {
   embedder: EmbedderInfo;
   build: BuildStats;
   lexical?: StoredLexical;
+  /** Confidence cut-offs fitted on this generation's own papers (src/search/calibration.ts), recorded in the manifest. */
+  calibration?: Calibration;
 }
 
 export interface LoadedGeneration {
@@ -171,6 +174,7 @@ function manifestFor(name: string, build: GenerationBuild, files: Record<string,
     build: build.build,
     files,
     ...(build.lexical ? { lexical: { file: LEXICAL_FILE, analyzer: build.lexical.analyzer } } : {}),
+    ...(build.calibration ? { calibration: build.calibration } : {}),
   };
 }
 

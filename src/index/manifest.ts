@@ -1,6 +1,7 @@
 // manifest.json: what a generation is (embedder, index parameters, counts, build stats) and the size + sha256
 // of every other file in it. It is written last, so its presence marks a complete generation, and its
 // checksums let a reader refuse a truncated or altered file instead of serving it.
+import type { Calibration } from '../search/calibration.js';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
@@ -32,6 +33,8 @@ export interface Manifest {
   /** The persisted lexical (BM25) index, when the generation has one: its file (also listed in `files`) and the
    *  lexical analyzer that wrote it. Generations written before lexical indexes were persisted have none. */
   lexical?: { file: string; analyzer: string };
+  /** Confidence cut-offs fitted on the generation's own papers; absent for small catalogues (the priors apply). */
+  calibration?: Calibration;
 }
 
 export async function fileEntry(path: string): Promise<FileEntry> {

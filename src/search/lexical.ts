@@ -275,15 +275,24 @@ function lexicalIndex(ms: MiniSearch<LexicalDoc>, df: Map<string, number>): Lexi
       });
       const total = conceptIdf.reduce((a, b) => a + b, 0) || 1;
       const conceptOf = new Map(query.terms.map((t) => [t.term, t.concept]));
-      const scored = results.map((r) => {
-        const matched = Object.keys(r.match);
-        const covered = new Set(matched.map((t) => conceptOf.get(t)).filter((c): c is number => c !== undefined));
-        const coverage = [...covered].reduce((s, c) => s + conceptIdf[c]!, 0) / total;
+      // every match is scored (coverage decides the order), but only the best `limit` are kept and sorted
+      const seen = new Int32Array(query.concepts.length).fill(-1);
+      const best = new TopK<{ id: string; score: number; match: Record<string, unknown>; coverage: number }>(limit);
+      results.forEach((r, i) => {
+        let covered = 0;
+        for (const t in r.match) {
+          const c = conceptOf.get(t);
+          if (c !== undefined && seen[c] !== i) {
+            seen[c] = i;
+            covered += conceptIdf[c]!;
+          }
+        }
+        const coverage = covered / total;
         // MiniSearch multiplied its BM25 sum by the number of query terms matched: undo that, weigh concepts instead
         const bm25 = r.score / (r.queryTerms.length || 1);
-        return { id: r.id as string, score: bm25 * coverage ** COVERAGE_EXPONENT, matched, coverage };
+        best.offer({ id: r.id as string, score: bm25 * coverage ** COVERAGE_EXPONENT, match: r.match, coverage });
       });
-      return topByScore(scored.sort((a, b) => b.score - a.score), limit).map((r) => ({ paperId: r.id, score: r.score, matchedTerms: r.matched, coverage: r.coverage }));
+      return best.toArray().map((r) => ({ paperId: r.id, score: r.score, matchedTerms: Object.keys(r.match), coverage: r.coverage }));
     },
   };
   states.set(index, { ms, df });
@@ -291,15 +300,31 @@ function lexicalIndex(ms: MiniSearch<LexicalDoc>, df: Map<string, number>): Lexi
 }
 
 /**
- * The first `limit` results (MiniSearch sorts by score), papers with equal scores in id order: MiniSearch breaks
- * ties by insertion order, which differs between a fresh build and one updated paper by paper.
+ * The `k` best items offered, by score then id (ties broken by id: MiniSearch returns matches in insertion order,
+ * which differs between a fresh build and one updated paper by paper). Keeps a sorted array of at most k items, so
+ * a query matching thousands of papers never sorts them all.
  */
-function topByScore<R extends { id: unknown; score: number }>(results: R[], limit: number): R[] {
-  if (results.length <= limit || limit <= 0) return results.slice(0, Math.max(limit, 0)).sort(byScoreThenId);
-  let end = limit;
-  const last = results[limit - 1]!.score;
-  while (end < results.length && results[end]!.score === last) end++;
-  return results.slice(0, end).sort(byScoreThenId).slice(0, limit);
+class TopK<T extends { id: string; score: number }> {
+  private readonly items: T[] = [];
+  constructor(private readonly k: number) {}
+  offer(item: T): void {
+    if (this.k <= 0) return;
+    const items = this.items;
+    if (items.length === this.k && byScoreThenId(item, items[items.length - 1]!) >= 0) return;
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byScoreThenId(items[mid]!, item) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    items.splice(lo, 0, item);
+    if (items.length > this.k) items.pop();
+  }
+  /** Best first. */
+  toArray(): T[] {
+    return this.items;
+  }
 }
 
 function byScoreThenId(a: { id: unknown; score: number }, b: { id: unknown; score: number }): number {

@@ -25,7 +25,7 @@ export interface OpenEngineOptions {
 }
 
 /** What an engine needs of a generation (a LoadedGeneration; tests may pass papers and an index alone). */
-export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index' | 'lexical'>;
+export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index' | 'lexical'> & { manifest?: Pick<LoadedGeneration['manifest'], 'calibration'> };
 
 export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
   const logger = opts.logger ?? silentLogger;
@@ -37,7 +37,8 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
     lexical,
     logger,
     ...(opts.dictionary ? { dictionary: opts.dictionary } : {}),
-    ...(opts.confidence ? { confidence: opts.confidence } : {}),
+    // the generation's own fitted cut-offs, unless the caller overrides them; without either, the embedder's priors
+    ...(opts.confidence ?? gen.manifest?.calibration ? { confidence: opts.confidence ?? gen.manifest!.calibration!.confidence } : {}),
   });
 }
 

@@ -101,7 +101,7 @@ describe('buildIndex', () => {
       lexical: { full: true, fullReason: 'no index yet', added: catalogue.papers().length, updated: 0, removed: 0 },
     });
     expect(seen.length).toBe(r.embedded);
-    expect(Object.keys(r.ms)).toEqual(['load', 'embed', 'index', 'compact', 'lexical', 'write', 'total']);
+    expect(Object.keys(r.ms)).toEqual(['load', 'embed', 'index', 'compact', 'lexical', 'calibrate', 'write', 'total']);
 
     const store = openGenerationStore(dataDir);
     expect(store.current()).toBe('1');
