@@ -75,6 +75,7 @@ export async function runServer(config: Config, logger: Logger, progress: Progre
   state.watch();
   const s = state.status();
   say(s.ready ? `serving index generation ${s.generation} from ${config.dataDir} at ${url}` : `not ready: ${s.reason}`);
+  if (s.ready && s.degraded) say(`DEGRADED: generation ${s.degraded.current} (CURRENT) cannot be served (${s.degraded.reason}); the next reindex repairs it`);
 }
 
 /** Ingests the sources and builds the first generation, unless another process did so while we waited for the lock. */

@@ -63,6 +63,11 @@ export interface GenerationStore {
   current(): string | undefined;
   /** Complete generations (those with a manifest), oldest first. */
   list(): string[];
+  /**
+   * Complete generations to fall back on, newest first, when `current` cannot be loaded: those older than it (a
+   * newer one was never switched to), or every other one when `current` is not a generation number (a bad CURRENT).
+   */
+  fallbacks(current: string): string[];
   /** Verifies sizes and checksums, then loads; throws IndexFileError / EmbedderMismatchError. */
   load(name?: string, opts?: LoadOptions): Promise<LoadedGeneration>;
   /** Writes a new complete generation and returns its name; does not switch to it. */
@@ -156,7 +161,12 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     return stale;
   }
 
-  return { dir: root, current, list, load, write, switchTo, prune };
+  function fallbacks(live: string): string[] {
+    const newestFirst = list().reverse();
+    return COMPLETE.test(live) ? newestFirst.filter((n) => Number(n) < Number(live)) : newestFirst;
+  }
+
+  return { dir: root, current, list, fallbacks, load, write, switchTo, prune };
 }
 
 function manifestFor(name: string, build: GenerationBuild, files: Record<string, FileEntry>): Manifest {

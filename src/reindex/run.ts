@@ -49,6 +49,8 @@ interface Ctx {
   progress: Progress;
   store: GenerationStore;
   result: ReindexResult;
+  /** Set when CURRENT's generation is damaged and an intact older one stands in as the baseline: this run repairs it. */
+  repairing?: string;
   /** The project dictionary, opened once per run for the quality gate (the service searches with it too). */
   dictionary?: Promise<Dictionary>;
 }
@@ -97,12 +99,12 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
   const { embedder } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress }));
   try {
     recordEmbedder(r, live, embedder.info);
-    if (live && !opts.full && upToDate(live, papers, embedder.info)) {
+    if (live && !opts.full && !ctx.repairing && upToDate(live, papers, embedder.info)) {
       r.views = { total: live.index.size, embedded: 0, fromCache: 0, unchanged: live.index.size };
       conclude(r, 'nothing-to-do', `nothing to do: generation ${live.name} already serves the catalogue with ${embedder.info.id}`);
       return;
     }
-    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full: opts.full ?? false, progress: ctx.progress, logger: ctx.logger, switchTo: false });
+    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full: (opts.full ?? false) || ctx.repairing !== undefined, progress: ctx.progress, logger: ctx.logger, switchTo: false });
     recordBuild(r, build);
     await gateAndSwitch(ctx, lock, build.generation, live, embedder);
   } finally {
@@ -111,8 +113,10 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
 }
 
 /**
- * The live generation, loaded and checksum-verified. A damaged one stops the run (IndexFileError names the file)
- * before anything is written; with --full it is only needed for comparison, so damage is logged and skipped.
+ * The live generation, loaded and checksum-verified. A damaged one is replaced: the newest older generation that
+ * verifies becomes the baseline and the run rebuilds in full (the service serves that older one meanwhile). With no
+ * intact generation the run stops (IndexFileError names the file) before anything is written; with --full the live
+ * one is only needed for comparison, so damage is logged and skipped.
  */
 async function loadLive(ctx: Ctx): Promise<LoadedGeneration | undefined> {
   const name = ctx.store.current();
@@ -122,10 +126,28 @@ async function loadLive(ctx: Ctx): Promise<LoadedGeneration | undefined> {
   try {
     return await ctx.store.load(name, { ef: ctx.config.hnsw.ef });
   } catch (err) {
-    if (!ctx.opts.full) throw new Error(`${errorMessage(err)} (or run the reindex with --full to rebuild from the catalogue)`, { cause: err });
-    ctx.logger.warn({ err, generation: name }, 'live generation is unreadable; --full rebuilds without it');
-    return undefined;
+    if (ctx.opts.full) {
+      ctx.logger.warn({ err, generation: name }, 'live generation is unreadable; --full rebuilds without it');
+      return undefined;
+    }
+    const stand = await intactFallback(ctx, name, errorMessage(err));
+    if (stand) return stand;
+    throw new Error(`${errorMessage(err)} (or run the reindex with --full to rebuild from the catalogue)`, { cause: err });
   }
+}
+
+async function intactFallback(ctx: Ctx, damaged: string, reason: string): Promise<LoadedGeneration | undefined> {
+  for (const name of ctx.store.fallbacks(damaged)) {
+    try {
+      const gen = await ctx.store.load(name, { ef: ctx.config.hnsw.ef });
+      ctx.repairing = damaged;
+      ctx.logger.error({ damaged, baseline: name, reason }, `live generation ${damaged} is damaged (${reason}); rebuilding in full against generation ${name}`);
+      return gen;
+    } catch (err) {
+      ctx.logger.warn({ generation: name, err: errorMessage(err) }, `older generation ${name} is damaged too`);
+    }
+  }
+  return undefined;
 }
 
 async function ingest(ctx: Ctx): Promise<Catalogue> {

@@ -219,6 +219,10 @@ export function apiSchemas(limits: ApiLimits) {
     })
     .openapi('DocumentResponse');
 
+  const Degraded = z
+    .object({ current: z.string(), reason: z.string() })
+    .openapi('Degraded', { description: 'CURRENT names a generation that cannot be served; an older one is served until a reindex repairs it' });
+
   const StatsResponse = z
     .object({
       papers: z.number().int(),
@@ -226,13 +230,14 @@ export function apiSchemas(limits: ApiLimits) {
       vectors: z.number().int(),
       embedder: z.object({ id: z.string(), dimensions: z.number().int() }),
       generation: z.object({ name: z.string(), builtAt: z.string().optional(), ageSeconds: z.number().optional() }),
+      degraded: Degraded.optional(),
       loadedAt: z.string(),
       categories: z.record(z.string(), z.number().int()),
     })
     .openapi('Stats');
 
   const HealthResponse = z
-    .object({ status: z.enum(['ready', 'not ready']), generation: z.string().optional(), reason: z.string().optional() })
+    .object({ status: z.enum(['ready', 'not ready']), generation: z.string().optional(), reason: z.string().optional(), degraded: Degraded.optional() })
     .openapi('Health');
 
   return {
