@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openGenerationStore } from '../../src/index/generations.js';
 import { dataPaths } from '../../src/config.js';
+import { hostname } from 'node:os';
+import { bootId } from '../../src/util/process.js';
 import { ExitCode } from '../../src/reindex/exit-codes.js';
 import type { ReindexResult } from '../../src/reindex/report.js';
 import { cloneWorkspace, createWorkspace, editAbstract, fingerprint, readCurrent, runReindexProcess, runUntilPaused, type Workspace } from './workspace.js';
@@ -99,6 +101,18 @@ describe('reindex with real processes', () => {
     expect(done.code).toBe(ExitCode.Switched);
     expect(await readCurrent(ws)).toBe('2');
     expect((await report(ws)).outcome).toBe('switched'); // the refused run did not overwrite the report
+  });
+
+  it('recovers a lock left by a previous incarnation whose pid (1) now belongs to another live process', async () => {
+    const ws = await fromBase();
+    await editAbstract(ws);
+    const stale = { pid: 1, hostname: hostname(), owner: 'reindex', startedAt: new Date().toISOString(), token: 'deadbeef', processStart: '1', bootId: bootId() };
+    await writeFile(dataPaths(ws.data).lock, JSON.stringify(stale));
+    const out = await runReindexProcess(ws, ['--log-level', 'warn']);
+    expect(out.code).toBe(ExitCode.Switched);
+    expect(out.stderr).toContain('recovered stale lock');
+    expect(out.stderr).toContain('holder pid 1 is not running (the pid now belongs to a process started later)');
+    expect(existsSync(dataPaths(ws.data).lock)).toBe(false);
   });
 
   it('stops with a clear error naming a corrupt catalogue and changes nothing', async () => {
