@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
 import { dataPaths } from '../config.js';
-import { fsyncDir, writeFileAtomic } from '../util/atomic.js';
+import { fsyncDir, naming, writeFileAtomic } from '../util/atomic.js';
 import { HnswIndex } from './hnsw.js';
 import { IndexFileError } from './errors.js';
 import { checkEmbedder, fileEntry, MANIFEST_FILE, readManifest, verifyBytes, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
@@ -133,7 +133,7 @@ export function openGenerationStore(dataDir: string): GenerationStore {
       return name;
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
-      throw err;
+      throw naming(err, `writing index generation ${name} in ${tmp} failed (removed it)`);
     }
   }
 

@@ -17,6 +17,7 @@ import type { Config } from '../config.js';
 import { dataPaths } from '../config.js';
 import { silentLogger, type Logger } from '../log.js';
 import { goneReason, ownIdentity } from '../util/process.js';
+import { naming } from '../util/atomic.js';
 
 export interface LockInfo {
   pid: number;
@@ -113,7 +114,13 @@ interface Holder {
 
 async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${info.token}.tmp`);
-  await writeFile(tmp, JSON.stringify(info) + '\n', { flag: 'wx' });
+  try {
+    await writeFile(tmp, JSON.stringify(info) + '\n', { flag: 'wx' });
+  } catch (err) {
+    // e.g. ENOSPC: the file may exist, empty; leave nothing behind and say which file could not be written
+    await unlink(tmp).catch(() => {});
+    throw naming(err, `cannot create lock ${path}: writing ${tmp} failed`);
+  }
   try {
     await link(tmp, path);
     return true;

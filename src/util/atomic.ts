@@ -17,7 +17,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (err) {
     await fh.close().catch(() => {});
     await unlink(tmp).catch(() => {});
-    throw err;
+    throw naming(err, `writing ${path} (via ${tmp}) failed`);
   }
   await fh.close();
   try {
@@ -27,6 +27,15 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     throw err;
   }
   await fsyncDir(dir);
+}
+
+/**
+ * The error with `what` in front of its message (ENOSPC from a write says neither the file nor the operation), its
+ * errno code kept so callers can still tell kinds apart.
+ */
+export function naming(err: unknown, what: string): Error {
+  const e = err as NodeJS.ErrnoException;
+  return Object.assign(new Error(`${what}: ${e instanceof Error ? e.message : String(err)}`, { cause: err }), e?.code ? { code: e.code } : {});
 }
 
 export async function fsyncDir(dir: string): Promise<void> {

@@ -71,3 +71,21 @@ export function goneReason(who: ProcessIdentity): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * Under `npm start` / `npm run reindex` npm is this process's parent (the scripts `exec` node, so no shell sits in
+ * between): npm forwards SIGTERM/SIGINT, but a `kill -9` of npm cannot be forwarded and would leave this process
+ * running, holding the port or the data lock. So when npm started us and we are orphaned, act as on SIGTERM.
+ * Outside npm (a supervisor, nohup) outliving the parent is intended, so nothing is watched.
+ */
+export function followNpmParent(intervalMs = 500): void {
+  if (!process.env.npm_lifecycle_event) return;
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    process.stderr.write(`papersift: npm (pid ${parent}) is gone; stopping as on SIGTERM\n`);
+    process.kill(process.pid, 'SIGTERM');
+  }, intervalMs);
+  timer.unref();
+}
