@@ -4,12 +4,12 @@
 // and CURRENT is replaced atomically, so a crash at any point leaves CURRENT on the previous complete
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
 import { dataPaths } from '../config.js';
-import { fsyncDir, naming, writeFileAtomic } from '../util/atomic.js';
+import { fsyncDir, fsyncFile, naming, writeFileAtomic } from '../util/atomic.js';
 import { HnswIndex } from './hnsw.js';
 import { IndexFileError } from './errors.js';
 import { checkEmbedder, fileEntry, MANIFEST_FILE, readManifest, verifyBytes, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
@@ -214,15 +214,6 @@ async function readPapers(path: string): Promise<Paper[]> {
     return papers as Paper[];
   } catch (e) {
     throw new IndexFileError(path, `unreadable (${(e as Error).message})`);
-  }
-}
-
-async function fsyncFile(path: string): Promise<void> {
-  const fh = await open(path, 'r+');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
 

@@ -7,7 +7,6 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { dataPaths, type Config } from '../config.js';
-import { openCatalogue } from '../catalogue/lowdb.js';
 import { ingestPaths } from '../catalogue/ingest.js';
 import { diffPapers } from '../catalogue/report.js';
 import type { Catalogue, IngestReport, Paper } from '../catalogue/types.js';
@@ -25,6 +24,7 @@ import { acquireLock, LockHeldError, type Lock } from './lock.js';
 import { measureQuality, readQuality, writeQuality, type QualityRecord } from './quality.js';
 import { writeReport, type GateResult, type ReindexOutcome, type ReindexResult } from './report.js';
 import { installWritePause, pauseIfRequested, pausingEmbedder } from './test-hooks.js';
+import { settleStagedCatalogue, stageCatalogue, type StagedCatalogue } from './staging.js';
 
 export const DEFAULT_MAX_DROP = 0.05;
 
@@ -51,6 +51,8 @@ interface Ctx {
   result: ReindexResult;
   /** Set when CURRENT's generation is damaged and an intact older one stands in as the baseline: this run repairs it. */
   repairing?: string;
+  /** The catalogue this run ingests into: installed only with the generation built from it (staging.ts). */
+  staged?: StagedCatalogue;
   /** The project dictionary, opened once per run for the quality gate (the service searches with it too). */
   dictionary?: Promise<Dictionary>;
 }
@@ -78,7 +80,9 @@ export async function runReindex(config: Config, opts: ReindexOptions = {}): Pro
   const ctx: Ctx = { config, opts, logger, progress: opts.progress ?? noProgress, store: openGenerationStore(config.dataDir), result };
   try {
     await reindexLocked(ctx, lock);
+    await ctx.staged?.settle(); // installs the staged catalogue if its generation went live, else drops it
   } catch (err) {
+    await settleStagedCatalogue(config, ctx.store, logger).catch((e: unknown) => logger.error({ err: e }, 'could not settle the staged catalogue; the next writer will'));
     // The message reaches the operator in the summary; the stack is for debugging, not for every cron mail.
     logger.error({ error: errorMessage(err) }, 'reindex failed');
     logger.debug({ err }, 'reindex failure details');
@@ -101,6 +105,7 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
     recordEmbedder(r, live, embedder.info);
     if (live && !opts.full && !ctx.repairing && upToDate(live, papers, embedder.info)) {
       r.views = { total: live.index.size, embedded: 0, fromCache: 0, unchanged: live.index.size };
+      await ctx.staged!.install(); // same papers as the live generation: only document records (hashes, paths) changed
       conclude(r, 'nothing-to-do', `nothing to do: generation ${live.name} already serves the catalogue with ${embedder.info.id}`);
       return;
     }
@@ -151,7 +156,8 @@ async function intactFallback(ctx: Ctx, damaged: string, reason: string): Promis
 }
 
 async function ingest(ctx: Ctx): Promise<Catalogue> {
-  const catalogue = await openCatalogue(dataPaths(ctx.config.dataDir).catalogue);
+  ctx.staged = await stageCatalogue(ctx.config, ctx.store, ctx.logger);
+  const catalogue = ctx.staged.catalogue;
   const report = await ingestPaths(catalogue, ctx.config.sources, { removeMissing: ctx.result.removeMissing });
   recordIngest(ctx.result, report);
   for (const w of report.warnings) ctx.logger.info(w, `${w.file}:${w.line}: ${w.message}`);
@@ -180,6 +186,7 @@ async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, live: LoadedGen
     await timed(r, 'switch', async () => {
       // If our lock was judged stale and taken over, another writer may be mid-change: do not switch under it.
       if (!(await lock.isHeld())) throw new Error(`lost the lock ${lock.path} to another process; not switching to generation ${name}`);
+      await ctx.staged!.bindTo(name);
       await store.switchTo(name);
       r.generation.live = name;
       r.generation.pruned = await store.prune(config.keepGenerations);

@@ -49,3 +49,13 @@ export async function fsyncDir(dir: string): Promise<void> {
     await dh.close();
   }
 }
+
+/** Flushes a file's data to disk (before a rename makes it the live copy). */
+export async function fsyncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}

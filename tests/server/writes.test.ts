@@ -2,7 +2,9 @@
 // disconnected from and raced with reindexes. Nothing acknowledged may be lost; nothing refused may leak.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { rm } from 'node:fs/promises';
+import { readdir, rm, unlink } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ExitCode } from '../../src/reindex/exit-codes.js';
 import { cloneWorkspace, createWorkspace, runReindexProcess, type Workspace } from '../reindex/workspace.js';
 import { API_KEY } from './fixture.js';
@@ -35,6 +37,87 @@ async function serve(ws: Workspace, env: NodeJS.ProcessEnv = {}): Promise<Server
   await s.ready();
   return s;
 }
+
+/** A one-paper daily newsletter, unrelated to the seeds. */
+const dailyDoc = (arxivId: string, en: string, zh: string) => `LG - 机器学习   CV - 计算机视觉   CL - 计算与语言
+
+转自爱可可爱生活
+
+摘要:${zh}
+
+ 
+
+1、[LG] ${en}
+
+A Author, B Author
+[Example University]
+${zh}。本文研究了${zh}的方法,并在多个基准上进行了实验。
+
+We study ${en.toLowerCase()} and evaluate it on several benchmarks.
+
+https://arxiv.org/abs/${arxivId}
+
+ 
+`;
+
+async function upload(s: ServerProcess, name: string, text: string): Promise<{ status: number; body: Record<string, any> }> {
+  const res = await fetch(`${s.base}/api/documents?name=${encodeURIComponent(name)}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'text/plain' },
+    body: text,
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+const paperStatus = async (s: ServerProcess, id: string) => (await fetch(`${s.base}/api/papers/${encodeURIComponent(id)}`)).status;
+const servedPapers = async (s: ServerProcess) => ((await (await fetch(`${s.base}/api/stats`)).json()) as { papers: number }).papers;
+const stagedLeft = (ws: Workspace) => ['catalogue.staged.json', 'catalogue.staged.for'].filter((f) => existsSync(join(ws.data, f)));
+
+describe('a refused reindex (issue 12, item 1)', () => {
+  it('leaks into neither the catalogue nor the next upload: the live index keeps every paper', async () => {
+    const ws = await createWorkspace(); // its own: a clone's catalogue records the original's source paths
+    made.push(ws);
+    expect((await runReindexProcess(ws)).code).toBe(ExitCode.Switched);
+    const s = await serve(ws);
+    const files = (await readdir(ws.sources)).sort();
+    for (const f of files.slice(1)) await unlink(join(ws.sources, f)); // 4 of the 5 seed newsletters disappear
+    const refused = await runReindexProcess(ws);
+    expect(refused.code).toBe(ExitCode.GateRefused);
+    expect(await servedPapers(s)).toBe(51);
+
+    const up = await upload(s, 'unrelated.txt', dailyDoc('2401.00001', 'Sparse Mixture Routing for Tiny Models', '小模型的稀疏混合路由'));
+    expect(up.status).toBe(200);
+    expect(up.body).toMatchObject({ document: { status: 'new', papers: 1 }, added: ['arxiv:2401.00001'], removed: [] });
+    expect(await servedPapers(s)).toBe(52); // 51 + 1, not the refused run's 9 + 1 + ...
+    expect(await paperStatus(s, 'arxiv:2401.00001')).toBe(200);
+    expect(stagedLeft(ws)).toEqual([]);
+  });
+});
+
+describe('an upload killed before its generation went live (issue 12, item 2)', () => {
+  for (const point of ['embedding', 'writing', 'switching'] as const) {
+    it(`is applied by the retry after kill -9 while ${point}: the retry answers "new" and the paper is live`, async () => {
+      const ws = await workspace();
+      const first = await serve(ws, { PAPERSIFT_TEST_PAUSE_AT: point });
+      const doc = dailyDoc('2401.00002', 'Retrying Uploads Without Losing Papers', '重试上传而不丢失论文');
+      const attempt = upload(first, 'retried.txt', doc).catch((err: unknown) => err);
+      await until(`the upload to pause while ${point}`, async () => (first.stderr().includes(`PAPERSIFT_TEST_PAUSED ${point}`) ? true : undefined));
+      await first.kill('SIGKILL');
+      expect(await attempt).toBeInstanceOf(Error); // never acknowledged
+
+      const second = await serve(ws);
+      expect(stagedLeft(ws)).toEqual([]); // the restart dropped the half-done change
+      expect(await paperStatus(second, 'arxiv:2401.00002')).toBe(404);
+      const retry = await upload(second, 'retried.txt', doc);
+      expect(retry.status).toBe(200);
+      expect(retry.body).toMatchObject({ document: { status: 'new', papers: 1 }, added: ['arxiv:2401.00002'] });
+      expect(await paperStatus(second, 'arxiv:2401.00002')).toBe(200);
+      expect(await servedPapers(second)).toBe(52);
+      const again = await upload(second, 'retried.txt', doc); // idempotent: nothing more to do
+      expect(again.body).toMatchObject({ document: { status: 'unchanged' }, generation: retry.body.generation });
+    });
+  }
+});
 
 describe('a client that disconnects mid-upload', () => {
   it('is logged as a client abort (info, no stack), not as a 500; the server goes on serving', async () => {
