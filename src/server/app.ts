@@ -23,7 +23,7 @@ import { registerStats } from './routes/stats.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerWeb } from './web/routes.js';
 
-export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes'>;
+export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes'> & Partial<Pick<Config, 'maxConcurrentRecommend'>>;
 
 export interface AppDeps {
   config: ServerConfig;
@@ -43,6 +43,7 @@ export function createApp(deps: AppDeps) {
     ...(deps.documents ? { documents: deps.documents } : {}),
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     maxBodyBytes: config.maxBodyBytes,
+    maxConcurrentRecommend: config.maxConcurrentRecommend ?? 2,
     retryAfterSeconds: deps.retryAfterSeconds ?? 5,
   };
 

@@ -3,6 +3,7 @@
 // Request schemas depend on the configured bounds, hence the factory.
 import { z } from '@hono/zod-openapi';
 import { ISO_DATE } from '../search/filters.js';
+import { MAX_RECOMMEND_SEEDS } from '../search/validate.js';
 
 export interface ApiLimits {
   maxQueryChars: number;
@@ -181,8 +182,8 @@ export function apiSchemas(limits: ApiLimits) {
 
   const RecommendBody = z
     .object({
-      positive: z.array(paperRef).min(1).max(MAX_IDS).openapi({ description: 'Papers the reader liked.' }),
-      negative: z.array(paperRef).max(MAX_IDS).optional().openapi({ description: 'Papers to steer away from.' }),
+      positive: z.array(paperRef).min(1).max(MAX_RECOMMEND_SEEDS).openapi({ description: `Papers the reader liked (at most ${MAX_RECOMMEND_SEEDS}).` }),
+      negative: z.array(paperRef).max(MAX_RECOMMEND_SEEDS).optional().openapi({ description: `Papers to steer away from (at most ${MAX_RECOMMEND_SEEDS}).` }),
       text: z.string().trim().min(1).max(limits.maxQueryChars).optional().openapi({ description: 'Free text describing the interest.' }),
       exclude: z.array(paperRef).max(MAX_IDS).optional().openapi({ description: 'Papers never to return (e.g. already read).' }),
       limit: z.number().int().min(1).max(limits.maxLimit).optional(),
