@@ -6,10 +6,10 @@ import type { Logger } from '../log.js';
 import type { Catalogue } from '../catalogue/types.js';
 import { ingestText } from '../catalogue/ingest.js';
 import { IngestError } from '../ingest/errors.js';
-import { buildIndex } from '../index/build.js';
 import { LockHeldError, withDataLock } from '../reindex/lock.js';
 import { stageCatalogue, type StagedCatalogue } from '../reindex/staging.js';
-import { pauseIfRequested, pausingEmbedder } from '../reindex/test-hooks.js';
+import { pauseIfRequested } from '../reindex/test-hooks.js';
+import { buildInChild } from '../reindex/build-process.js';
 import { ApiError, badRequest } from './errors.js';
 import type { DataDirSource } from './generation-source.js';
 import type { ServiceState } from './state.js';
@@ -74,10 +74,13 @@ export function createDocumentWriter(opts: DocumentWriterOptions): DocumentWrite
     }
   }
 
-  /** Builds a generation from the staged catalogue and makes it live (the staged catalogue with it, on settle). */
+  /**
+   * Builds a generation from the staged catalogue in a child process (off the event loop that answers searches) and
+   * makes it live; the staged catalogue goes live with it when settled.
+   */
   async function buildAndSwitch(staged: StagedCatalogue): Promise<string> {
-    const embedder = pausingEmbedder(await source.embedderForBuild());
-    const built = await buildIndex({ config, catalogue: staged.catalogue, embedder, logger, switchTo: false });
+    const embedder = (await source.embedderForBuild()).info; // the served generation's: the child opens the same
+    const built = await buildInChild({ config, catalogue: staged.file(), embedder });
     await staged.bindTo(built.generation);
     await pauseIfRequested('switching');
     await source.store.switchTo(built.generation);

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { ExitCode } from '../../src/reindex/exit-codes.js';
 import { cloneWorkspace, createWorkspace, runReindexProcess, type Workspace } from '../reindex/workspace.js';
 import { API_KEY } from './fixture.js';
+import { processAlive } from '../../src/util/process.js';
 import { startServer, until, type ServerProcess } from './serve-process.js';
 
 let base: Workspace; // the seeds ingested and generation 1 live, built by a real reindex run
@@ -117,6 +118,24 @@ describe('an upload killed before its generation went live (issue 12, item 2)', 
       expect(again.body).toMatchObject({ document: { status: 'unchanged' }, generation: retry.body.generation });
     });
   }
+});
+
+describe('an upload\'s index build (issue 12, item 5)', () => {
+  it('runs in its own process, so the server answers searches meanwhile; it stops when the server dies', async () => {
+    const ws = await workspace();
+    const s = await serve(ws, { PAPERSIFT_TEST_PAUSE_AT: 'embedding' });
+    const attempt = upload(s, 'offloop.txt', dailyDoc('2401.00003', 'Index Builds Off the Event Loop', '事件循环之外的索引构建')).catch((err: unknown) => err);
+    const builder = await until('the build to pause while embedding', async () => {
+      const m = /PAPERSIFT_TEST_PAUSED embedding pid=(\d+)/.exec(s.stderr());
+      return m ? Number(m[1]) : undefined;
+    });
+    expect(builder).not.toBe(s.child.pid); // not the server's event loop
+    const search = await fetch(`${s.base}/api/search?q=${encodeURIComponent('pre-training')}&limit=3`);
+    expect(search.status).toBe(200); // answered while the build is mid-way
+    await s.kill('SIGKILL');
+    await attempt;
+    await until('the orphaned build to stop', async () => (processAlive(builder) ? undefined : true), 30_000);
+  });
 });
 
 describe('a client that disconnects mid-upload', () => {
