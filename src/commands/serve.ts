@@ -66,7 +66,7 @@ export async function runServer(config: Config, logger: Logger, progress: Progre
   const server = await listen(app.fetch, config);
   const addr = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${addr.port}`;
-  installShutdown(server, state, source, logger);
+  installShutdown(server, state, source, logger, () => documents.close());
   // stdout carries exactly one line, so scripts (and tests) can read the address even with --port 0
   process.stdout.write(`listening on ${url}\n`);
 
@@ -77,6 +77,7 @@ export async function runServer(config: Config, logger: Logger, progress: Progre
   }
   await state.refresh();
   state.watch();
+  if (config.apiKey) documents.warmUp(); // uploads are enabled: have the builder ready for the first one
   const s = state.status();
   say(s.ready ? `serving index generation ${s.generation} from ${config.dataDir} at ${url}` : `not ready: ${s.reason}`);
   if (s.ready && s.degraded) say(`DEGRADED: generation ${s.degraded.current} (CURRENT) cannot be served (${s.degraded.reason}); the next reindex repairs it`);
@@ -123,7 +124,7 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, config: C
 }
 
 /** SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to 10 s), release everything, exit 0. */
-function installShutdown(server: ServerType, state: ServiceState, source: DataDirSource, logger: Logger): void {
+function installShutdown(server: ServerType, state: ServiceState, source: DataDirSource, logger: Logger, closeWriter: () => void): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -136,6 +137,7 @@ function installShutdown(server: ServerType, state: ServiceState, source: DataDi
     force.unref();
     server.close(async () => {
       clearTimeout(force);
+      closeWriter();
       await state.close();
       await source.close();
       process.exit(0);

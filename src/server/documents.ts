@@ -9,7 +9,7 @@ import { IngestError } from '../ingest/errors.js';
 import { LockHeldError, withDataLock } from '../reindex/lock.js';
 import { stageCatalogue, type StagedCatalogue } from '../reindex/staging.js';
 import { pauseIfRequested } from '../reindex/test-hooks.js';
-import { buildInChild } from '../reindex/build-process.js';
+import { createBuilder } from '../reindex/build-process.js';
 import { ApiError, badRequest } from './errors.js';
 import type { DataDirSource } from './generation-source.js';
 import type { ServiceState } from './state.js';
@@ -28,6 +28,10 @@ export interface DocumentResult {
 
 export interface DocumentWriter {
   write(name: string, text: string): Promise<DocumentResult>;
+  /** Starts the builder process ahead of the first upload (once a generation is served). */
+  warmUp(): void;
+  /** Stops the builder process (shutdown). */
+  close(): void;
 }
 
 export interface DocumentWriterOptions {
@@ -42,6 +46,7 @@ export interface DocumentWriterOptions {
 export function createDocumentWriter(opts: DocumentWriterOptions): DocumentWriter {
   const { config, state, source, logger } = opts;
   let queue: Promise<unknown> = Promise.resolve();
+  const builder = createBuilder();
 
   async function writeLocked(name: string, text: string): Promise<DocumentResult> {
     const started = performance.now();
@@ -54,8 +59,11 @@ export function createDocumentWriter(opts: DocumentWriterOptions): DocumentWrite
       });
       const doc = report.documents[0] ?? { name, status: 'unchanged' as const, papers: 0 };
       if (doc.status === 'failed') throw badRequest(`invalid body: ${doc.error ?? 'the document could not be ingested'}`, { document: doc.name });
+      const ingested = performance.now();
       const generation = doc.status === 'unchanged' && liveServes(staged.catalogue) ? source.store.current()! : await buildAndSwitch(staged);
+      const built = performance.now();
       await serveNow(generation);
+      const ms = { ingest: Math.round(ingested - started), build: Math.round(built - ingested), serve: Math.round(performance.now() - built) };
       const result: DocumentResult = {
         document: { name: doc.name, status: doc.status, papers: doc.papers },
         added: report.added,
@@ -67,7 +75,7 @@ export function createDocumentWriter(opts: DocumentWriterOptions): DocumentWrite
         generation,
         tookMs: Math.round(performance.now() - started),
       };
-      logger.info({ document: name, status: doc.status, added: report.added.length, generation }, 'document ingested');
+      logger.info({ document: name, status: doc.status, added: report.added.length, generation, ms }, 'document ingested');
       return result;
     } finally {
       await staged.settle();
@@ -80,7 +88,7 @@ export function createDocumentWriter(opts: DocumentWriterOptions): DocumentWrite
    */
   async function buildAndSwitch(staged: StagedCatalogue): Promise<string> {
     const embedder = (await source.embedderForBuild()).info; // the served generation's: the child opens the same
-    const built = await buildInChild({ config, catalogue: staged.file(), embedder });
+    const built = await builder.build({ config, catalogue: staged.file(), embedder });
     await staged.bindTo(built.generation);
     await pauseIfRequested('switching');
     await source.store.switchTo(built.generation);
@@ -115,6 +123,13 @@ export function createDocumentWriter(opts: DocumentWriterOptions): DocumentWrite
   }
 
   return {
+    close: () => builder.close(),
+    warmUp() {
+      source.embedderForBuild().then(
+        (e) => builder.warmUp({ config, embedder: e.info }),
+        (err: unknown) => logger.warn({ err }, 'could not start the index builder ahead of uploads'),
+      );
+    },
     write(name, text) {
       // one write at a time in this process; the lock covers other processes
       const run = queue.then(() =>
