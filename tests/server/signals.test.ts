@@ -4,27 +4,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { dataPaths } from '../../src/config.js';
 import { ExitCode } from '../../src/reindex/exit-codes.js';
 import { processAlive } from '../../src/util/process.js';
-import { cloneWorkspace, createWorkspace, editAbstract, ROOT, runReindexProcess, type Workspace } from '../reindex/workspace.js';
+import { editAbstract, ROOT, runReindexProcess, workspaces, type Workspace } from '../reindex/workspace.js';
 import { until } from './serve-process.js';
 
+const spaces = workspaces();
 let base: Workspace;
-const made: Workspace[] = [];
 const started: ChildProcess[] = [];
 
 beforeAll(async () => {
-  base = await createWorkspace();
-  made.push(base);
-  const out = await runReindexProcess(base);
-  if (out.code !== ExitCode.Switched) throw new Error(`initial reindex exited ${out.code}:\n${out.stderr}`);
+  base = await spaces.built();
 }, 180_000);
 afterAll(async () => {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const ws of made) await rm(ws.root, { recursive: true, force: true });
+  await spaces.removeAll();
 });
 
 function npmRun(script: string, args: string[], env: NodeJS.ProcessEnv): ChildProcess {
@@ -57,8 +53,7 @@ const gone = (pids: number[]) => until(`pids ${pids.join(', ')} to exit`, async 
 
 describe('signals under npm', () => {
   it('SIGTERM to `npm start` stops the server itself and frees its port', async () => {
-    const ws = await cloneWorkspace(base);
-    made.push(ws);
+    const ws = await spaces.clone(base);
     const npm = npmRun('start', ['--no-progress'], { ...ws.env, PORT: '0', HOST: '127.0.0.1' });
     let stderr = '';
     npm.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -78,8 +73,7 @@ describe('signals under npm', () => {
   });
 
   it('kill -9 of `npm run reindex` stops the reindex holding the lock; the next run recovers it', async () => {
-    const ws = await cloneWorkspace(base);
-    made.push(ws);
+    const ws = await spaces.clone(base);
     await editAbstract(ws);
     const npm = npmRun('reindex', ['--no-progress'], { ...ws.env, PAPERSIFT_TEST_PAUSE_AT: 'embedding' });
     let stderr = '';

@@ -2,35 +2,28 @@
 // disconnected from and raced with reindexes. Nothing acknowledged may be lost; nothing refused may leak.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
-import { readdir, rm, unlink } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode } from '../../src/reindex/exit-codes.js';
-import { cloneWorkspace, createWorkspace, runReindexProcess, type Workspace } from '../reindex/workspace.js';
-import { API_KEY } from './fixture.js';
+import { runReindexProcess, workspaces, type Workspace } from '../reindex/workspace.js';
+import { API_KEY, dailyDoc } from './fixture.js';
 import { processAlive } from '../../src/util/process.js';
 import { startServer, until, type ServerProcess } from './serve-process.js';
 
+const spaces = workspaces();
 let base: Workspace; // the seeds ingested and generation 1 live, built by a real reindex run
-const made: Workspace[] = [];
 const servers: ServerProcess[] = [];
 
 beforeAll(async () => {
-  base = await createWorkspace();
-  made.push(base);
-  const out = await runReindexProcess(base);
-  if (out.code !== ExitCode.Switched) throw new Error(`initial reindex exited ${out.code}:\n${out.stderr}`);
+  base = await spaces.built();
 }, 180_000);
 afterAll(async () => {
   for (const s of servers) await s.kill();
-  for (const ws of made) await rm(ws.root, { recursive: true, force: true });
+  await spaces.removeAll();
 });
 
-async function workspace(): Promise<Workspace> {
-  const ws = await cloneWorkspace(base);
-  made.push(ws);
-  return ws;
-}
+const workspace = () => spaces.clone(base);
 
 async function serve(ws: Workspace, env: NodeJS.ProcessEnv = {}): Promise<ServerProcess> {
   const s = await startServer({ ...ws.env, ...env });
@@ -38,28 +31,6 @@ async function serve(ws: Workspace, env: NodeJS.ProcessEnv = {}): Promise<Server
   await s.ready();
   return s;
 }
-
-/** A one-paper daily newsletter, unrelated to the seeds. */
-const dailyDoc = (arxivId: string, en: string, zh: string) => `LG - 机器学习   CV - 计算机视觉   CL - 计算与语言
-
-转自爱可可爱生活
-
-摘要:${zh}
-
- 
-
-1、[LG] ${en}
-
-A Author, B Author
-[Example University]
-${zh}。本文研究了${zh}的方法,并在多个基准上进行了实验。
-
-We study ${en.toLowerCase()} and evaluate it on several benchmarks.
-
-https://arxiv.org/abs/${arxivId}
-
- 
-`;
 
 async function upload(s: ServerProcess, name: string, text: string): Promise<{ status: number; body: Record<string, any> }> {
   const res = await fetch(`${s.base}/api/documents?name=${encodeURIComponent(name)}`, {
@@ -76,9 +47,7 @@ const stagedLeft = (ws: Workspace) => ['catalogue.staged.json', 'catalogue.stage
 
 describe('a refused reindex (issue 12, item 1)', () => {
   it('leaks into neither the catalogue nor the next upload: the live index keeps every paper', async () => {
-    const ws = await createWorkspace(); // its own: a clone's catalogue records the original's source paths
-    made.push(ws);
-    expect((await runReindexProcess(ws)).code).toBe(ExitCode.Switched);
+    const ws = await spaces.built(); // its own: a clone's catalogue records the original's source paths
     const s = await serve(ws);
     const files = (await readdir(ws.sources)).sort();
     for (const f of files.slice(1)) await unlink(join(ws.sources, f)); // 4 of the 5 seed newsletters disappear
@@ -86,7 +55,7 @@ describe('a refused reindex (issue 12, item 1)', () => {
     expect(refused.code).toBe(ExitCode.GateRefused);
     expect(await servedPapers(s)).toBe(51);
 
-    const up = await upload(s, 'unrelated.txt', dailyDoc('2401.00001', 'Sparse Mixture Routing for Tiny Models', '小模型的稀疏混合路由'));
+    const up = await upload(s, 'unrelated.txt', dailyDoc(1, '2401.00001', 'Sparse Mixture Routing for Tiny Models', '小模型的稀疏混合路由'));
     expect(up.status).toBe(200);
     expect(up.body).toMatchObject({ document: { status: 'new', papers: 1 }, added: ['arxiv:2401.00001'], removed: [] });
     expect(await servedPapers(s)).toBe(52); // 51 + 1, not the refused run's 9 + 1 + ...
@@ -100,7 +69,7 @@ describe('an upload killed before its generation went live (issue 12, item 2)', 
     it(`is applied by the retry after kill -9 while ${point}: the retry answers "new" and the paper is live`, async () => {
       const ws = await workspace();
       const first = await serve(ws, { PAPERSIFT_TEST_PAUSE_AT: point });
-      const doc = dailyDoc('2401.00002', 'Retrying Uploads Without Losing Papers', '重试上传而不丢失论文');
+      const doc = dailyDoc(2, '2401.00002', 'Retrying Uploads Without Losing Papers', '重试上传而不丢失论文');
       const attempt = upload(first, 'retried.txt', doc).catch((err: unknown) => err);
       await until(`the upload to pause while ${point}`, async () => (first.stderr().includes(`PAPERSIFT_TEST_PAUSED ${point}`) ? true : undefined));
       await first.kill('SIGKILL');
@@ -124,7 +93,7 @@ describe('an upload\'s index build (issue 12, item 5)', () => {
   it('runs in its own process, so the server answers searches meanwhile; it stops when the server dies', async () => {
     const ws = await workspace();
     const s = await serve(ws, { PAPERSIFT_TEST_PAUSE_AT: 'embedding' });
-    const attempt = upload(s, 'offloop.txt', dailyDoc('2401.00003', 'Index Builds Off the Event Loop', '事件循环之外的索引构建')).catch((err: unknown) => err);
+    const attempt = upload(s, 'offloop.txt', dailyDoc(3, '2401.00003', 'Index Builds Off the Event Loop', '事件循环之外的索引构建')).catch((err: unknown) => err);
     const builder = await until('the build to pause while embedding', async () => {
       const m = /PAPERSIFT_TEST_PAUSED embedding pid=(\d+)/.exec(s.stderr());
       return m ? Number(m[1]) : undefined;
