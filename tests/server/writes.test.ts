@@ -107,6 +107,32 @@ describe('an upload\'s index build (issue 12, item 5)', () => {
   });
 });
 
+describe('an upload whose builder process dies', () => {
+  it('answers 500 (the log names the builder), changes nothing, and the retry (on a new builder) is served', async () => {
+    const ws = await workspace();
+    const s = await serve(ws, { PAPERSIFT_TEST_PAUSE_AT: 'embedding' });
+    const doc = dailyDoc(4, '2401.00004', 'Builders That Die Mid-Build', '构建进程中途退出');
+    const pausedPids = () => [...s.stderr().matchAll(/PAPERSIFT_TEST_PAUSED embedding pid=(\d+)/g)].map((m) => Number(m[1]));
+    const first = upload(s, 'builder.txt', doc);
+    const builder = await until('the build to pause', async () => pausedPids()[0]);
+    process.kill(builder, 'SIGKILL');
+    const failed = await first;
+    expect(failed.status).toBe(500);
+    expect(failed.body.error.code).toBe('internal');
+    expect(s.stderr()).toContain(`the index builder (pid ${builder}) was killed by SIGKILL`); // logged with the request id
+    expect(stagedLeft(ws)).toEqual([]);
+    expect(await paperStatus(s, 'arxiv:2401.00004')).toBe(404);
+    expect(await servedPapers(s)).toBe(51);
+
+    const retry = upload(s, 'builder.txt', doc);
+    const next = await until('the new builder to pause', async () => pausedPids()[1]);
+    expect(next).not.toBe(builder);
+    process.kill(next, 'SIGUSR2'); // let it finish
+    expect((await retry).body).toMatchObject({ document: { status: 'new' }, added: ['arxiv:2401.00004'] });
+    expect(await paperStatus(s, 'arxiv:2401.00004')).toBe(200);
+  });
+});
+
 describe('a client that disconnects mid-upload', () => {
   it('is logged as a client abort (info, no stack), not as a 500; the server goes on serving', async () => {
     const s = await serve(await workspace(), { PAPERSIFT_LOG_LEVEL: 'info' });
