@@ -1,5 +1,7 @@
-// POST /api/documents behind the route: ingest one document into the catalogue, build the index incrementally,
-// switch to the new generation and serve it before answering, so the caller can search the new papers at once.
+// POST /api/documents behind the route: ingest one document into a staged copy of the catalogue, build the index
+// incrementally in the builder process (off the event loop), switch to the new generation and serve it before
+// answering, so the caller can search the new papers at once; the staged catalogue goes live with that generation
+// (reindex/staging.ts), so a failed or killed upload changes nothing and its retry is built again.
 // The data-directory lock keeps this and a cron reindex from writing at the same time.
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
