@@ -98,9 +98,9 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     const manifest = await readManifest(dir);
     if (opts.embedder) checkEmbedder(manifest, opts.embedder, dir);
     await verifyFiles(dir, manifest);
-    const papers = await readPapers(join(dir, PAPERS_FILE));
     const { M, efConstruction } = manifest.index;
-    const index = await HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef });
+    // read side by side (fewer event-loop turns for a server loading under load)
+    const [papers, index] = await Promise.all([readPapers(join(dir, PAPERS_FILE)), HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef })]);
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
