@@ -49,6 +49,7 @@ export function createBuilder(): Builder {
       w?.reject(new Error(`the index builder (pid ${c.pid}) ${signal ? `was killed by ${signal}` : `exited ${code}`}${last ? `: ${last}` : ''}`));
     });
     c.once('error', (err) => waiting?.reject(err));
+    c.stdin.on('error', () => {}); // EPIPE from a builder that just died: its 'exit' reports that
     return c;
   }
 
