@@ -2,6 +2,9 @@
 // Run it from cron or a systemd timer; see README "Nightly reindex" for flags and exit codes.
 import { reindexCommand } from '../src/commands/reindex.js';
 import { ExitCode } from '../src/reindex/exit-codes.js';
+import { followNpmParent } from '../src/util/process.js';
+
+followNpmParent();
 
 const cmd = reindexCommand()
   .option('--data <dir>', 'data directory (env PAPERSIFT_DATA, default ./index-data)')

@@ -5,6 +5,9 @@ import { ingestCommand } from './commands/ingest.js';
 import { indexCommand } from './commands/index.js';
 import { serveCommand } from './commands/serve.js';
 import { reindexCommand } from './commands/reindex.js';
+import { followNpmParent } from './util/process.js';
+
+followNpmParent();
 
 const program = new Command()
   .name('papersift')

@@ -19,6 +19,7 @@ export interface Config {
   maxQueryChars: number; // PAPERSIFT_MAX_QUERY_CHARS: longest accepted search query / recommend text
   maxLimit: number; // PAPERSIFT_MAX_LIMIT: largest page size (limit) a request may ask for
   maxBodyBytes: number; // PAPERSIFT_MAX_BODY_BYTES: largest accepted request body (413 above it)
+  maxConcurrentRecommend: number; // PAPERSIFT_MAX_CONCURRENT_RECOMMEND: recommendations in progress at once (429 above)
   watchIntervalMs: number; // PAPERSIFT_WATCH_INTERVAL_MS: polling fallback for noticing a new index generation
 }
 
@@ -64,6 +65,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     maxQueryChars: overrides.maxQueryChars ?? int('PAPERSIFT_MAX_QUERY_CHARS', env.PAPERSIFT_MAX_QUERY_CHARS, 1, 1000) ?? 500,
     maxLimit: overrides.maxLimit ?? int('PAPERSIFT_MAX_LIMIT', env.PAPERSIFT_MAX_LIMIT, 1, 100) ?? 100,
     maxBodyBytes: overrides.maxBodyBytes ?? int('PAPERSIFT_MAX_BODY_BYTES', env.PAPERSIFT_MAX_BODY_BYTES, 1024, 1 << 30) ?? 2 * 1024 * 1024,
+    maxConcurrentRecommend: overrides.maxConcurrentRecommend ?? int('PAPERSIFT_MAX_CONCURRENT_RECOMMEND', env.PAPERSIFT_MAX_CONCURRENT_RECOMMEND, 1, 1000) ?? 2,
     watchIntervalMs: overrides.watchIntervalMs ?? int('PAPERSIFT_WATCH_INTERVAL_MS', env.PAPERSIFT_WATCH_INTERVAL_MS, 50, 3_600_000) ?? 2000,
   };
 }

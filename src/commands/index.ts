@@ -5,6 +5,8 @@ import { openCatalogue } from '../catalogue/lowdb.js';
 import { openEmbedder } from '../embed/select.js';
 import { buildIndex, type BuildResult } from '../index/build.js';
 import { withDataLock } from '../reindex/lock.js';
+import { settleStagedCatalogue } from '../reindex/staging.js';
+import { openGenerationStore } from '../index/generations.js';
 import { createProgress } from '../util/progress.js';
 import { commandConfig, commandLogger } from './context.js';
 
@@ -28,6 +30,7 @@ export function indexCommand(): Command {
       const { result, reason, embedderId } = await withDataLock(
         config,
         async () => {
+          await settleStagedCatalogue(config, openGenerationStore(config.dataDir), logger); // a killed upload's leftovers first
           const cataloguePath = dataPaths(config.dataDir).catalogue;
           const catalogue = await openCatalogue(cataloguePath);
           if (catalogue.papers().length === 0) {

@@ -4,8 +4,10 @@ import { dataPaths } from '../config.js';
 import { ingestPaths } from '../catalogue/ingest.js';
 import { openCatalogue } from '../catalogue/lowdb.js';
 import { withDataLock } from '../reindex/lock.js';
+import { settleStagedCatalogue } from '../reindex/staging.js';
+import { openGenerationStore } from '../index/generations.js';
 import type { IngestReport } from '../catalogue/types.js';
-import { commandConfig } from './context.js';
+import { commandConfig, commandLogger } from './context.js';
 
 export function ingestCommand(): Command {
   return new Command('ingest')
@@ -25,6 +27,7 @@ export function ingestCommand(): Command {
       const { report, total } = await withDataLock(
         config,
         async () => {
+          await settleStagedCatalogue(config, openGenerationStore(config.dataDir), commandLogger(config)); // a killed upload's leftovers first
           const catalogue = await openCatalogue(dataPaths(config.dataDir).catalogue);
           const report = await ingestPaths(catalogue, paths, { removeMissing: opts.removeMissing ?? false });
           return { report, total: catalogue.papers().length };

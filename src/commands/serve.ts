@@ -11,7 +11,9 @@ import type { Logger } from '../log.js';
 import { openCatalogue } from '../catalogue/lowdb.js';
 import { ingestPaths } from '../catalogue/ingest.js';
 import { buildIndex } from '../index/build.js';
-import { withDataLock } from '../reindex/lock.js';
+import { LockHeldError, withDataLock } from '../reindex/lock.js';
+import { settleStagedCatalogue } from '../reindex/staging.js';
+import { installWritePause } from '../reindex/test-hooks.js';
 import { createProgress, noProgress, type Progress } from '../util/progress.js';
 import { createApp } from '../server/app.js';
 import { createDocumentWriter } from '../server/documents.js';
@@ -56,6 +58,7 @@ function port(v: string): number {
 const say = (line: string) => process.stderr.write(`papersift: ${line}\n`);
 
 export async function runServer(config: Config, logger: Logger, progress: Progress): Promise<void> {
+  installWritePause(); // test-only fault injection; does nothing unless PAPERSIFT_TEST_PAUSE_AT=writing
   const source = dataDirSource(config, logger);
   const state = new ServiceState(source, { currentFile: dataPaths(config.dataDir).current, pollIntervalMs: config.watchIntervalMs, logger });
   const documents = createDocumentWriter({ config, state, source, logger });
@@ -63,18 +66,32 @@ export async function runServer(config: Config, logger: Logger, progress: Progre
   const server = await listen(app.fetch, config);
   const addr = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${addr.port}`;
-  installShutdown(server, state, source, logger);
+  installShutdown(server, state, source, logger, () => documents.close());
   // stdout carries exactly one line, so scripts (and tests) can read the address even with --port 0
   process.stdout.write(`listening on ${url}\n`);
 
+  await settleInterruptedWrite(config, source, logger);
   if (!source.store.current()) {
     state.setNotReadyReason(`building the catalogue and index from ${config.sources.join(', ')} (first run)`);
     await firstBuild(config, source, logger, progress);
   }
   await state.refresh();
   state.watch();
+  if (config.apiKey) documents.warmUp(); // uploads are enabled: have the builder ready for the first one
   const s = state.status();
   say(s.ready ? `serving index generation ${s.generation} from ${config.dataDir} at ${url}` : `not ready: ${s.reason}`);
+  if (s.ready && s.degraded) say(`DEGRADED: generation ${s.degraded.current} (CURRENT) cannot be served (${s.degraded.reason}); the next reindex repairs it`);
+}
+
+/**
+ * A write killed with the previous server (an upload not yet acknowledged) left a staged catalogue: install it if its
+ * generation went live, else drop it, so the catalogue agrees with what is served. A writer holding the lock now
+ * settles it itself.
+ */
+async function settleInterruptedWrite(config: Config, source: DataDirSource, logger: Logger): Promise<void> {
+  await withDataLock(config, () => settleStagedCatalogue(config, source.store, logger), { owner: 'papersift serve (startup)', logger }).catch((err: unknown) => {
+    if (!(err instanceof LockHeldError)) throw err;
+  });
 }
 
 /** Ingests the sources and builds the first generation, unless another process did so while we waited for the lock. */
@@ -107,7 +124,7 @@ function listen(fetch: (req: Request) => Response | Promise<Response>, config: C
 }
 
 /** SIGTERM/SIGINT: stop accepting, let in-flight requests finish (up to 10 s), release everything, exit 0. */
-function installShutdown(server: ServerType, state: ServiceState, source: DataDirSource, logger: Logger): void {
+function installShutdown(server: ServerType, state: ServiceState, source: DataDirSource, logger: Logger, closeWriter: () => void): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -120,6 +137,7 @@ function installShutdown(server: ServerType, state: ServiceState, source: DataDi
     force.unref();
     server.close(async () => {
       clearTimeout(force);
+      closeWriter();
       await state.close();
       await source.close();
       process.exit(0);

@@ -5,12 +5,12 @@
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
 import type { Calibration } from '../search/calibration.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
 import { dataPaths } from '../config.js';
-import { fsyncDir, writeFileAtomic } from '../util/atomic.js';
+import { fsyncDir, fsyncFile, naming, writeFileAtomic } from '../util/atomic.js';
 import { HnswIndex } from './hnsw.js';
 import { IndexFileError } from './errors.js';
 import { checkEmbedder, fileEntry, MANIFEST_FILE, readManifest, verifyBytes, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
@@ -66,6 +66,11 @@ export interface GenerationStore {
   current(): string | undefined;
   /** Complete generations (those with a manifest), oldest first. */
   list(): string[];
+  /**
+   * Complete generations to fall back on, newest first, when `current` cannot be loaded: those older than it (a
+   * newer one was never switched to), or every other one when `current` is not a generation number (a bad CURRENT).
+   */
+  fallbacks(current: string): string[];
   /** Verifies sizes and checksums, then loads; throws IndexFileError / EmbedderMismatchError. */
   load(name?: string, opts?: LoadOptions): Promise<LoadedGeneration>;
   /** Writes a new complete generation and returns its name; does not switch to it. */
@@ -96,9 +101,9 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     const manifest = await readManifest(dir);
     if (opts.embedder) checkEmbedder(manifest, opts.embedder, dir);
     await verifyFiles(dir, manifest);
-    const papers = await readPapers(join(dir, PAPERS_FILE));
     const { M, efConstruction } = manifest.index;
-    const index = await HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef });
+    // read side by side (fewer event-loop turns for a server loading under load)
+    const [papers, index] = await Promise.all([readPapers(join(dir, PAPERS_FILE)), HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef })]);
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
@@ -131,7 +136,7 @@ export function openGenerationStore(dataDir: string): GenerationStore {
       return name;
     } catch (err) {
       await rm(tmp, { recursive: true, force: true });
-      throw err;
+      throw naming(err, `writing index generation ${name} in ${tmp} failed (removed it)`);
     }
   }
 
@@ -159,7 +164,12 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     return stale;
   }
 
-  return { dir: root, current, list, load, write, switchTo, prune };
+  function fallbacks(live: string): string[] {
+    const newestFirst = list().reverse();
+    return COMPLETE.test(live) ? newestFirst.filter((n) => Number(n) < Number(live)) : newestFirst;
+  }
+
+  return { dir: root, current, list, fallbacks, load, write, switchTo, prune };
 }
 
 function manifestFor(name: string, build: GenerationBuild, files: Record<string, FileEntry>): Manifest {
@@ -208,15 +218,6 @@ async function readPapers(path: string): Promise<Paper[]> {
     return papers as Paper[];
   } catch (e) {
     throw new IndexFileError(path, `unreadable (${(e as Error).message})`);
-  }
-}
-
-async function fsyncFile(path: string): Promise<void> {
-  const fh = await open(path, 'r+');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
   }
 }
 

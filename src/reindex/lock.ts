@@ -4,8 +4,10 @@
 // The lock is a small JSON file created exclusively. It is written to a private temp file first and then
 // hard-linked into place: link(2) fails with EEXIST exactly like open(O_CREAT|O_EXCL) ("wx"), but the lock
 // appears with its full content at once, so no reader ever sees an empty, half-written lock.
-// A lock whose holder died (same host, process.kill(pid, 0) -> ESRCH) or that is older than maxAgeMs is
-// stale and is recovered; a short-lived "<lock>.break" file (also exclusive) makes sure only one process
+// A lock whose holder died or that is older than maxAgeMs is stale and is recovered. The holder is named by pid
+// plus its start time and the boot id (util/process.ts): a pid alone is reused (a container restarted in place runs
+// its server as the same pid again), so a live process with the recorded pid but another start time is not the
+// holder; a short-lived "<lock>.break" file (also exclusive) makes sure only one process
 // breaks a given stale lock, so two recovering processes cannot both end up "holding" it.
 import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -14,7 +16,8 @@ import { dirname, basename, join } from 'node:path';
 import type { Config } from '../config.js';
 import { dataPaths } from '../config.js';
 import { silentLogger, type Logger } from '../log.js';
-import { processAlive } from '../util/process.js';
+import { goneReason, ownIdentity } from '../util/process.js';
+import { naming } from '../util/atomic.js';
 
 export interface LockInfo {
   pid: number;
@@ -22,6 +25,8 @@ export interface LockInfo {
   owner: string; // what holds it, e.g. "reindex" or "POST /api/documents"
   startedAt: string; // ISO time the lock was taken
   token: string; // random, so a holder only ever releases its own lock
+  processStart?: string; // the holder's start time (clock ticks since boot, Linux), so a reused pid is told apart
+  bootId?: string; // the host's boot id (Linux): a lock from before a reboot is stale
 }
 
 export interface Lock {
@@ -70,13 +75,7 @@ export async function acquireLock(path: string, opts: AcquireOptions): Promise<L
   const deadline = Date.now() + (opts.waitMs ?? 0);
   await mkdir(dirname(path), { recursive: true });
   for (;;) {
-    const info: LockInfo = {
-      pid: process.pid,
-      hostname: hostname(),
-      owner: opts.owner,
-      startedAt: new Date().toISOString(),
-      token: randomBytes(8).toString('hex'),
-    };
+    const info = lockInfo(opts.owner);
     if (await tryCreate(path, info)) return heldLock(path, info);
     const existing = await readHolder(path);
     if (existing === 'gone') continue; // released between our attempt and the read: try again at once
@@ -104,6 +103,10 @@ export async function withDataLock<T>(
   }
 }
 
+function lockInfo(owner: string): LockInfo {
+  return { ...ownIdentity(), hostname: hostname(), owner, startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+}
+
 interface Holder {
   raw: string;
   info?: LockInfo; // undefined when the file is not a lock we can read (garbage, foreign format)
@@ -111,7 +114,13 @@ interface Holder {
 
 async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${info.token}.tmp`);
-  await writeFile(tmp, JSON.stringify(info) + '\n', { flag: 'wx' });
+  try {
+    await writeFile(tmp, JSON.stringify(info) + '\n', { flag: 'wx' });
+  } catch (err) {
+    // e.g. ENOSPC: the file may exist, empty; leave nothing behind and say which file could not be written
+    await unlink(tmp).catch(() => {});
+    throw naming(err, `cannot create lock ${path}: writing ${tmp} failed`);
+  }
   try {
     await link(tmp, path);
     return true;
@@ -138,7 +147,11 @@ function parseInfo(raw: string): LockInfo | undefined {
   try {
     const v = JSON.parse(raw) as Partial<LockInfo>;
     if (typeof v.pid === 'number' && typeof v.hostname === 'string' && typeof v.startedAt === 'string' && typeof v.token === 'string') {
-      return { pid: v.pid, hostname: v.hostname, owner: String(v.owner ?? 'unknown'), startedAt: v.startedAt, token: v.token };
+      const identity = {
+        ...(typeof v.processStart === 'string' ? { processStart: v.processStart } : {}),
+        ...(typeof v.bootId === 'string' ? { bootId: v.bootId } : {}),
+      };
+      return { pid: v.pid, hostname: v.hostname, owner: String(v.owner ?? 'unknown'), startedAt: v.startedAt, token: v.token, ...identity };
     }
   } catch {
     // fall through: not a lock file we wrote
@@ -153,7 +166,8 @@ function staleReason(holder: Holder, maxAgeMs: number, now = Date.now()): string
   if (!info) return 'unreadable lock file';
   const age = now - Date.parse(info.startedAt);
   if (!Number.isFinite(age)) return `invalid start time "${info.startedAt}"`;
-  if (info.hostname === hostname() && !processAlive(info.pid)) return `holder pid ${info.pid} is not running`;
+  const gone = info.hostname === hostname() ? goneReason(info) : undefined;
+  if (gone) return gone;
   if (age > maxAgeMs) return `lock is ${Math.round(age / 1000)} s old (max age ${Math.round(maxAgeMs / 1000)} s)`;
   return undefined;
 }
@@ -161,7 +175,7 @@ function staleReason(holder: Holder, maxAgeMs: number, now = Date.now()): string
 /** Removes a stale lock, but only the exact lock we judged stale, and only one process at a time. */
 async function breakStale(path: string, stale: Holder, reason: string, logger: Logger): Promise<void> {
   const breaker = `${path}.break`;
-  const me: LockInfo = { pid: process.pid, hostname: hostname(), owner: 'lock recovery', startedAt: new Date().toISOString(), token: randomBytes(8).toString('hex') };
+  const me = lockInfo('lock recovery');
   if (!(await tryCreate(breaker, me))) {
     await clearDeadBreaker(breaker, logger);
     await sleep(20);
@@ -184,7 +198,7 @@ async function clearDeadBreaker(breaker: string, logger: Logger): Promise<void> 
   if (holder === 'gone') return;
   const st = await stat(breaker).catch(() => undefined);
   const old = st ? Date.now() - st.mtimeMs > BREAKER_MAX_AGE_MS : false;
-  const dead = holder.info ? holder.info.hostname === hostname() && !processAlive(holder.info.pid) : false;
+  const dead = holder.info ? holder.info.hostname === hostname() && goneReason(holder.info) !== undefined : false;
   if (!old && !dead) return;
   const now = await readHolder(breaker);
   if (now !== 'gone' && now.raw === holder.raw) {

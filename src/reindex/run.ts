@@ -7,7 +7,6 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { dataPaths, type Config } from '../config.js';
-import { openCatalogue } from '../catalogue/lowdb.js';
 import { ingestPaths } from '../catalogue/ingest.js';
 import { diffPapers } from '../catalogue/report.js';
 import type { Catalogue, IngestReport, Paper } from '../catalogue/types.js';
@@ -25,6 +24,7 @@ import { acquireLock, LockHeldError, type Lock } from './lock.js';
 import { comparePseudo, measureQuality, readQuality, writeQuality, type QualityRecord } from './quality.js';
 import { writeReport, type GateResult, type ReindexOutcome, type ReindexResult } from './report.js';
 import { installWritePause, pauseIfRequested, pausingEmbedder } from './test-hooks.js';
+import { settleStagedCatalogue, stageCatalogue, type StagedCatalogue } from './staging.js';
 
 export const DEFAULT_MAX_DROP = 0.05;
 
@@ -49,6 +49,10 @@ interface Ctx {
   progress: Progress;
   store: GenerationStore;
   result: ReindexResult;
+  /** Set when CURRENT's generation is damaged and an intact older one stands in as the baseline: this run repairs it. */
+  repairing?: string;
+  /** The catalogue this run ingests into: installed only with the generation built from it (staging.ts). */
+  staged?: StagedCatalogue;
   /** The project dictionary, opened once per run for the quality gate (the service searches with it too). */
   dictionary?: Promise<Dictionary>;
 }
@@ -76,7 +80,9 @@ export async function runReindex(config: Config, opts: ReindexOptions = {}): Pro
   const ctx: Ctx = { config, opts, logger, progress: opts.progress ?? noProgress, store: openGenerationStore(config.dataDir), result };
   try {
     await reindexLocked(ctx, lock);
+    await ctx.staged?.settle(); // installs the staged catalogue if its generation went live, else drops it
   } catch (err) {
+    await settleStagedCatalogue(config, ctx.store, logger).catch((e: unknown) => logger.error({ err: e }, 'could not settle the staged catalogue; the next writer will'));
     // The message reaches the operator in the summary; the stack is for debugging, not for every cron mail.
     logger.error({ error: errorMessage(err) }, 'reindex failed');
     logger.debug({ err }, 'reindex failure details');
@@ -97,12 +103,13 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
   const { embedder } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress }));
   try {
     recordEmbedder(r, live, embedder.info);
-    if (live && !opts.full && upToDate(live, papers, embedder.info)) {
+    if (live && !opts.full && !ctx.repairing && upToDate(live, papers, embedder.info)) {
       r.views = { total: live.index.size, embedded: 0, fromCache: 0, unchanged: live.index.size };
+      await ctx.staged!.install(); // same papers as the live generation: only document records (hashes, paths) changed
       conclude(r, 'nothing-to-do', `nothing to do: generation ${live.name} already serves the catalogue with ${embedder.info.id}`);
       return;
     }
-    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full: opts.full ?? false, progress: ctx.progress, logger: ctx.logger, switchTo: false });
+    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full: (opts.full ?? false) || ctx.repairing !== undefined, progress: ctx.progress, logger: ctx.logger, switchTo: false });
     recordBuild(r, build);
     await gateAndSwitch(ctx, lock, build.generation, live, embedder);
   } finally {
@@ -111,8 +118,10 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
 }
 
 /**
- * The live generation, loaded and checksum-verified. A damaged one stops the run (IndexFileError names the file)
- * before anything is written; with --full it is only needed for comparison, so damage is logged and skipped.
+ * The live generation, loaded and checksum-verified. A damaged one is replaced: the newest older generation that
+ * verifies becomes the baseline and the run rebuilds in full (the service serves that older one meanwhile). With no
+ * intact generation the run stops (IndexFileError names the file) before anything is written; with --full the live
+ * one is only needed for comparison, so damage is logged and skipped.
  */
 async function loadLive(ctx: Ctx): Promise<LoadedGeneration | undefined> {
   const name = ctx.store.current();
@@ -122,14 +131,33 @@ async function loadLive(ctx: Ctx): Promise<LoadedGeneration | undefined> {
   try {
     return await ctx.store.load(name, { ef: ctx.config.hnsw.ef });
   } catch (err) {
-    if (!ctx.opts.full) throw new Error(`${errorMessage(err)} (or run the reindex with --full to rebuild from the catalogue)`, { cause: err });
-    ctx.logger.warn({ err, generation: name }, 'live generation is unreadable; --full rebuilds without it');
-    return undefined;
+    if (ctx.opts.full) {
+      ctx.logger.warn({ err, generation: name }, 'live generation is unreadable; --full rebuilds without it');
+      return undefined;
+    }
+    const stand = await intactFallback(ctx, name, errorMessage(err));
+    if (stand) return stand;
+    throw new Error(`${errorMessage(err)} (or run the reindex with --full to rebuild from the catalogue)`, { cause: err });
   }
 }
 
+async function intactFallback(ctx: Ctx, damaged: string, reason: string): Promise<LoadedGeneration | undefined> {
+  for (const name of ctx.store.fallbacks(damaged)) {
+    try {
+      const gen = await ctx.store.load(name, { ef: ctx.config.hnsw.ef });
+      ctx.repairing = damaged;
+      ctx.logger.error({ damaged, baseline: name, reason }, `live generation ${damaged} is damaged (${reason}); rebuilding in full against generation ${name}`);
+      return gen;
+    } catch (err) {
+      ctx.logger.warn({ generation: name, err: errorMessage(err) }, `older generation ${name} is damaged too`);
+    }
+  }
+  return undefined;
+}
+
 async function ingest(ctx: Ctx): Promise<Catalogue> {
-  const catalogue = await openCatalogue(dataPaths(ctx.config.dataDir).catalogue);
+  ctx.staged = await stageCatalogue(ctx.config, ctx.store, ctx.logger);
+  const catalogue = ctx.staged.catalogue;
   const report = await ingestPaths(catalogue, ctx.config.sources, { removeMissing: ctx.result.removeMissing });
   recordIngest(ctx.result, report);
   for (const w of report.warnings) ctx.logger.info(w, `${w.file}:${w.line}: ${w.message}`);
@@ -158,6 +186,7 @@ async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, live: LoadedGen
     await timed(r, 'switch', async () => {
       // If our lock was judged stale and taken over, another writer may be mid-change: do not switch under it.
       if (!(await lock.isHeld())) throw new Error(`lost the lock ${lock.path} to another process; not switching to generation ${name}`);
+      await ctx.staged!.bindTo(name);
       await store.switchTo(name);
       r.generation.live = name;
       r.generation.pruned = await store.prune(config.keepGenerations);

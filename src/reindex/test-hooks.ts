@@ -1,12 +1,12 @@
-// TEST-ONLY fault-injection points. The fault tests (tests/reindex/faults.test.ts) must kill -9 a real
-// reindex at exact moments ("while embedding", "while writing the generation"); timing-based kills would be
+// TEST-ONLY fault-injection points. The fault tests (tests/reindex/faults.test.ts, tests/server/writes.test.ts)
+// must kill -9 a real reindex or a server mid-upload at exact moments ("while embedding", "while writing the generation"); timing-based kills would be
 // flaky. Setting PAPERSIFT_TEST_PAUSE_AT=<point> makes the run print "PAPERSIFT_TEST_PAUSED <point>" on
 // stderr when it reaches that point and then wait until killed (or resumed with SIGUSR2). Unset (always,
 // in production) every check is a single environment lookup that does nothing.
 //   embedding  after the first embedding batch is computed, before it is handed back
 //   writing    inside the generation writer: the HNSW files are in generations/<n>.partial-<pid>/, the
 //              papers snapshot and the manifest are not
-//   switching  the new generation is complete and evaluated, CURRENT not yet switched
+//   switching  the new generation is complete (and evaluated, in a reindex), CURRENT not yet switched
 import { createRequire, syncBuiltinESMExports } from 'node:module';
 import type { Embedder } from '../embed/types.js';
 

@@ -19,19 +19,30 @@ export function mmrSelect(candidates: readonly MmrCandidate[], k: number, divers
   const rel = (c: MmrCandidate) => (max === min ? 1 : (c.relevance - min) / (max - min));
   // Sorted by relevance so that ties go to the more relevant candidate.
   const pool = [...candidates].sort((a, b) => b.relevance - a.relevance);
-  const picked: MmrCandidate[] = [];
-  while (picked.length < k && pool.length > 0) {
-    let best = 0;
+  // each candidate's highest similarity to anything picked so far, updated with the newest pick only:
+  // O(k * pool) cosines instead of O(k^2 * pool) (limit 100 over a 300-paper pool took seconds)
+  const redundancy = new Float64Array(pool.length);
+  const taken = new Uint8Array(pool.length);
+  const picked: string[] = [];
+  while (picked.length < k && picked.length < pool.length) {
+    let best = -1;
     let bestScore = -Infinity;
-    pool.forEach((c, i) => {
-      const redundancy = picked.reduce((m, p) => (c.vector && p.vector ? Math.max(m, cosine(c.vector, p.vector)) : m), 0);
-      const score = lambda * rel(c) - (1 - lambda) * redundancy;
+    for (let i = 0; i < pool.length; i++) {
+      if (taken[i]) continue;
+      const score = lambda * rel(pool[i]!) - (1 - lambda) * redundancy[i]!;
       if (score > bestScore + 1e-12) {
         bestScore = score;
         best = i;
       }
-    });
-    picked.push(pool.splice(best, 1)[0]!);
+    }
+    taken[best] = 1;
+    const chosen = pool[best]!;
+    picked.push(chosen.id);
+    if (!chosen.vector) continue;
+    for (let i = 0; i < pool.length; i++) {
+      const v = pool[i]!.vector;
+      if (!taken[i] && v) redundancy[i] = Math.max(redundancy[i]!, cosine(v, chosen.vector));
+    }
   }
-  return picked.map((c) => c.id);
+  return picked;
 }

@@ -18,6 +18,9 @@ const MLT_TERMS = 20;
  * both a positive and a negative seed (MAE liked, BEiT disliked: both masked image modelling) sinks but is not wiped out.
  */
 const NEGATIVE_WEIGHT = 0.5;
+/** Hits retrieved per seed, shared by all of a request's seeds (each gets at least MIN_SEED_DEPTH). */
+const SEED_DEPTH_BUDGET = 300;
+const MIN_SEED_DEPTH = 20;
 
 /**
  * A paper's most distinctive terms that other papers share (tf-idf; a term only this paper has finds nothing).
@@ -116,7 +119,10 @@ export async function recommendCandidates(ctx: EngineContext, r: ValidRecommend,
   const negative = resolve(r.negative);
   const exclude = new Set([...resolve(r.exclude), ...positive, ...negative].map((p) => p.id));
   const allowed = (id: string) => !exclude.has(id) && (!filter || filter(id));
+  // the candidate pool MMR and the cut choose from, and how deep each seed's own list goes: together bounded, so a
+  // request's work stays flat as seeds are added (the API caps seeds, MAX_RECOMMEND_SEEDS, for the same reason)
   const depth = Math.max(30, 3 * r.limit);
+  const seedDepth = Math.min(depth, Math.max(MIN_SEED_DEPTH, Math.ceil(SEED_DEPTH_BUDGET / (positive.length + negative.length))));
 
   const lists: RankedList[] = [];
   const evidence = new Map<string, Candidate>();
@@ -126,13 +132,13 @@ export async function recommendCandidates(ctx: EngineContext, r: ValidRecommend,
     for (const c of found.candidates) if (!evidence.has(c.paperId)) evidence.set(c.paperId, c);
     terms.push(...found.terms);
   };
-  for (const p of positive) collect(relatedCandidates(ctx, [p], depth, allowed));
+  for (const p of positive) collect(relatedCandidates(ctx, [p], seedDepth, allowed));
   if (r.text) collect(await rankQuery(ctx, r.text, 'hybrid', undefined, depth, allowed));
   if (lists.length === 0) return { candidates: [], terms: [], unknownIds };
 
   const pos = reciprocalRankFusion(lists);
   const neg = reciprocalRankFusion(
-    negative.map((n) => ({ ids: relatedCandidates(ctx, [n], depth, allowed).candidates.map((c) => c.paperId), weight: NEGATIVE_WEIGHT })),
+    negative.map((n) => ({ ids: relatedCandidates(ctx, [n], seedDepth, allowed).candidates.map((c) => c.paperId), weight: NEGATIVE_WEIGHT })),
   );
   const relevance = new Map([...pos].map(([id, s]) => [id, s - (neg.get(id) ?? 0)]));
   const pool = rankByScore(relevance).slice(0, depth);

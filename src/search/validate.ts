@@ -5,6 +5,11 @@ import type { RecommendRequest, SearchFilters, SearchMode, SearchRequest } from 
 export const MAX_LIMIT = 100;
 export const MAX_OFFSET = 10_000;
 export const MAX_QUERY_CHARS = 1000;
+/**
+ * Most positive (and, separately, negative) seed papers one recommendation takes: each seed is its own retrieval
+ * (HNSW + BM25), so the work per request grows with them; 100 + 100 seeds at 1.3k papers blocked the service ~2 s.
+ */
+export const MAX_RECOMMEND_SEEDS = 10;
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'lexical'];
 
 export interface ValidSearch {
@@ -49,10 +54,12 @@ function text(value: unknown, name: string): string {
   return value.trim();
 }
 
-function ids(value: unknown, name: string): string[] {
+function ids(value: unknown, name: string, max = Infinity): string[] {
   if (value === undefined) return [];
   if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw new SearchInputError(name, 'expected a list of paper ids');
-  return [...new Set(value as string[])];
+  const distinct = [...new Set(value as string[])];
+  if (distinct.length > max) throw new SearchInputError(name, `at most ${max} paper ids, got ${distinct.length}`);
+  return distinct;
 }
 
 export function validateSearch(req: Partial<SearchRequest>): ValidSearch {
@@ -71,12 +78,12 @@ export function validateSearch(req: Partial<SearchRequest>): ValidSearch {
 
 export function validateRecommend(req: RecommendRequest): ValidRecommend {
   if (req === null || typeof req !== 'object') throw new SearchInputError('request', 'expected an object');
-  const positive = ids(req.positive, 'positive');
+  const positive = ids(req.positive, 'positive', MAX_RECOMMEND_SEEDS);
   const t = req.text === undefined ? undefined : text(req.text, 'text');
   if (positive.length === 0 && t === undefined) throw new SearchInputError('positive', 'give at least one positive paper id or a text');
   return {
     positive,
-    negative: ids(req.negative, 'negative'),
+    negative: ids(req.negative, 'negative', MAX_RECOMMEND_SEEDS),
     exclude: ids(req.exclude, 'exclude'),
     ...(t !== undefined ? { text: t } : {}),
     ...(req.filters !== undefined ? { filters: req.filters } : {}),

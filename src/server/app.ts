@@ -23,7 +23,7 @@ import { registerStats } from './routes/stats.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerWeb } from './web/routes.js';
 
-export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes'>;
+export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes'> & Partial<Pick<Config, 'maxConcurrentRecommend'>>;
 
 export interface AppDeps {
   config: ServerConfig;
@@ -43,6 +43,7 @@ export function createApp(deps: AppDeps) {
     ...(deps.documents ? { documents: deps.documents } : {}),
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     maxBodyBytes: config.maxBodyBytes,
+    maxConcurrentRecommend: config.maxConcurrentRecommend ?? 2,
     retryAfterSeconds: deps.retryAfterSeconds ?? 5,
   };
 
@@ -81,6 +82,11 @@ export function createApp(deps: AppDeps) {
 
   app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}; see /docs`), 404));
   app.onError((err, c) => {
+    // the client went away mid-request (a cancelled upload): nothing failed on our side and nobody reads the answer
+    if (isClientAbort(err, c.req.raw)) {
+      logger.info({ reqId: c.get('requestId'), method: c.req.method, path: c.req.path, reason: (err as Error).message }, 'client closed the connection before the request was read');
+      return new Response(null, { status: CLIENT_CLOSED });
+    }
     if (err instanceof HTTPException && !(err instanceof ApiError)) return respondError(c, fromHttpException(err));
     if (err instanceof SearchInputError) return respondError(c, new ApiError(400, 'bad_request', `invalid parameter "${err.parameter}": ${err.detail}`));
     // expected failures (bad input, not ready) are answers, not faults: only unexpected ones are logged with a stack
@@ -91,6 +97,15 @@ export function createApp(deps: AppDeps) {
 }
 
 export type App = ReturnType<typeof createApp>;
+
+/** nginx's "client closed request": logged, never sent (the connection is gone). */
+const CLIENT_CLOSED = 499;
+
+/** Node's http server fails a body read with "aborted" / ECONNRESET when the client disconnects mid-body. */
+function isClientAbort(err: unknown, req: Request): boolean {
+  const e = err as NodeJS.ErrnoException | undefined;
+  return req.signal.aborted || (e?.code === 'ECONNRESET' && e.message === 'aborted');
+}
 
 /**
  * Pins the served snapshot for the whole request, so a generation swap mid-request cannot pull the engine

@@ -20,6 +20,7 @@ export interface RouteContext {
   documents?: DocumentWriter;
   apiKey?: string;
   maxBodyBytes: number;
+  maxConcurrentRecommend: number;
   retryAfterSeconds: number;
 }
 

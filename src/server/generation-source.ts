@@ -73,6 +73,7 @@ export function dataDirSource(config: Config, logger: Logger): DataDirSource {
   return {
     store,
     current: async () => store.current(),
+    fallbacks: async (current) => store.fallbacks(current),
     async load(name): Promise<LoadedGeneration> {
       const gen = await store.load(name, { ef: config.hnsw.ef });
       const embedder = await acquire(gen.manifest.embedder);

@@ -3,6 +3,7 @@
 // Request schemas depend on the configured bounds, hence the factory.
 import { z } from '@hono/zod-openapi';
 import { ISO_DATE } from '../search/filters.js';
+import { MAX_RECOMMEND_SEEDS } from '../search/validate.js';
 
 export interface ApiLimits {
   maxQueryChars: number;
@@ -181,8 +182,8 @@ export function apiSchemas(limits: ApiLimits) {
 
   const RecommendBody = z
     .object({
-      positive: z.array(paperRef).min(1).max(MAX_IDS).openapi({ description: 'Papers the reader liked.' }),
-      negative: z.array(paperRef).max(MAX_IDS).optional().openapi({ description: 'Papers to steer away from.' }),
+      positive: z.array(paperRef).min(1).max(MAX_RECOMMEND_SEEDS).openapi({ description: `Papers the reader liked (at most ${MAX_RECOMMEND_SEEDS}).` }),
+      negative: z.array(paperRef).max(MAX_RECOMMEND_SEEDS).optional().openapi({ description: `Papers to steer away from (at most ${MAX_RECOMMEND_SEEDS}).` }),
       text: z.string().trim().min(1).max(limits.maxQueryChars).optional().openapi({ description: 'Free text describing the interest.' }),
       exclude: z.array(paperRef).max(MAX_IDS).optional().openapi({ description: 'Papers never to return (e.g. already read).' }),
       limit: z.number().int().min(1).max(limits.maxLimit).optional(),
@@ -219,6 +220,10 @@ export function apiSchemas(limits: ApiLimits) {
     })
     .openapi('DocumentResponse');
 
+  const Degraded = z
+    .object({ current: z.string(), reason: z.string() })
+    .openapi('Degraded', { description: 'CURRENT names a generation that cannot be served; an older one is served until a reindex repairs it' });
+
   const StatsResponse = z
     .object({
       papers: z.number().int(),
@@ -226,13 +231,14 @@ export function apiSchemas(limits: ApiLimits) {
       vectors: z.number().int(),
       embedder: z.object({ id: z.string(), dimensions: z.number().int() }),
       generation: z.object({ name: z.string(), builtAt: z.string().optional(), ageSeconds: z.number().optional() }),
+      degraded: Degraded.optional(),
       loadedAt: z.string(),
       categories: z.record(z.string(), z.number().int()),
     })
     .openapi('Stats');
 
   const HealthResponse = z
-    .object({ status: z.enum(['ready', 'not ready']), generation: z.string().optional(), reason: z.string().optional() })
+    .object({ status: z.enum(['ready', 'not ready']), generation: z.string().optional(), reason: z.string().optional(), degraded: Degraded.optional() })
     .openapi('Health');
 
   return {

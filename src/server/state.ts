@@ -20,6 +20,14 @@ export interface Snapshot {
   embedder: EmbedderInfo;
   vectors: number;
   documents: number;
+  /** Set when CURRENT's generation failed to load and this older one is served in its place. */
+  degraded?: Degraded;
+}
+
+/** Why the served generation is not the one CURRENT names. */
+export interface Degraded {
+  current: string;
+  reason: string;
 }
 
 /** A loaded generation plus what to do once nothing uses it any more. */
@@ -33,6 +41,11 @@ export interface GenerationSource {
   /** Name of the generation CURRENT points at, undefined when there is none yet. */
   current(): Promise<string | undefined>;
   load(name: string): Promise<LoadedGeneration>;
+  /**
+   * Complete generations to fall back on, newest first, when `current` cannot be loaded: those older than it
+   * (a newer one was never switched to), or all when `current` names no numbered generation.
+   */
+  fallbacks?(current: string): Promise<string[]>;
 }
 
 export interface Lease {
@@ -57,7 +70,7 @@ interface Slot {
 /** How long a generation that failed to load is left alone before the watcher tries it again. */
 const FAILED_RETRY_MS = 60_000;
 
-export type StateStatus = { ready: true; generation: string } | { ready: false; reason: string };
+export type StateStatus = { ready: true; generation: string; degraded?: Degraded } | { ready: false; reason: string };
 
 export class ServiceState {
   private slot: Slot | undefined;
@@ -76,7 +89,9 @@ export class ServiceState {
   ) {}
 
   status(): StateStatus {
-    return this.slot ? { ready: true, generation: this.slot.snapshot.generation } : { ready: false, reason: this.notReadyReason };
+    const snap = this.slot?.snapshot;
+    if (!snap) return { ready: false, reason: this.notReadyReason };
+    return { ready: true, generation: snap.generation, ...(snap.degraded ? { degraded: snap.degraded } : {}) };
   }
 
   /** Marks why the service is not ready yet (e.g. "building the index from 5 newsletters"). */
@@ -173,6 +188,7 @@ export class ServiceState {
     if (this.closed) return false;
     const name = await this.source.current();
     if (name === undefined || name === this.slot?.snapshot.generation) return false;
+    if (this.slot?.snapshot.degraded?.current === name) return false; // already falling back from it; a reindex repairs it
     if (this.failed?.name === name && Date.now() - this.failed.at < FAILED_RETRY_MS) return false;
     const started = Date.now();
     let loaded: LoadedGeneration;
@@ -180,9 +196,12 @@ export class ServiceState {
       loaded = await this.source.load(name);
     } catch (err) {
       this.failed = { name, at: Date.now() };
-      throw err;
+      // with a generation served, keep serving it; with none (startup), an intact older one beats refusing to serve
+      const fallback = this.slot ? undefined : await this.loadFallback(name, err);
+      if (!fallback) throw err;
+      loaded = fallback;
     }
-    this.failed = undefined;
+    if (!loaded.snapshot.degraded) this.failed = undefined;
     if (this.closed) {
       await loaded.dispose();
       return false;
@@ -190,12 +209,30 @@ export class ServiceState {
     const next: Slot = { snapshot: { ...loaded.snapshot, loadedAt: new Date() }, dispose: loaded.dispose, leases: 0, retired: false };
     const previous = this.slot;
     this.slot = next;
-    this.opts.logger.info({ generation: name, previous: previous?.snapshot.generation, ms: Date.now() - started }, 'serving index generation');
+    this.opts.logger.info({ generation: loaded.snapshot.generation, previous: previous?.snapshot.generation, ms: Date.now() - started }, 'serving index generation');
     if (previous) {
       previous.retired = true;
       this.disposeIfIdle(previous);
     }
     return true;
+  }
+
+  /** The newest older generation that loads (verifying its checksums), marked degraded; undefined if none does. */
+  private async loadFallback(current: string, cause: unknown): Promise<LoadedGeneration | undefined> {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    for (const name of (await this.source.fallbacks?.(current)) ?? []) {
+      try {
+        const loaded = await this.source.load(name);
+        this.opts.logger.error(
+          { current, generation: name, reason },
+          `generation ${current} (CURRENT) cannot be served: ${reason}; serving the older generation ${name} until a reindex repairs it`,
+        );
+        return { ...loaded, snapshot: { ...loaded.snapshot, degraded: { current, reason } } };
+      } catch (err) {
+        this.opts.logger.error({ generation: name, err: err instanceof Error ? err.message : String(err) }, `fallback generation ${name} cannot be served either`);
+      }
+    }
+    return undefined;
   }
 
   private disposeIfIdle(slot: Slot): void {

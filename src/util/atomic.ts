@@ -17,7 +17,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   } catch (err) {
     await fh.close().catch(() => {});
     await unlink(tmp).catch(() => {});
-    throw err;
+    throw naming(err, `writing ${path} (via ${tmp}) failed`);
   }
   await fh.close();
   try {
@@ -29,6 +29,15 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
   await fsyncDir(dir);
 }
 
+/**
+ * The error with `what` in front of its message (ENOSPC from a write says neither the file nor the operation), its
+ * errno code kept so callers can still tell kinds apart.
+ */
+export function naming(err: unknown, what: string): Error {
+  const e = err as NodeJS.ErrnoException;
+  return Object.assign(new Error(`${what}: ${e instanceof Error ? e.message : String(err)}`, { cause: err }), e?.code ? { code: e.code } : {});
+}
+
 export async function fsyncDir(dir: string): Promise<void> {
   const dh = await open(dir, 'r').catch(() => undefined);
   if (!dh) return;
@@ -38,5 +47,15 @@ export async function fsyncDir(dir: string): Promise<void> {
     // some filesystems refuse fsync on directories; the rename is still atomic
   } finally {
     await dh.close();
+  }
+}
+
+/** Flushes a file's data to disk (before a rename makes it the live copy). */
+export async function fsyncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }

@@ -1,11 +1,15 @@
 // The nightly reindex under faults, with real processes: `node --import tsx scripts/reindex.ts` against temp
 // data directories, killed with SIGKILL at exact points (PAPERSIFT_TEST_PAUSE_AT, src/reindex/test-hooks.ts).
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { readFile, readdir, rm, writeFile, open } from 'node:fs/promises';
+import { readFile, readdir, rm, writeFile, open, mkdtemp } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { openGenerationStore } from '../../src/index/generations.js';
 import { dataPaths } from '../../src/config.js';
+import { hostname } from 'node:os';
+import { bootId } from '../../src/util/process.js';
 import { ExitCode } from '../../src/reindex/exit-codes.js';
 import type { ReindexResult } from '../../src/reindex/report.js';
 import { cloneWorkspace, createWorkspace, editAbstract, fingerprint, readCurrent, runReindexProcess, runUntilPaused, type Workspace } from './workspace.js';
@@ -40,6 +44,25 @@ async function expectGenerationOneIntact(ws: Workspace, before: Record<string, s
   const gen = await store.load('1'); // verifies every checksum in the manifest
   expect(gen.papers).toHaveLength(51);
   expect(gen.index.size).toBe(gen.manifest.counts.vectors);
+}
+
+/** Whether this machine lets us mount a small tmpfs (root in a container or VM) to fill a disk for real. */
+function canMountTmpfs(): boolean {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return false;
+  const probe = spawnSync('sh', ['-c', 'd=$(mktemp -d) && mount -t tmpfs -o size=16k tmpfs "$d" && umount "$d"; r=$?; rmdir "$d"; exit $r']);
+  return probe.status === 0;
+}
+
+/** Writes zeros until the filesystem is full (ENOSPC). */
+async function fillUp(path: string): Promise<void> {
+  const fh = await open(path, 'w');
+  try {
+    for (;;) await fh.write(Buffer.alloc(4096));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+  } finally {
+    await fh.close();
+  }
 }
 
 describe('reindex with real processes', () => {
@@ -99,6 +122,34 @@ describe('reindex with real processes', () => {
     expect(done.code).toBe(ExitCode.Switched);
     expect(await readCurrent(ws)).toBe('2');
     expect((await report(ws)).outcome).toBe('switched'); // the refused run did not overwrite the report
+  });
+
+  it('recovers a lock left by a previous incarnation whose pid (1) now belongs to another live process', async () => {
+    const ws = await fromBase();
+    await editAbstract(ws);
+    const stale = { pid: 1, hostname: hostname(), owner: 'reindex', startedAt: new Date().toISOString(), token: 'deadbeef', processStart: '1', bootId: bootId() };
+    await writeFile(dataPaths(ws.data).lock, JSON.stringify(stale));
+    const out = await runReindexProcess(ws, ['--log-level', 'warn']);
+    expect(out.code).toBe(ExitCode.Switched);
+    expect(out.stderr).toContain('recovered stale lock');
+    expect(out.stderr).toContain('holder pid 1 is not running (the pid now belongs to a process started later)');
+    expect(existsSync(dataPaths(ws.data).lock)).toBe(false);
+  });
+
+  it.skipIf(!canMountTmpfs())('on a full disk: exits 1 naming the lock file it could not write, leaving no temp file', async () => {
+    const ws = await fromBase();
+    const full = await mkdtemp(join(tmpdir(), 'papersift-full-'));
+    expect(spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full]).status).toBe(0);
+    try {
+      await fillUp(join(full, 'filler'));
+      const out = await runReindexProcess(ws, [], { PAPERSIFT_DATA: full });
+      expect(out.code).toBe(ExitCode.Error);
+      expect(out.stdout + out.stderr).toMatch(new RegExp(`cannot create lock ${join(full, 'reindex.lock')}: writing ${full}/\\.reindex\\.lock\\.\\d+\\.\\w+\\.tmp failed: ENOSPC`));
+      expect(await readdir(full)).toEqual(['filler']);
+    } finally {
+      spawnSync('umount', [full]);
+      await rm(full, { recursive: true, force: true });
+    }
   });
 
   it('stops with a clear error naming a corrupt catalogue and changes nothing', async () => {

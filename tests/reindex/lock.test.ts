@@ -2,11 +2,15 @@ import { describe, it, expect, beforeEach, afterEach } from 'vitest';
 import { mkdtemp, readFile, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir, hostname } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { acquireLock, withDataLock, LockHeldError, type LockInfo } from '../../src/reindex/lock.js';
 import { loadConfig, dataPaths } from '../../src/config.js';
+import { bootId, processStartTime } from '../../src/util/process.js';
+
+const ROOT = join(import.meta.dirname, '../..');
 
 let dir: string;
 let lockPath: string;
@@ -135,6 +139,57 @@ describe('acquireLock', () => {
     expect(await mine.isHeld()).toBe(false);
     await mine.release();
     expect(await readFile(lockPath, 'utf8')).toBe(theirs);
+  });
+});
+
+describe('lock ownership when pids are reused (issue 12, item 4)', () => {
+  it('records the holder\'s start time and boot id next to its pid', async () => {
+    const lock = await acquireLock(lockPath, { owner: 'reindex' });
+    const onDisk = JSON.parse(await readFile(lockPath, 'utf8')) as LockInfo;
+    expect(onDisk.processStart).toBe(processStartTime(process.pid));
+    expect(onDisk.bootId).toBe(bootId());
+    await lock.release();
+  });
+
+  it('recovers at once a lock whose pid now belongs to another live process (pid 1, or our own pid)', async () => {
+    for (const pid of [1, process.pid]) {
+      // a previous incarnation's lock: same pid, same boot, but a process that started at another time
+      await writeFile(lockPath, lockFile({ pid, processStart: '1', bootId: bootId() }));
+      const { logger, lines } = capturingLogger();
+      const lock = await acquireLock(lockPath, { owner: 'reindex', logger });
+      expect(lines.find((l) => l.msg.startsWith('recovered stale lock'))?.reason).toBe(`holder pid ${pid} is not running (the pid now belongs to a process started later)`);
+      await lock.release();
+    }
+  });
+
+  it('recovers a lock taken before the host rebooted, even if its pid is alive now', async () => {
+    await writeFile(lockPath, lockFile({ pid: 1, processStart: processStartTime(1)!, bootId: 'a-previous-boot' }));
+    const lock = await acquireLock(lockPath, { owner: 'reindex' });
+    expect(lock.info.pid).toBe(process.pid);
+    await lock.release();
+  });
+
+  it('still refuses a lock held by another live process (a real one, recording its own start time)', async () => {
+    const holder = spawn(process.execPath, ['--import', 'tsx', '-e', `
+      const { acquireLock } = await import(${JSON.stringify(join(ROOT, 'src/reindex/lock.ts'))});
+      await acquireLock(${JSON.stringify(lockPath)}, { owner: 'holder process' });
+      console.log('held');
+      setInterval(() => {}, 1000);`], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve, reject) => {
+        createInterface({ input: holder.stdout! }).on('line', (l) => l === 'held' && resolve());
+        holder.once('exit', (code) => reject(new Error(`holder exited ${code}`)));
+      });
+      const err = (await acquireLock(lockPath, { owner: 'reindex' }).catch((e: unknown) => e)) as LockHeldError;
+      expect(err).toBeInstanceOf(LockHeldError);
+      expect(err.holder).toMatchObject({ pid: holder.pid, owner: 'holder process', processStart: processStartTime(holder.pid!) });
+      holder.kill('SIGKILL');
+      await new Promise((r) => holder.once('exit', r));
+      const lock = await acquireLock(lockPath, { owner: 'reindex' }); // its holder is dead now
+      await lock.release();
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 });
 

@@ -86,23 +86,38 @@ describe('runReindex, step by step', () => {
     expect(r.gate!.passed).toBe(true);
   });
 
-  it('6. refuses to switch when labelled papers vanish: the old generation stays live, the catalogue keeps the change', async () => {
+  it('6. switches when a newsletter is removed although labelled papers vanish: both generations are compared on the papers they share', async () => {
     const config = ws.config({ dtype: 'fp32' });
     await unlink(join(ws.sources, 'weekly-pretraining-no28.txt'));
     const r = await runReindex(config);
-    expect(r).toMatchObject({ outcome: 'gate-refused', exitCode: ExitCode.GateRefused, generation: { live: '4', built: '5' } });
-    expect(r.gate!.note).toMatch(/new generation cannot be measured: labelled set does not apply/);
-    expect(await readCurrent(ws)).toBe('4');
-    expect(existsSync(join(ws.data, 'generations', '5'))).toBe(false);
+    expect(r).toMatchObject({ outcome: 'switched', exitCode: ExitCode.Switched, generation: { previous: '4', live: '5' } });
+    expect(r.gate!.note).toMatch(/^labelled set no longer applies \(labelled set does not apply: .*\); hybrid MRR@10 on pseudo-queries \d\.\d{3} -> \d\.\d{3} on \d+ queries$/);
+    const pseudo = r.gate!.pseudo!;
+    expect(pseudo.livePapers).toBe(51);
+    expect(pseudo.shared).toBe(51 - r.papers.removed);
+    expect(pseudo.queries).toBeGreaterThan(50);
+    expect(pseudo.candidate).toBeGreaterThanOrEqual(pseudo.baseline - 0.05);
+  });
+
+  it('6b. refuses a generation the gate finds worse (here any change, with max-drop below zero): the old generation stays live, and so does the catalogue it was built from', async () => {
+    const config = ws.config({ dtype: 'fp32' });
+    await unlink(join(ws.sources, 'weekly-pretraining-no36.txt'));
+    const r = await runReindex(config, { maxDrop: -1 });
+    expect(r).toMatchObject({ outcome: 'gate-refused', exitCode: ExitCode.GateRefused, generation: { live: '5', built: '6' } });
+    expect(r.gate!.note).toMatch(/^hybrid MRR@10 on pseudo-queries dropped -?\d\.\d{3} .* more than -1$/);
+    expect(await readCurrent(ws)).toBe('5');
+    expect(existsSync(join(ws.data, 'generations', '6'))).toBe(false);
+    // the refused change is not in the catalogue either (issue 12, item 1): it agrees with the live generation
     const catalogue = await openCatalogue(dataPaths(ws.data).catalogue);
-    expect(catalogue.documents().map((d) => d.name)).not.toContain('weekly-pretraining-no28.txt');
+    expect(catalogue.documents().map((d) => d.name)).toContain('weekly-pretraining-no36.txt');
+    expect(catalogue.papers().length).toBe((await openGenerationStore(ws.data).load('5')).papers.length);
     const removed = r.papers.removed;
     expect(removed).toBeGreaterThan(0);
 
-    const again = await runReindex(config); // the next run retries from the catalogue rather than finding nothing to do
-    expect(again).toMatchObject({ outcome: 'gate-refused', documents: { unchanged: 4, removed: 0 }, papers: { removed } });
+    const again = await runReindex(config, { maxDrop: -1 }); // the next run sees the same change again and refuses it again
+    expect(again).toMatchObject({ outcome: 'gate-refused', documents: { unchanged: 3, removed: 1 }, papers: { removed } });
 
-    const forced = await runReindex(config, { force: true });
+    const forced = await runReindex(config, { maxDrop: -1, force: true });
     expect(forced).toMatchObject({ outcome: 'switched', papers: { removed }, gate: { passed: true, forced: true } });
     expect(await readCurrent(ws)).toBe(forced.generation.live);
   });

@@ -1,7 +1,7 @@
 // A reindex workspace for tests: writable copies of the seed newsletters as the source directory, a data
 // directory whose models/ links the generated test model, and helpers to run `scripts/reindex.ts` as a real
 // process and to fingerprint the data directory.
-import { cp, mkdir, mkdtemp, readFile, readdir, symlink, writeFile, chmod, lstat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, symlink, writeFile, chmod, lstat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { tmpdir } from 'node:os';
@@ -60,6 +60,26 @@ function workspaceAt(root: string): Workspace {
     PAPERSIFT_LOG_LEVEL: 'warn',
   };
   return { root, sources, data, env, config: (over = {}) => loadConfig(over, env) };
+}
+
+/** The workspaces one test file makes, removed together by removeAll() (in afterAll). */
+export function workspaces() {
+  const made: Workspace[] = [];
+  const keep = (ws: Workspace) => (made.push(ws), ws);
+  return {
+    fresh: async () => keep(await createWorkspace()),
+    clone: async (ws: Workspace) => keep(await cloneWorkspace(ws)),
+    /** A fresh workspace with the seeds ingested and generation 1 live, built by one real reindex run. */
+    async built(): Promise<Workspace> {
+      const ws = keep(await createWorkspace());
+      const out = await runReindexProcess(ws);
+      if (out.code !== 0) throw new Error(`initial reindex exited ${out.code}:\n${out.stderr}`);
+      return ws;
+    },
+    async removeAll() {
+      for (const ws of made.splice(0)) await rm(ws.root, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface RunOutput {

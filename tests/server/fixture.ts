@@ -92,3 +92,25 @@ export async function seededService(overrides: ConfigOverrides = {}): Promise<Se
     },
   };
 }
+
+/** A one-paper daily newsletter (the daily-arxiv format), for uploads and reindexes in tests. */
+export const dailyDoc = (n: number, arxivId: string, en: string, zh: string) => `LG - 机器学习   CV - 计算机视觉   CL - 计算与语言
+
+转自爱可可爱生活
+
+摘要:${zh}
+
+ 
+
+1、[LG] ${en}
+
+A Author, B Author
+[Example University]
+${zh}。本文研究了${zh}的方法,并在多个基准上进行了实验。
+
+We study ${en.toLowerCase()} and evaluate it on several benchmarks (document ${n}).
+
+https://arxiv.org/abs/${arxivId}
+
+ 
+`;

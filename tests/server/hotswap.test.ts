@@ -14,28 +14,7 @@ import { openEmbedder } from '../../src/embed/select.js';
 import { withDataLock } from '../../src/reindex/lock.js';
 import { createApp } from '../../src/server/app.js';
 import { ServiceState, type GenerationSource } from '../../src/server/state.js';
-import { seededService, type Service } from './fixture.js';
-
-const dailyDoc = (n: number, arxivId: string, en: string, zh: string) => `LG - 机器学习   CV - 计算机视觉   CL - 计算与语言
-
-转自爱可可爱生活
-
-摘要:${zh}
-
- 
-
-1、[LG] ${en}
-
-A Author, B Author
-[Example University]
-${zh}。本文研究了${zh}的方法,并在多个基准上进行了实验。
-
-We study ${en.toLowerCase()} and evaluate it on several benchmarks (document ${n}).
-
-https://arxiv.org/abs/${arxivId}
-
- 
-`;
+import { dailyDoc, seededService, type Service } from './fixture.js';
 
 let s: Service;
 beforeAll(async () => {

@@ -9,6 +9,7 @@ const descriptions: Record<number, string> = {
   409: 'Another writer (e.g. the nightly reindex) holds the data lock; retry later',
   413: 'Request body too large',
   415: 'Unsupported content type',
+  429: 'Too many expensive requests in progress (see Retry-After)',
   503: 'Index not ready yet (see Retry-After)',
 };
 

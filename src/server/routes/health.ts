@@ -15,7 +15,7 @@ export function registerHealth(app: OpenAPIHono<AppEnv>, ctx: RouteContext): voi
   });
   app.openapi(route, (c) => {
     const s = ctx.state.status();
-    if (s.ready) return c.json({ status: 'ready' as const, generation: s.generation }, 200);
+    if (s.ready) return c.json({ status: 'ready' as const, generation: s.generation, ...(s.degraded ? { degraded: s.degraded } : {}) }, 200);
     c.header('Retry-After', String(ctx.retryAfterSeconds));
     return c.json({ status: 'not ready' as const, reason: s.reason }, 503);
   });

@@ -29,6 +29,7 @@ export function registerStats(app: OpenAPIHono<AppEnv>, ctx: RouteContext): void
           ...(snap.builtAt ? { builtAt: snap.builtAt } : {}),
           ...(Number.isFinite(builtMs) ? { ageSeconds: Math.max(0, Math.round((Date.now() - builtMs) / 1000)) } : {}),
         },
+        ...(snap.degraded ? { degraded: snap.degraded } : {}),
         loadedAt: snap.loadedAt.toISOString(),
         categories: snap.papers.categoryCounts(),
       },
