@@ -8,8 +8,9 @@ export interface GatePolicy {
 }
 
 /**
- * Below this share of the live papers left in the new generation, the sources were replaced, not edited: there is
- * too little in common to call a difference a regression, so the change is reported as such and switched to.
+ * Below this share of the live papers left in the new generation there is too little in common to compare. If the
+ * new catalogue is about as large, the sources were replaced: reported as such and switched to. If it shrank below
+ * this share too, sources went missing (an unmounted directory, a wrong path): refused, --force switches anyway.
  */
 export const REPLACED_SHARE = 0.5;
 
@@ -29,8 +30,11 @@ export function decideGate(baseline: QualityRecord | undefined, candidate: Quali
   };
   if (!baseline) return { ...base, ...scores, passed: true, note: 'no live generation to compare with' };
   if (pseudo && pseudo.shared < REPLACED_SHARE * pseudo.livePapers) {
-    const note = `sources replaced: ${pseudo.shared} of ${pseudo.livePapers} live papers remain, too few to compare; switched to the new catalogue`;
-    return { ...base, ...scores, passed: true, note };
+    const remain = `${pseudo.shared} of ${pseudo.livePapers} live papers remain`;
+    if (pseudo.candidatePapers < REPLACED_SHARE * pseudo.livePapers) {
+      return verdict({ ...base, ...scores }, false, policy, `catalogue shrank from ${pseudo.livePapers} to ${pseudo.candidatePapers} papers (${remain}): sources missing?`);
+    }
+    return { ...base, ...scores, passed: true, note: `sources replaced: ${remain}, ${pseudo.candidatePapers} papers now; too little in common to compare` };
   }
   const pseudoDrop = pseudo ? pseudo.baseline - pseudo.candidate : undefined;
   if (pseudoDrop !== undefined && pseudoDrop > policy.maxDrop) {

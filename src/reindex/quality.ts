@@ -124,9 +124,10 @@ export interface PseudoComparison {
   baseline: number;
   candidate: number;
   queries: number;
-  /** Live papers the new generation still holds, and how many were live. */
+  /** Live papers the new generation still holds, how many were live, and how many the new generation has. */
   shared: number;
   livePapers: number;
+  candidatePapers: number;
 }
 
 /** Known-item queries from the papers both generations hold (the new generation's text of them). */
@@ -153,5 +154,6 @@ export async function comparePseudo(live: EngineGeneration, candidate: EngineGen
     queries: queries.length,
     shared,
     livePapers: live.papers.length,
+    candidatePapers: candidate.papers.length,
   };
 }

@@ -53,7 +53,7 @@ describe('the quality gate', () => {
   });
 
   describe('with pseudo-queries from the papers both generations hold', () => {
-    const pseudo = (baseline: number, candidate: number, shared = 45, livePapers = 51) => ({ baseline, candidate, queries: 120, shared, livePapers });
+    const pseudo = (baseline: number, candidate: number, shared = 45, livePapers = 51, candidatePapers = 50) => ({ baseline, candidate, queries: 120, shared, livePapers, candidatePapers });
 
     it('switches when sources were edited and the labelled set no longer applies, if the shared papers are found as well as before', () => {
       const g = decideGate(q(0.8), q(null, 'labelled set does not apply: 3 labelled paper(s) are not in this generation'), policy, pseudo(0.9, 0.89));
@@ -69,9 +69,16 @@ describe('the quality gate', () => {
     });
 
     it('reports replaced sources as such and switches: too little in common to call it a regression', () => {
-      const g = decideGate(q(0.8), q(null, 'labelled set does not apply'), policy, pseudo(0.9, 0.2, 9, 51));
+      const g = decideGate(q(0.8), q(null, 'labelled set does not apply'), policy, pseudo(0.9, 0.2, 9, 51, 60));
       expect(g.passed).toBe(true);
-      expect(g.note).toBe('sources replaced: 9 of 51 live papers remain, too few to compare; switched to the new catalogue');
+      expect(g.note).toBe('sources replaced: 9 of 51 live papers remain, 60 papers now; too little in common to compare');
+    });
+
+    it('refuses a catalogue that lost most of its papers and gained none: sources went missing, not replaced', () => {
+      const g = decideGate(q(0.8), q(null, 'labelled set does not apply'), policy, pseudo(0.9, 0.9, 9, 51, 9));
+      expect(g.passed).toBe(false);
+      expect(g.note).toBe('catalogue shrank from 51 to 9 papers (9 of 51 live papers remain): sources missing?');
+      expect(decideGate(q(0.8), q(null, 'x'), { maxDrop: 0.05, force: true }, pseudo(0.9, 0.9, 9, 51, 9)).passed).toBe(true);
     });
 
     it('records the pseudo-query scores next to a passing labelled-set comparison', () => {
