@@ -86,7 +86,13 @@ export interface LexicalIndex {
   search(query: AnalyzedQuery, opts: { limit: number; filter?: (paperId: string) => boolean }): LexicalHit[];
 }
 
-/** A paper's index document and the terms it counts in the document frequencies (its text fields, once each). */
+/**
+ * Bridge-field terms are counted in the document frequencies under this prefix: not as words of the paper (IDF,
+ * coverage and has() see text fields only), but as postings a query walks, for the latency budget.
+ */
+const BRIDGE_DF = '\u0002';
+
+/** A paper's index document and the terms it counts in the document frequencies (each once; see BRIDGE_DF). */
 function docOf(p: Paper): { doc: LexicalDoc; terms: Set<string> } {
   const title = documentTerms([p.title.en, p.title.zh].filter(Boolean).join('\n'));
   const summary = documentTerms([p.summary.en, p.summary.zh].filter(Boolean).join('\n'));
@@ -101,7 +107,7 @@ function docOf(p: Paper): { doc: LexicalDoc; terms: Set<string> } {
       affiliations: affiliations.join(SEP),
       bridge: bridge.join(SEP),
     },
-    terms: new Set([...title, ...summary, ...affiliations]),
+    terms: new Set([...title, ...summary, ...affiliations, ...bridge.map((t) => BRIDGE_DF + t)]),
   };
 }
 
@@ -225,14 +231,16 @@ function lexicalIndex(ms: MiniSearch<LexicalDoc>, df: Map<string, number>): Lexi
    */
   const searchable = (terms: AnalyzedQuery['terms']): { kept: AnalyzedQuery['terms']; dropped: Set<string> } => {
     const dropped = new Set<string>();
-    const byRarity = [...terms].sort((a, b) => dfOf(a.term) - dfOf(b.term));
+    // a term's postings in every field it is searched in: text fields, and the bridge field for typed terms
+    const postingsOf = (t: AnalyzedQuery['terms'][number]) => dfOf(t.term) + (t.expanded ? 0 : (df.get(BRIDGE_DF + t.term) ?? 0));
+    const byRarity = [...terms].sort((a, b) => postingsOf(a) - postingsOf(b));
     const kept: AnalyzedQuery['terms'] = [];
     let postings = 0;
     for (const t of byRarity) {
-      if (isCommon(t.term) || (kept.length > 0 && postings + dfOf(t.term) > POSTINGS_BUDGET)) dropped.add(t.term);
+      if (isCommon(t.term) || (kept.length > 0 && postings + postingsOf(t) > POSTINGS_BUDGET)) dropped.add(t.term);
       else {
         kept.push(t);
-        postings += dfOf(t.term);
+        postings += postingsOf(t);
       }
     }
     if (kept.length > 0 || terms.length === 0) return { kept, dropped };
@@ -253,7 +261,9 @@ function lexicalIndex(ms: MiniSearch<LexicalDoc>, df: Map<string, number>): Lexi
         {
           combineWith: 'OR',
           queries: [
-            { queries: [terms.map((t) => t.term).join(SEP)], fields: ['title', 'summary', 'affiliations', 'bridge'] },
+            // a typed word also meets the papers' learned translations; a translation of it only their own words
+            { queries: [terms.flatMap((t) => (t.expanded ? [] : [t.term])).join(SEP)], fields: ['title', 'summary', 'affiliations', 'bridge'] },
+            { queries: [terms.flatMap((t) => (t.expanded ? [t.term] : [])).join(SEP)], fields: ['title', 'summary', 'affiliations'] },
             { queries: [query.names.join(SEP)], fields: ['authors'] },
           ],
         },
