@@ -2,9 +2,10 @@
 // with the offline static embedder and scores the labelled set (MRR@10 / nDCG@10 / Recall@10 per query language and
 // mode, related-paper clusters, junk-query flagging); --calibrate also prints the confidence cut-offs it suggests.
 // With --corpus <papers.jsonl>: renders the bilingual corpus into newsletters (render.mjs beside it), runs the whole
-// pipeline on them and scores pseudo-queries per set and mode (src/eval/corpus.ts).
+// pipeline on them and scores pseudo-queries per set and mode (src/eval/corpus.ts). With --corpus <data dir>: scores
+// the data dir's live generation, as the service opens it, on known-item pseudo-queries from its own papers.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -15,9 +16,13 @@ import { createProgress } from '../src/util/progress.js';
 import { buildSeedEngine, MODELS_CACHE } from '../src/eval/seed-engine.js';
 import { checkTargets, evaluateEngine, formatReport, MODES } from '../src/eval/evaluate.js';
 import { calibrate, formatCalibration } from '../src/eval/calibrate.js';
-import { writeRenderInput, corpusQueries, evaluateQueries, formatCorpusReport, fusionLosses, readCorpus } from '../src/eval/corpus.js';
+import { catalogueQueries, writeRenderInput, corpusQueries, evaluateQueries, formatCorpusReport, fusionLosses, readCorpus } from '../src/eval/corpus.js';
 import { thresholdsFor } from '../src/search/confidence.js';
 import { createSearchEngine } from '../src/search/engine.js';
+import { openGenerationEngine } from '../src/search/open.js';
+import { openGenerationStore } from '../src/index/generations.js';
+import { openEmbedder } from '../src/embed/select.js';
+import { dataPaths, loadConfig } from '../src/config.js';
 
 const EVERYTHING_CONFIDENT = { semantic: -2, lexical: 0, related: { semantic: -2, lexical: 0 } };
 import type { SearchMode } from '../src/search/types.js';
@@ -27,7 +32,7 @@ const program = new Command('eval')
   .option('--calibrate', 'also print the confidence cut-offs the labelled set suggests', false)
   .option('--models <dir>', 'where built models are cached', MODELS_CACHE)
   .option('--json', 'print the report as JSON', false)
-  .option('--corpus <papers.jsonl>', 'evaluate on this corpus file (render.mjs must sit beside it)')
+  .option('--corpus <papers.jsonl|data dir>', 'evaluate on this corpus file (render.mjs must sit beside it), or on a data dir\'s live generation')
   .addOption(new Option('--format <format>', 'with --corpus: newsletter format to render').choices(['mixed', 'daily', 'weekly']).default('mixed'))
   .option('--limit <n>', 'with --corpus: render this many papers (default all)', (v) => positiveInt(v, '--limit'))
   .option('--per-set <n>', 'with --corpus: queries per set at most', (v) => positiveInt(v, '--per-set'), 500)
@@ -45,7 +50,10 @@ const dataDir = await mkdtemp(join(tmpdir(), 'papersift-eval-'));
 try {
   const embedder = await openStaticEmbedder({ modelsDir: args.models, progress: createProgress() });
   const dictionary = await openDictionary({ modelsDir: args.models });
-  if (args.corpus) {
+  if (args.corpus && statSync(args.corpus, { throwIfNoEntry: false })?.isDirectory()) {
+    const report = await evaluateDataDir(resolve(args.corpus), args.perSet, args.mode);
+    console.log(args.json ? JSON.stringify(report, null, 2) : formatCorpusReport(report));
+  } else if (args.corpus) {
     const corpus = resolve(args.corpus);
     const render = join(dirname(corpus), 'render.mjs');
     if (!existsSync(render)) throw new Error(`--corpus: ${render} not found (the renderer must sit beside the corpus file)`);
@@ -78,6 +86,24 @@ try {
     }
   }
   await embedder.close();
+} catch (err) {
+  // bad input (a missing corpus or index, a malformed record) is a one-line message naming it, not a stack trace
+  console.error(`eval: ${(err as Error).message}`);
+  process.exitCode = 1;
 } finally {
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/** Known-item pseudo-queries from a data dir's live generation, searched through the engine the service opens. */
+async function evaluateDataDir(dir: string, perSet: number, modes: SearchMode[]) {
+  const config = loadConfig({ dataDir: dir });
+  const gen = await openGenerationStore(dir).load(undefined, { ef: config.hnsw.ef });
+  const { embedder: built } = await openEmbedder(config, { require: gen.manifest.embedder });
+  try {
+    const dictionary = await openDictionary({ modelsDir: dataPaths(dir).models });
+    const engine = await openGenerationEngine(gen, built, { dictionary });
+    return await evaluateQueries(engine, catalogueQueries(gen.papers, { perSet }), modes, gen.papers.length);
+  } finally {
+    await built.close();
+  }
 }

@@ -121,3 +121,36 @@ describe('pseudo-queries through the whole pipeline (vendored corpus subset)', (
     for (const q of a.filter((x) => x.set === 'en-sentence')) expect(built.engine.paper(q.relevant)!.summary.en).toContain(q.q);
   });
 });
+
+describe('npm run eval -- --corpus (the command)', () => {
+  const run = (args: string[]) => {
+    try {
+      return { code: 0, out: execFileSync(process.execPath, ['--import', 'tsx', 'scripts/eval.ts', ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PAPERSIFT_OFFLINE: 'true' } }) };
+    } catch (e) {
+      const err = e as { status: number; stderr: string };
+      return { code: err.status, out: err.stderr };
+    }
+  };
+
+  it('says which corpus file or data dir it cannot use, in one line, and exits 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'corpus-cli-'));
+    try {
+      const empty = run(['--corpus', dir]);
+      expect(empty.code).toBe(1);
+      expect(empty.out.trim()).toBe(`eval: no index in ${dir} yet (${join(dir, 'CURRENT')} is missing): run \`papersift index\``);
+      await writeFile(join(dir, 'papers.jsonl'), '{}\n');
+      const alone = run(['--corpus', join(dir, 'papers.jsonl')]);
+      expect(alone.code).toBe(1);
+      expect(alone.out.trim()).toBe(`eval: --corpus: ${join(dir, 'render.mjs')} not found (the renderer must sit beside the corpus file)`);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('documents its options under --help and runs nothing', () => {
+    const help = run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/--corpus <papers\.jsonl\|data dir>/);
+    expect(help.out).toMatch(/--per-set <n>/);
+  });
+});
