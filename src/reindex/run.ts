@@ -94,9 +94,11 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
   const catalogue = await timed(r, 'ingest', () => ingest(ctx));
   const papers = catalogue.papers();
   recordPaperChanges(r, live, papers); // before opening the embedder, so a summary of a failed open still says what was ingested
-  const { embedder } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress }));
+  // with PAPERSIFT_EMBEDDER=auto the live index keeps its embedder; only an explicit choice switches (a full rebuild)
+  const built = live ? { built: live.manifest.embedder } : {};
+  const { embedder, reason } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress, ...built }));
   try {
-    recordEmbedder(r, live, embedder.info);
+    recordEmbedder(r, live, embedder.info, reason);
     if (live && !opts.full && upToDate(live, papers, embedder.info)) {
       r.views = { total: live.index.size, embedded: 0, fromCache: 0, unchanged: live.index.size };
       conclude(r, 'nothing-to-do', `nothing to do: generation ${live.name} already serves the catalogue with ${embedder.info.id}`);
@@ -222,8 +224,8 @@ function recordPaperChanges(r: ReindexResult, live: LoadedGeneration | undefined
   r.index.entries = live?.index.size ?? 0;
 }
 
-function recordEmbedder(r: ReindexResult, live: LoadedGeneration | undefined, embedder: EmbedderInfo): void {
-  r.embedder = { id: embedder.id, ...(live ? { previous: live.manifest.embedder.id } : {}), fullRebuild: false };
+function recordEmbedder(r: ReindexResult, live: LoadedGeneration | undefined, embedder: EmbedderInfo, choice: string): void {
+  r.embedder = { id: embedder.id, choice, ...(live ? { previous: live.manifest.embedder.id } : {}), fullRebuild: false };
 }
 
 function recordBuild(r: ReindexResult, b: BuildResult): void {
