@@ -6,6 +6,7 @@ import { ingestCommand } from './commands/ingest.js';
 import { indexCommand } from './commands/index.js';
 import { serveCommand } from './commands/serve.js';
 import { reindexCommand } from './commands/reindex.js';
+import { modelsCommand } from './commands/models.js';
 
 const program = new Command()
   .name('papersift')
@@ -19,6 +20,7 @@ program.addCommand(ingestCommand());
 program.addCommand(indexCommand());
 program.addCommand(serveCommand());
 program.addCommand(reindexCommand());
+program.addCommand(modelsCommand());
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`papersift: ${err instanceof Error ? err.message : String(err)}\n`);
