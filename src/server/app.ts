@@ -22,6 +22,7 @@ import { registerHealth } from './routes/health.js';
 import { registerStats } from './routes/stats.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerWeb } from './web/routes.js';
+import { allowedMethods, methodNotAllowed, pageSecurityHeaders } from './conventions.js';
 
 export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes'>;
 
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestId());
   app.use(requestLog(logger));
+  app.use(pageSecurityHeaders());
   const corsMw = corsMiddleware(config.corsOrigin);
   if (corsMw) {
     app.use('/api/*', corsMw);
@@ -79,7 +81,14 @@ export function createApp(deps: AppDeps) {
   registerOpenApi(app);
   registerWeb(app, ctx);
 
-  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}; see /docs`), 404));
+  app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=86400' })); // no icon, and no 404 per page view
+
+  const allow = allowedMethods(app.routes);
+  app.notFound((c) => {
+    const methods = allow(c.req.path);
+    if (methods.length) return respondError(c, methodNotAllowed(c, methods));
+    return c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}; see /docs`), 404);
+  });
   app.onError((err, c) => {
     if (err instanceof HTTPException && !(err instanceof ApiError)) return respondError(c, fromHttpException(err));
     if (err instanceof SearchInputError) return respondError(c, new ApiError(400, 'bad_request', `invalid parameter "${err.parameter}": ${err.detail}`));

@@ -235,6 +235,8 @@ export function apiSchemas(limits: ApiLimits) {
     .object({ status: z.enum(['ready', 'not ready']), generation: z.string().optional(), reason: z.string().optional() })
     .openapi('Health');
 
+  const LiveResponse = z.object({ status: z.literal('live'), uptimeSeconds: z.number().int() }).openapi('Live');
+
   return {
     SearchQuery,
     SearchResponse,
@@ -250,6 +252,7 @@ export function apiSchemas(limits: ApiLimits) {
     DocumentResponse,
     StatsResponse,
     HealthResponse,
+    LiveResponse,
   };
 }
 

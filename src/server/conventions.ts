@@ -1,0 +1,69 @@
+// HTTP conventions around the routes: security headers on HTML pages, 405 + Allow for a known path asked with
+// the wrong method, and /favicon.ico. Kept out of app.ts so the wiring there stays one line each.
+import { createHash } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { AppEnv } from './context.js';
+import { ApiError } from './errors.js';
+import { clientJs } from './web/client.js';
+import { css } from './web/styles.js';
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/**
+ * The pages' only script and stylesheet are inline constants, so the policy allows exactly those by hash: no
+ * other script, style, plugin or frame ancestor, forms post only here.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  `script-src ${sha256(clientJs)}`,
+  `style-src ${sha256(css)}`,
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "form-action 'self'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Security headers on HTML answers (set after the handler, on its own response object: no re-wrapping). */
+export function pageSecurityHeaders(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    await next();
+    c.res.headers.set('X-Content-Type-Options', 'nosniff');
+    if (!c.res.headers.get('content-type')?.startsWith('text/html')) return;
+    c.res.headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    c.res.headers.set('X-Frame-Options', 'DENY'); // frame-ancestors for browsers without CSP level 2
+    c.res.headers.set('Referrer-Policy', 'same-origin');
+  };
+}
+
+interface KnownRoute {
+  method: string;
+  path: string;
+}
+
+/** Turns a Hono route path (/api/papers/:id, /paper/*) into a matcher for request paths. */
+function matcher(path: string): RegExp {
+  const body = path
+    .split('/')
+    .map((seg) => (seg === '*' ? '.*' : seg.startsWith(':') ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/');
+  return new RegExp(`^${body}/?$`);
+}
+
+/**
+ * For the not-found handler: the methods a path does answer to, when it answers to any. HEAD comes with GET
+ * (Hono answers it from the GET handler); OPTIONS with any /api route when CORS is on (preflight).
+ */
+export function allowedMethods(routes: KnownRoute[]): (path: string) => string[] {
+  const table = routes.filter((r) => r.method !== 'ALL' && !r.path.endsWith('*')).map((r) => ({ method: r.method, test: matcher(r.path) }));
+  return (path) => {
+    const methods = new Set(table.filter((r) => r.test.test(path)).map((r) => r.method));
+    if (methods.has('GET')) methods.add('HEAD');
+    return [...methods].sort();
+  };
+}
+
+/** 405 with Allow, as JSON like every other error. */
+export function methodNotAllowed(c: Context<AppEnv>, allow: string[]): ApiError {
+  return new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow.join(', ')}`, { allow }, { Allow: allow.join(', ') });
+}
