@@ -22,7 +22,7 @@ import { registerHealth } from './routes/health.js';
 import { registerStats } from './routes/stats.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerWeb } from './web/routes.js';
-import { allowedMethods, methodNotAllowed, pageSecurityHeaders } from './conventions.js';
+import { allowedMethods, conditionalReads, methodNotAllowed, pageSecurityHeaders } from './conventions.js';
 
 export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes'>;
 
@@ -69,6 +69,8 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', pin(state));
   app.use('/paper/*', pin(state));
   app.use('/', pin(state));
+  const conditional = conditionalReads(['/api/stats']);
+  for (const path of ['/api/*', '/paper/*', '/']) app.use(path, conditional);
 
   registerHealth(app, ctx);
   registerStats(app, ctx);

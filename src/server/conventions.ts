@@ -1,6 +1,6 @@
 // HTTP conventions around the routes: security headers on HTML pages, 405 + Allow for a known path asked with
-// the wrong method, and /favicon.ico. Kept out of app.ts so the wiring there stays one line each.
-import { createHash } from 'node:crypto';
+// the wrong method, ETag / If-None-Match on reads, and /favicon.ico. Kept out of app.ts so the wiring there stays one line each.
+import { createHash, randomBytes } from 'node:crypto';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from './context.js';
 import { ApiError } from './errors.js';
@@ -66,4 +66,30 @@ export function allowedMethods(routes: KnownRoute[]): (path: string) => string[]
 /** 405 with Allow, as JSON like every other error. */
 export function methodNotAllowed(c: Context<AppEnv>, allow: string[]): ApiError {
   return new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; allowed: ${allow.join(', ')}`, { allow }, { Allow: allow.join(', ') });
+}
+
+/**
+ * Conditional GETs for reads: an answer depends only on the URL, the served generation and this process's
+ * settings, so its ETag is derived from those (weak: `tookMs` differs) without rendering it, and a matching
+ * If-None-Match is a 304 before any search runs. `no-cache`: clients revalidate, since a reindex can swap the
+ * generation at any moment. `skip` lists paths whose answers change with time (stats: the generation's age).
+ */
+export function conditionalReads(skip: string[]): MiddlewareHandler<AppEnv> {
+  const boot = randomBytes(6).toString('hex'); // a restart may come with other settings (ef, limits): new tags
+  return async (c, next) => {
+    const lease = c.get('lease');
+    if ((c.req.method !== 'GET' && c.req.method !== 'HEAD') || !lease || skip.includes(c.req.path)) return next();
+    const url = new URL(c.req.url);
+    const tag = `W/"${lease.snapshot.generation}-${boot}-${createHash('sha1').update(url.pathname + url.search).digest('base64url').slice(0, 16)}"`;
+    const headers = { ETag: tag, 'Cache-Control': 'no-cache' };
+    if (matches(c.req.header('if-none-match'), tag)) return c.body(null, 304, headers);
+    await next();
+    if (c.res.status !== 200) return;
+    for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);
+  };
+}
+
+function matches(ifNoneMatch: string | undefined, tag: string): boolean {
+  if (!ifNoneMatch) return false;
+  return ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => t.trim().replace(/^W\//, '') === tag.replace(/^W\//, ''));
 }

@@ -3,6 +3,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataPaths } from '../../src/config.js';
+import { openCatalogue } from '../../src/catalogue/lowdb.js';
+import { buildIndex } from '../../src/index/build.js';
 import { silentLogger } from '../../src/log.js';
 import { createApp } from '../../src/server/app.js';
 import { ServiceState } from '../../src/server/state.js';
@@ -87,4 +89,41 @@ it('/favicon.ico is an empty, cacheable 204 rather than a 404 on every page view
   const res = await get('/favicon.ico');
   expect(res.status).toBe(204);
   expect(res.headers.get('cache-control')).toBe('public, max-age=86400');
+});
+
+describe('ETag and If-None-Match on reads', () => {
+  const paths = ['/api/search?q=pretraining&limit=3', '/api/papers/arxiv:2209.11055', '/api/papers/arxiv:2209.11055/related', '/api/papers?limit=5', '/', '/paper/arxiv:2209.11055'];
+
+  it.each(paths)('%s: a weak ETag with no-cache, and 304 without a body when it matches', async (path) => {
+    const first = await get(path);
+    expect(first.status).toBe(200);
+    const tag = first.headers.get('etag')!;
+    expect(tag).toMatch(/^W\/"\d+-[0-9a-f]{12}-[\w-]{16}"$/);
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    const again = await get(path, { headers: { 'if-none-match': `"other", ${tag}` } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get('etag')).toBe(tag);
+    expect(await again.text()).toBe('');
+    expect((await get(path, { headers: { 'if-none-match': '"stale"' } })).status).toBe(200);
+  });
+
+  it('differs per URL; stats, errors and writes carry none', async () => {
+    const a = (await get('/api/search?q=pretraining')).headers.get('etag');
+    const b = (await get('/api/search?q=pretraining&mode=lexical')).headers.get('etag');
+    expect(a).not.toBe(b);
+    expect((await get('/api/stats')).headers.get('etag')).toBeNull(); // its ageSeconds changes by itself
+    expect((await get('/api/search?limit=0')).headers.get('etag')).toBeNull();
+    expect((await get('/api/recommend', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"positive":["2209.11055"]}' })).headers.get('etag')).toBeNull();
+  });
+
+  it('changes when another generation is served, so a cached answer is not reused across a reindex', async () => {
+    const path = '/api/search?q=few-shot';
+    const before = (await get(path)).headers.get('etag')!;
+    const catalogue = await openCatalogue(dataPaths(s.dir).catalogue);
+    await buildIndex({ config: s.config, catalogue, embedder: await s.source.embedderForBuild(), full: true });
+    await s.state.refresh();
+    const after = await get(path, { headers: { 'if-none-match': before } });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(before);
+  });
 });
