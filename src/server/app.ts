@@ -22,7 +22,7 @@ import { registerHealth } from './routes/health.js';
 import { registerStats } from './routes/stats.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerWeb } from './web/routes.js';
-import { allowedMethods, conditionalReads, methodNotAllowed, pageSecurityHeaders } from './conventions.js';
+import { allowedMethods, conditionalReads, methodNotAllowed, securityHeaders } from './conventions.js';
 
 export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes'>;
 
@@ -60,7 +60,7 @@ export function createApp(deps: AppDeps) {
 
   app.use(requestId());
   app.use(requestLog(logger));
-  app.use(pageSecurityHeaders());
+  app.use(securityHeaders());
   const corsMw = corsMiddleware(config.corsOrigin);
   if (corsMw) {
     app.use('/api/*', corsMw);

@@ -78,10 +78,12 @@ describe('security headers', () => {
     expect(res.headers.get('x-frame-options')).toBe('DENY');
   });
 
-  it('JSON answers get nosniff but no page policy', async () => {
-    const res = await get('/api/search?q=pretraining');
-    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-    expect(res.headers.get('content-security-policy')).toBeNull();
+  it('JSON answers and errors carry them too', async () => {
+    for (const path of ['/api/search?q=pretraining', '/api/search?limit=0', '/nowhere']) {
+      const res = await get(path);
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('content-security-policy'), path).toContain("frame-ancestors 'none'");
+    }
   });
 });
 
