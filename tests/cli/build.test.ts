@@ -2,24 +2,17 @@
 // same index with the same embedder as the sources do. Also bin/papersift.js, which prefers dist/.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureStaticModel, staticModelDir } from '../../src/embed/static/index.js';
-import { DICTIONARY_DIR } from '../../src/lang/dictionary.js';
-import { MODELS_CACHE } from '../../src/eval/seed-engine.js';
+import { emptyDataDir } from '../server/fixture.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 let data: string;
 const env = () => ({ ...process.env, PAPERSIFT_DATA: data, PAPERSIFT_EMBEDDER: 'static', PAPERSIFT_SOURCES: join(ROOT, 'seeds'), PAPERSIFT_LOG_LEVEL: 'warn' });
 
 beforeAll(async () => {
-  data = await mkdtemp(join(tmpdir(), 'papersift-dist-'));
-  await ensureStaticModel({ modelsDir: MODELS_CACHE });
-  await mkdir(join(data, 'models'));
-  await symlink(staticModelDir(MODELS_CACHE), staticModelDir(join(data, 'models')));
-  await symlink(join(MODELS_CACHE, DICTIONARY_DIR), join(data, 'models', DICTIONARY_DIR));
+  data = await emptyDataDir(); // the shared static model and dictionary, linked
   const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
 }, 400_000);

@@ -1,13 +1,10 @@
 // Progress bars only on a terminal: run as cron or CI would (stderr a pipe), commands print their summary on
 // stdout and no bars on stderr, without --no-progress.
 import { spawnSync } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureStaticModel, staticModelDir } from '../../src/embed/static/index.js';
-import { DICTIONARY_DIR } from '../../src/lang/dictionary.js';
-import { MODELS_CACHE } from '../../src/eval/seed-engine.js';
+import { emptyDataDir } from '../server/fixture.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 let data: string;
@@ -21,11 +18,7 @@ const papersift = (...args: string[]) =>
   });
 
 beforeAll(async () => {
-  data = await mkdtemp(join(tmpdir(), 'papersift-progress-'));
-  await ensureStaticModel({ modelsDir: MODELS_CACHE });
-  await mkdir(join(data, 'models'));
-  await symlink(staticModelDir(MODELS_CACHE), staticModelDir(join(data, 'models')));
-  await symlink(join(MODELS_CACHE, DICTIONARY_DIR), join(data, 'models', DICTIONARY_DIR));
+  data = await emptyDataDir(); // the shared static model and dictionary, linked
 }, 300_000);
 afterAll(() => rm(data, { recursive: true, force: true }));
 

@@ -3,13 +3,11 @@
 // shared library among the process's memory mappings (Linux), with the test model as the positive control.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureStaticModel, staticModelDir } from '../../src/embed/static/index.js';
-import { MODELS_CACHE } from '../../src/eval/seed-engine.js';
 import { testModel } from '../helpers/test-model.js';
+import { emptyDataDir } from '../server/fixture.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 let data: string;
@@ -32,11 +30,9 @@ function onnxruntimeLoaded(embedder: string): boolean {
 }
 
 beforeAll(async () => {
-  data = await mkdtemp(join(tmpdir(), 'papersift-lean-'));
+  data = await emptyDataDir(); // the shared static model, linked
   const models = join(data, 'models');
-  await ensureStaticModel({ modelsDir: MODELS_CACHE });
   await mkdir(dirname(join(models, testModel().model)), { recursive: true });
-  await symlink(staticModelDir(MODELS_CACHE), staticModelDir(models));
   await symlink(testModel().dir, join(models, testModel().model));
 }, 300_000);
 afterAll(() => rm(data, { recursive: true, force: true }));
