@@ -25,9 +25,22 @@ export interface Config {
   maxLimit: number; // PAPERSIFT_MAX_LIMIT: largest page size (limit) a request may ask for
   maxBodyBytes: number; // PAPERSIFT_MAX_BODY_BYTES: largest accepted request body (413 above it)
   watchIntervalMs: number; // PAPERSIFT_WATCH_INTERVAL_MS: polling fallback for noticing a new index generation
+  /** PAPERSIFT_RATE_LIMIT (requests per window per client address; absent = off) and PAPERSIFT_RATE_LIMIT_LOOPBACK. */
+  rateLimit?: RateLimit;
 }
 
-export type ConfigOverrides = Partial<Omit<Config, 'hnsw' | 'logLevel'>> & { hnsw?: Partial<Config['hnsw']>; logLevel?: string };
+export interface RateLimit {
+  max: number;
+  windowSeconds: number;
+  /** Limit loopback clients too (off by default: local scripts, and a reverse proxy on the same host). */
+  loopback: boolean;
+}
+
+export type ConfigOverrides = Partial<Omit<Config, 'hnsw' | 'logLevel' | 'rateLimit'>> & {
+  hnsw?: Partial<Config['hnsw']>;
+  logLevel?: string;
+  rateLimit?: RateLimit | 'off';
+};
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -80,6 +93,17 @@ function isOrigin(o: string): boolean {
   return url !== undefined && /^https?:$/.test(url.protocol) && url.origin === o;
 }
 
+/** "off" or <requests>/<seconds>, e.g. 300/60. */
+const rateLimit = z.union([
+  z.literal('off'),
+  z.object({ max: z.number(), windowSeconds: z.number(), loopback: z.boolean() }),
+  text.regex(/^(off|[1-9]\d{0,6}\/[1-9]\d{0,5})$/).transform((v) => {
+    if (v === 'off') return 'off' as const;
+    const [max, windowSeconds] = v.split('/').map(Number) as [number, number];
+    return { max, windowSeconds };
+  }),
+]);
+
 // A model id as on the hub ("org/name"), or auto / static; local paths go through PAPERSIFT_LOCAL_MODELS instead.
 const embedder = text.regex(/^(auto|static|[\w.-]+\/[\w.-]+)$/);
 
@@ -113,6 +137,8 @@ const SETTINGS = {
   maxLimit: { env: 'PAPERSIFT_MAX_LIMIT', accepted: 'an integer in [1, 100]', schema: int(1, 100) },
   maxBodyBytes: { env: 'PAPERSIFT_MAX_BODY_BYTES', accepted: `an integer in [1024, ${1 << 30}]`, schema: int(1024, 1 << 30) },
   watchIntervalMs: { env: 'PAPERSIFT_WATCH_INTERVAL_MS', accepted: 'an integer in [50, 3600000]', schema: int(50, 3_600_000) },
+  rateLimit: { env: 'PAPERSIFT_RATE_LIMIT', accepted: 'off, or <requests>/<seconds> per client address, e.g. 300/60', schema: rateLimit },
+  rateLimitLoopback: { env: 'PAPERSIFT_RATE_LIMIT_LOOPBACK', accepted: `${TRUE.join(', ')} or ${FALSE.join(', ')}`, schema: bool },
 } satisfies Record<string, Setting>;
 
 type Key = keyof typeof SETTINGS;
@@ -155,8 +181,16 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
   const apiKey = optional<string>('apiKey', o.apiKey);
   const hfEndpoint = optional<string>('hfEndpoint', o.hfEndpoint);
   const localModels = optional<string>('localModels', o.localModels);
+  const limit = get<'off' | { max: number; windowSeconds: number; loopback?: boolean }>('rateLimit', o.rateLimit, { max: 300, windowSeconds: 60 });
+  const loopback = get('rateLimitLoopback', undefined, false);
   if (problems.length) throw new ConfigError(problems);
-  return { ...config, ...(apiKey ? { apiKey } : {}), ...(hfEndpoint ? { hfEndpoint } : {}), ...(localModels ? { localModels: resolve(localModels) } : {}) };
+  return {
+    ...config,
+    ...(apiKey ? { apiKey } : {}),
+    ...(hfEndpoint ? { hfEndpoint } : {}),
+    ...(localModels ? { localModels: resolve(localModels) } : {}),
+    ...(limit === 'off' ? {} : { rateLimit: { loopback, ...limit } }),
+  };
 }
 
 /** Well-known paths inside the data directory. */

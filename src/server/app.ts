@@ -23,8 +23,9 @@ import { registerStats } from './routes/stats.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerWeb } from './web/routes.js';
 import { allowedMethods, conditionalReads, methodNotAllowed, securityHeaders } from './conventions.js';
+import { rateLimit } from './rate-limit.js';
 
-export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes'>;
+export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes' | 'rateLimit'>;
 
 export interface AppDeps {
   config: ServerConfig;
@@ -66,6 +67,7 @@ export function createApp(deps: AppDeps) {
     app.use('/api/*', corsMw);
     app.use('/openapi.json', corsMw);
   }
+  if (config.rateLimit) app.use(rateLimit(config.rateLimit)); // after CORS: browsers can read a 429
   app.use('/api/*', pin(state));
   app.use('/paper/*', pin(state));
   app.use('/', pin(state));
