@@ -129,3 +129,24 @@ describe('ETag and If-None-Match on reads', () => {
     expect(after.headers.get('etag')).not.toBe(before);
   });
 });
+
+describe('the OpenAPI document passes redocly lint (errors fixed here)', () => {
+  it('has servers, root security, a unique operationId per operation, and no nullable without a type', async () => {
+    const doc = (await (await get('/openapi.json')).json()) as { servers: unknown[]; security: unknown[]; paths: Record<string, Record<string, { operationId?: string }>> };
+    expect(doc.servers).toEqual([{ url: '/', description: 'this service' }]);
+    expect(doc.security).toEqual([]);
+    const ids = Object.values(doc.paths).flatMap((ops) => Object.values(ops).map((op) => op.operationId));
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(doc.paths['/api/search']!.get!.operationId).toBe('searchPapers');
+    const untyped: string[] = [];
+    const walk = (node: unknown, at: string): void => {
+      if (!node || typeof node !== 'object') return;
+      const o = node as Record<string, unknown>;
+      if (o.nullable === true && !('type' in o) && !('$ref' in o)) untyped.push(at);
+      for (const [k, v] of Object.entries(o)) walk(v, `${at}/${k}`);
+    };
+    walk(doc, '#');
+    expect(untyped).toEqual([]);
+  });
+});
