@@ -101,7 +101,8 @@ const multi = (description: string) =>
   z
     .union([z.string().max(500), z.array(z.string().max(500)).max(50)])
     .optional()
-    .openapi({ description, type: 'string' });
+    // documented as what clients send: a repeated parameter (form, exploded); a comma-separated value also works
+    .openapi({ description, type: 'array', items: { type: 'string', maxLength: 500 }, maxItems: 50, param: { style: 'form', explode: true } });
 
 const filterQuery = {
   category: multi('Only papers with any of these tags (e.g. CV, LG, CL); repeat or comma-separate.'),

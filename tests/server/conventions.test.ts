@@ -139,6 +139,10 @@ describe('the OpenAPI document passes redocly lint (errors fixed here)', () => {
     expect(ids.every((id) => typeof id === 'string' && /^[a-z][A-Za-z]+$/.test(id))).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
     expect(doc.paths['/api/search']!.get!.operationId).toBe('searchPapers');
+    const params = (doc.paths['/api/search']!.get as unknown as { parameters: { name: string; style?: string; explode?: boolean; schema: Record<string, unknown> }[] }).parameters;
+    const param = (name: string) => params.find((p) => p.name === name)!;
+    expect(param('offset').schema).not.toHaveProperty('nullable');
+    expect(param('category')).toMatchObject({ style: 'form', explode: true, schema: { type: 'array', items: { type: 'string' } } }); // it repeats
     const untyped: string[] = [];
     const walk = (node: unknown, at: string): void => {
       if (!node || typeof node !== 'object') return;

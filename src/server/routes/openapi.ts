@@ -39,13 +39,16 @@ const OPERATION_IDS: Record<string, string> = {
 };
 
 /**
- * What the generator leaves for `redocly lint` to reject: operations without an operationId (named from the table,
- * else from method and path), and `nullable` without a `type`, which zod-openapi writes for z.unknown() but which
- * OpenAPI 3.0 spells as the any-schema `{}`.
+ * What the generator leaves for `redocly lint` to reject or misleads clients with: operations without an
+ * operationId (named from the table, else from method and path), nullable query parameters, and `nullable` without
+ * a `type`, which zod-openapi writes for z.unknown() but which OpenAPI 3.0 spells as the any-schema `{}`.
  */
 export function lintClean(doc: OpenApiDocument): OpenApiDocument {
   for (const [path, operations] of Object.entries(doc.paths)) {
     for (const [method, op] of Object.entries(operations)) {
+      // a query parameter is a string or absent, never null: z.coerce.number().min(0) accepts null (-> 0), and
+      // the generator documents that as nullable
+      for (const p of (op as { parameters?: { in: string; schema?: { nullable?: boolean } }[] }).parameters ?? []) if (p.in === 'query') delete p.schema?.nullable;
       (op as { operationId?: string }).operationId ??= OPERATION_IDS[`${method} ${path}`] ?? `${method}${path.replace(/[^A-Za-z0-9]+(.)?/g, (_, ch?: string) => (ch ?? '').toUpperCase())}`;
     }
   }
