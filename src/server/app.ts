@@ -24,6 +24,7 @@ import { registerOpenApi } from './routes/openapi.js';
 import { registerWeb } from './web/routes.js';
 import { allowedMethods, conditionalReads, methodNotAllowed, securityHeaders } from './conventions.js';
 import { rateLimit } from './rate-limit.js';
+import { compression } from './compression.js';
 
 export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes' | 'rateLimit'>;
 
@@ -59,6 +60,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  app.use(compression());
   app.use(requestId());
   app.use(requestLog(logger));
   app.use(securityHeaders());
