@@ -16,7 +16,11 @@ beforeAll(async () => {
   const build = spawnSync('npm', ['run', '-s', 'build'], { cwd: ROOT, encoding: 'utf8', timeout: 300_000 });
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
 }, 400_000);
-afterAll(() => rm(data, { recursive: true, force: true }));
+afterAll(async () => {
+  await rm(data, { recursive: true, force: true });
+  // a dist/ left behind would make bin/papersift.js run it after the sources change: `npm run build` makes one on purpose
+  await rm(join(ROOT, 'dist'), { recursive: true, force: true });
+});
 
 describe('built JavaScript', () => {
   it('dist/ holds the CLI and the data files the code reads at run time', () => {
