@@ -1,9 +1,16 @@
 #!/usr/bin/env node
-// Thin launcher so `papersift` works from npm link / npx without a build step.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// `papersift` from npm link / npx: the compiled CLI (dist/, `npm run build`) when there is one, else the sources
+// through tsx. Either way the CLI runs in this process (no child), so signals reach it directly.
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
-const r = spawnSync(tsx, [join(root, 'src', 'cli.ts'), ...process.argv.slice(2)], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const built = join(root, 'dist', 'cli.js');
+if (existsSync(built)) {
+  await import(pathToFileURL(built).href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(pathToFileURL(join(root, 'src', 'cli.ts')).href);
+}

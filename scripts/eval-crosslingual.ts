@@ -24,9 +24,34 @@ import {
 import type { DocumentRecord, Paper } from '../src/catalogue/types.ts';
 import { derivePapers } from '../src/catalogue/merge.ts';
 
-const { values } = parseArgs({
-  options: { models: { type: 'string' }, seeds: { type: 'string', default: 'seeds' }, markdown: { type: 'boolean', default: false } },
-});
+const USAGE = `Usage: npm run eval:crosslingual [-- --models <dir>] [--seeds <dir>] [--markdown]
+
+Cross-lingual retrieval (P@1 / MRR per direction) of the offline static embedder over the seed papers, with ablations,
+a plain word-vector average and the random baseline.
+
+Options:
+  --models <dir>  where the static model is built/cached (default <PAPERSIFT_DATA>/models)
+  --seeds <dir>   newsletter directory (default seeds)
+  --markdown      print Markdown tables
+  -h, --help      show this help
+`;
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: { models: { type: 'string' }, seeds: { type: 'string', default: 'seeds' }, markdown: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    }).values;
+  } catch (err) {
+    process.stderr.write(`eval:crosslingual: ${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const values = parseFlags();
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
 
 /** The seed papers as the catalogue sees them: parsed with the ingest parser, merged with derivePapers. */
 async function seedPapers(dir: string): Promise<Paper[]> {

@@ -1,12 +1,15 @@
 // `papersift index [--full]`: builds or incrementally updates the HNSW index from the catalogue and prints a summary.
+import { join } from 'node:path';
 import { Command } from 'commander';
-import { dataPaths } from '../config.js';
+import { dataPaths, type Config } from '../config.js';
 import { openCatalogue } from '../catalogue/lowdb.js';
 import { openEmbedder } from '../embed/select.js';
+import type { EmbedderInfo } from '../embed/types.js';
 import { buildIndex, type BuildResult } from '../index/build.js';
+import { openGenerationStore } from '../index/generations.js';
+import { readManifest } from '../index/manifest.js';
 import { withDataLock } from '../reindex/lock.js';
 import { settleStagedCatalogue } from '../reindex/staging.js';
-import { openGenerationStore } from '../index/generations.js';
 import { createProgress } from '../util/progress.js';
 import { commandConfig, commandLogger } from './context.js';
 
@@ -15,16 +18,18 @@ export function indexCommand(): Command {
     .description('Embed the catalogue\'s papers and build (or incrementally update) the HNSW search index')
     .option('--full', 'rebuild the index from scratch instead of updating the current generation (vectors still come from the embedding cache)')
     .option('--no-switch', 'write the new generation but leave CURRENT (the served one) unchanged')
+    .option('--embedder <id>', 'auto | static | a transformers.js model id (env PAPERSIFT_EMBEDDER); a change re-embeds everything')
     .option('--json', 'print the build result as JSON')
     .addHelpText(
       'after',
       '\nEach build writes a new generation under <data>/generations/<n>/ and then switches <data>/CURRENT to it,\n' +
         'so a failed or interrupted build leaves the previous index in service. The embedder is chosen by\n' +
-        'PAPERSIFT_EMBEDDER / PAPERSIFT_DTYPE / PAPERSIFT_OFFLINE; if it differs from the one the current index was\n' +
-        'built with, the index is rebuilt in full. Run `papersift ingest <paths>` first to fill the catalogue.\n',
+        '--embedder / PAPERSIFT_EMBEDDER, PAPERSIFT_DTYPE and PAPERSIFT_OFFLINE. With auto (the default) an existing\n' +
+        'index keeps the embedder it was built with; naming another one rebuilds the index in full.\n' +
+        'Run `papersift ingest <paths>` first to fill the catalogue.\n',
     )
-    .action(async (opts: { full?: boolean; switch: boolean; json?: boolean }, cmd: Command) => {
-      const config = commandConfig(cmd);
+    .action(async (opts: { full?: boolean; switch: boolean; json?: boolean; embedder?: string }, cmd: Command) => {
+      const config = commandConfig(cmd, opts.embedder ? { embedder: opts.embedder } : {});
       const logger = commandLogger(config);
       // the data lock serialises this with ingest, uploads and the nightly reindex
       const { result, reason, embedderId } = await withDataLock(
@@ -36,7 +41,8 @@ export function indexCommand(): Command {
           if (catalogue.papers().length === 0) {
             throw new Error(`the catalogue (${cataloguePath}) has no papers: run \`papersift ingest <newsletter files or directories>\` first`);
           }
-          const { embedder, reason } = await openEmbedder(config, { logger, progress: createProgress() });
+          const built = await builtEmbedder(config);
+          const { embedder, reason } = await openEmbedder(config, { logger, progress: createProgress(), ...(built ? { built } : {}) });
           try {
             const result = await buildIndex({ config, catalogue, embedder, full: opts.full ?? false, switchTo: opts.switch, progress: createProgress(), logger });
             return { result, reason, embedderId: embedder.info.id };
@@ -48,6 +54,13 @@ export function indexCommand(): Command {
       );
       process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatBuild(result, embedderId, reason));
     });
+}
+
+/** The embedder the live generation was built with (from its manifest), if there is one. */
+async function builtEmbedder(config: Config): Promise<EmbedderInfo | undefined> {
+  const store = openGenerationStore(config.dataDir);
+  const name = store.current();
+  return name ? (await readManifest(join(store.dir, name))).embedder : undefined;
 }
 
 export function formatBuild(r: BuildResult, embedderId: string, reason: string): string {

@@ -16,6 +16,7 @@ import { settleStagedCatalogue } from '../reindex/staging.js';
 import { installWritePause } from '../reindex/test-hooks.js';
 import { createProgress, noProgress, type Progress } from '../util/progress.js';
 import { createApp } from '../server/app.js';
+import { answerClientErrors } from '../server/client-errors.js';
 import { createDocumentWriter } from '../server/documents.js';
 import { dataDirSource, type DataDirSource } from '../server/generation-source.js';
 import { ServiceState } from '../server/state.js';
@@ -64,6 +65,7 @@ export async function runServer(config: Config, logger: Logger, progress: Progre
   const documents = createDocumentWriter({ config, state, source, logger });
   const app = createApp({ config, state, logger, documents });
   const server = await listen(app.fetch, config);
+  answerClientErrors(server, logger);
   const addr = server.address() as AddressInfo;
   const url = `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${addr.port}`;
   installShutdown(server, state, source, logger, () => documents.close());

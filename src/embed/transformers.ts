@@ -9,7 +9,8 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { silentLogger, type Logger } from '../log.js';
 import type { Progress } from '../util/progress.js';
 import { ModelUnavailableError } from './errors.js';
-import { onnxFileFor, requiredModelFiles, resolveModelSettings, type Dtype, type ModelSettings } from './models.js';
+import { locateModel, type ModelLocation } from './locate.js';
+import { onnxFileFor, resolveModelSettings, type Dtype, type ModelSettings } from './models.js';
 import type { Embedder, EmbedderInfo } from './types.js';
 import { combineWindowVectors, splitIntoWindows } from './windows.js';
 
@@ -23,40 +24,15 @@ export interface TransformersEmbedderOptions {
   offline: boolean;
   /** An extra local model root searched before modelsDir (same `<root>/<model id>/` layout). */
   localModelPath?: string;
+  /** Where downloads come from: a Hugging Face Hub mirror (HF_ENDPOINT), default the hub itself. */
+  remoteHost?: string;
   settings?: Partial<ModelSettings>;
   logger?: Logger;
   /** Shows model downloads (bytes, rate, ETA per file); loading from disk reports nothing. */
   progress?: Progress;
 }
 
-/** Describes the files a model directory would be loaded from and which are missing. */
-export interface ModelLocation {
-  dir?: string;
-  searchedDirs: string[];
-  missingFiles: string[];
-}
-
 const LONG_TEXT_POLICY = 'sentence-windows/token-weighted-mean';
-
-async function fileExists(p: string): Promise<boolean> {
-  return stat(p).then(
-    (s) => s.isFile(),
-    () => false,
-  );
-}
-
-/** Finds a directory holding every file feature extraction needs for this model and dtype. */
-export async function locateModel(model: string, dtype: Dtype, modelsDir: string, localModelPath?: string): Promise<ModelLocation> {
-  const searchedDirs = [...new Set([join(localModelPath ?? modelsDir, model), join(modelsDir, model)])];
-  let firstMissing: string[] | undefined;
-  for (const dir of searchedDirs) {
-    const present = await Promise.all(requiredModelFiles(dtype).map((f) => fileExists(join(dir, f))));
-    const missing = requiredModelFiles(dtype).filter((_, i) => !present[i]);
-    if (missing.length === 0) return { dir, searchedDirs, missingFiles: [] };
-    firstMissing ??= missing;
-  }
-  return { searchedDirs, missingFiles: firstMissing ?? [] };
-}
 
 /** Cheap identity of the model files: config + tokenizer content and the ONNX file's size, head and tail. */
 async function modelFingerprint(dir: string, dtype: Dtype): Promise<string> {
@@ -93,6 +69,7 @@ async function loadPipeline(o: TransformersEmbedderOptions, found: ModelLocation
     env.cacheDir = o.modelsDir; // downloads land in <modelsDir>/<model id>/..., the same layout local loading reads
     env.allowLocalModels = true;
     env.allowRemoteModels = !o.offline;
+    env.remoteHost = remoteHostOf(o);
     env.logLevel = LogLevel.ERROR; // a missing local file before a download is expected, not worth a warning
     try {
       return await pipeline('feature-extraction', o.model, {
@@ -102,12 +79,18 @@ async function loadPipeline(o: TransformersEmbedderOptions, found: ModelLocation
       });
     } catch (err) {
       if (!found.dir) {
-        const why = `it is not in the local directories and downloading from the Hugging Face Hub failed (${err instanceof Error ? err.message : String(err)})`;
+        const why = `it is not in the local directories and downloading from ${remoteHostOf(o)} failed (${err instanceof Error ? err.message : String(err)})`;
         throw new ModelUnavailableError(o.model, o.dtype, found.searchedDirs, found.missingFiles, why, { cause: err });
       }
       throw new Error(`failed to load embedding model "${o.model}" (dtype ${o.dtype}) from ${found.dir}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
   });
+}
+
+const HUB = 'https://huggingface.co/';
+
+function remoteHostOf(o: TransformersEmbedderOptions): string {
+  return o.remoteHost ?? HUB;
 }
 
 interface DownloadEvent {

@@ -40,7 +40,8 @@ export interface ReindexResult {
   papers: { added: number; updated: number; removed: number; total: number };
   /** embedded: texts the model embedded; fromCache: changed views whose vector was cached; unchanged: kept from the live index. */
   views: { total: number; embedded: number; fromCache: number; unchanged: number };
-  embedder: { id: string; previous?: string; fullRebuild: boolean; reason?: string };
+  /** choice: why this embedder (e.g. auto keeping the one the live index was built with, and how to switch). */
+  embedder: { id: string; choice?: string; previous?: string; fullRebuild: boolean; reason?: string };
   index: { entries: number; compacted: boolean; lexical?: LexicalReport };
   generation: { previous?: string; built?: string; live?: string; pruned: string[] };
   gate?: GateResult;
@@ -68,6 +69,7 @@ export function formatSummary(r: ReindexResult): string {
   lines.push(`  views       ${v.embedded} embedded, ${v.fromCache + v.unchanged} reused (${v.fromCache} from the embedding cache, ${v.unchanged} unchanged) of ${v.total}`);
   const e = r.embedder;
   lines.push(`  embedder    ${e.id}${e.fullRebuild ? ` (full rebuild${e.reason ? `: ${e.reason}` : ''})` : ''}`);
+  if (e.choice) lines.push(`              ${e.choice}`);
   lines.push(`  index       ${r.index.entries} entries${r.index.compacted ? ', compacted' : ''}`);
   const l = r.index.lexical;
   if (l) {

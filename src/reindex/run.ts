@@ -100,9 +100,11 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
   const catalogue = await timed(r, 'ingest', () => ingest(ctx));
   const papers = catalogue.papers();
   recordPaperChanges(r, live, papers); // before opening the embedder, so a summary of a failed open still says what was ingested
-  const { embedder } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress }));
+  // with PAPERSIFT_EMBEDDER=auto the live index keeps its embedder; only an explicit choice switches (a full rebuild)
+  const built = live ? { built: live.manifest.embedder } : {};
+  const { embedder, reason } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress, ...built }));
   try {
-    recordEmbedder(r, live, embedder.info);
+    recordEmbedder(r, live, embedder.info, reason);
     if (live && !opts.full && !ctx.repairing && upToDate(live, papers, embedder.info)) {
       r.views = { total: live.index.size, embedded: 0, fromCache: 0, unchanged: live.index.size };
       await ctx.staged!.install(); // same papers as the live generation: only document records (hashes, paths) changed
@@ -254,8 +256,8 @@ function recordPaperChanges(r: ReindexResult, live: LoadedGeneration | undefined
   r.index.entries = live?.index.size ?? 0;
 }
 
-function recordEmbedder(r: ReindexResult, live: LoadedGeneration | undefined, embedder: EmbedderInfo): void {
-  r.embedder = { id: embedder.id, ...(live ? { previous: live.manifest.embedder.id } : {}), fullRebuild: false };
+function recordEmbedder(r: ReindexResult, live: LoadedGeneration | undefined, embedder: EmbedderInfo, choice: string): void {
+  r.embedder = { id: embedder.id, choice, ...(live ? { previous: live.manifest.embedder.id } : {}), fullRebuild: false };
 }
 
 function recordBuild(r: ReindexResult, b: BuildResult): void {

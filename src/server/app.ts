@@ -22,8 +22,11 @@ import { registerHealth } from './routes/health.js';
 import { registerStats } from './routes/stats.js';
 import { registerOpenApi } from './routes/openapi.js';
 import { registerWeb } from './web/routes.js';
+import { allowedMethods, conditionalReads, methodNotAllowed, securityHeaders } from './conventions.js';
+import { rateLimit } from './rate-limit.js';
+import { compression } from './compression.js';
 
-export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes'> & Partial<Pick<Config, 'maxConcurrentRecommend'>>;
+export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes' | 'rateLimit'> & Partial<Pick<Config, 'maxConcurrentRecommend'>>;
 
 export interface AppDeps {
   config: ServerConfig;
@@ -58,16 +61,21 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  app.use(compression());
   app.use(requestId());
   app.use(requestLog(logger));
+  app.use(securityHeaders());
   const corsMw = corsMiddleware(config.corsOrigin);
   if (corsMw) {
     app.use('/api/*', corsMw);
     app.use('/openapi.json', corsMw);
   }
+  if (config.rateLimit) app.use(rateLimit(config.rateLimit)); // after CORS: browsers can read a 429
   app.use('/api/*', pin(state));
   app.use('/paper/*', pin(state));
   app.use('/', pin(state));
+  const conditional = conditionalReads(['/api/stats']);
+  for (const path of ['/api/*', '/paper/*', '/']) app.use(path, conditional);
 
   registerHealth(app, ctx);
   registerStats(app, ctx);
@@ -80,7 +88,14 @@ export function createApp(deps: AppDeps) {
   registerOpenApi(app);
   registerWeb(app, ctx);
 
-  app.notFound((c) => c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}; see /docs`), 404));
+  app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=86400' })); // no icon, and no 404 per page view
+
+  const allow = allowedMethods(app.routes);
+  app.notFound((c) => {
+    const methods = allow(c.req.path);
+    if (methods.length) return respondError(c, methodNotAllowed(c, methods));
+    return c.json(errorBody('not_found', `no route ${c.req.method} ${c.req.path}; see /docs`), 404);
+  });
   app.onError((err, c) => {
     // the client went away mid-request (a cancelled upload): nothing failed on our side and nobody reads the answer
     if (isClientAbort(err, c.req.raw)) {

@@ -8,10 +8,12 @@ export type ErrorCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not_found'
+  | 'method_not_allowed'
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'conflict'
   | 'too_many_requests'
+  | 'rate_limited'
   | 'not_ready'
   | 'internal';
 

@@ -102,7 +102,8 @@ const multi = (description: string) =>
   z
     .union([z.string().max(500), z.array(z.string().max(500)).max(50)])
     .optional()
-    .openapi({ description, type: 'string' });
+    // documented as what clients send: a repeated parameter (form, exploded); a comma-separated value also works
+    .openapi({ description, type: 'array', items: { type: 'string', maxLength: 500 }, maxItems: 50, param: { style: 'form', explode: true } });
 
 const filterQuery = {
   category: multi('Only papers with any of these tags (e.g. CV, LG, CL); repeat or comma-separate.'),
@@ -241,6 +242,8 @@ export function apiSchemas(limits: ApiLimits) {
     .object({ status: z.enum(['ready', 'not ready']), generation: z.string().optional(), reason: z.string().optional(), degraded: Degraded.optional() })
     .openapi('Health');
 
+  const LiveResponse = z.object({ status: z.literal('live'), uptimeSeconds: z.number().int() }).openapi('Live');
+
   return {
     SearchQuery,
     SearchResponse,
@@ -256,6 +259,7 @@ export function apiSchemas(limits: ApiLimits) {
     DocumentResponse,
     StatsResponse,
     HealthResponse,
+    LiveResponse,
   };
 }
 

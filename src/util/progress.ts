@@ -10,10 +10,11 @@ export interface Progress {
 export const noProgress: Progress = { start() {}, tick() {}, stop() {} };
 
 /**
- * Count, rate and ETA on stderr. On a TTY it redraws one line; elsewhere (cron, CI) it prints a line at most
- * every five seconds so logs stay readable.
+ * Count, rate and ETA on stderr, redrawn in place, only when stderr is a terminal: in cron mail, CI and log files
+ * bars are noise (each command prints its summary anyway), so elsewhere this is `noProgress`.
  */
 export function createProgress(stream: NodeJS.WriteStream = process.stderr): Progress {
+  if (!stream.isTTY) return noProgress;
   let bar: cliProgress.SingleBar | undefined;
   let started = 0;
   let done = 0;
@@ -23,8 +24,6 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr): Pro
         {
           stream,
           format: `${label} [{bar}] {value}/{total} {percentage}% | {rate}/s | ETA {eta_formatted}`,
-          noTTYOutput: !stream.isTTY,
-          notTTYSchedule: 5000,
           etaBuffer: 50,
           hideCursor: true,
         },

@@ -106,13 +106,73 @@ describe('require: the embedder an index was built with', () => {
 
   it('refuses when the model files no longer produce the recorded id, telling to reindex', async () => {
     const stale = { ...built, id: built.id.replace(/[0-9a-f]{12}$/, '000000000000') };
-    await expect(openEmbedder(config(dir), { require: stale })).rejects.toThrow(/built with embedder .*000000000000.*model files changed.*papersift index/);
+    await expect(openEmbedder(config(dir), { require: stale })).rejects.toThrow(/built with embedder .*000000000000.*model files changed.*papersift models check.*reindex --embedder/);
   });
 
   it('refuses when the recorded model is not available here, naming it and the fix', async () => {
     const elsewhere = await dataDir();
     await expect(openEmbedder(config(elsewhere), { require: built })).rejects.toThrow(
-      new RegExp(`built with embedder ${built.id.replace(/[/.]/g, '\\$&')}, which cannot be opened here: embedding model "${DEFAULT_MODEL}".*Rebuild the index`),
+      new RegExp(`built with embedder ${built.id.replace(/[/.]/g, '\\$&')}, which cannot be opened here: embedding model "${DEFAULT_MODEL}".*rebuild the index with another embedder`),
     );
+  });
+});
+
+describe('auto keeps the embedder an existing index was built with', () => {
+  let staticInfo: EmbedderInfo;
+  beforeAll(async () => {
+    const { embedder } = await openEmbedder(config(await dataDir(), { embedder: 'static' }));
+    staticInfo = embedder.info;
+  });
+
+  it('does not switch a static index to the default model the day it appears, but says how to switch', async () => {
+    const dir = await dataDir({ asDefaultModel: true });
+    const { embedder, reason } = await openEmbedder(config(dir), { built: staticInfo });
+    expect(embedder.info).toEqual(staticInfo);
+    const found = join(dataPaths(dir).models, DEFAULT_MODEL);
+    expect(reason).toBe(
+      `auto keeps ${staticInfo.id}, the embedder the index was built with; a new index would use ${DEFAULT_MODEL} (q8, found in ${found}): ` +
+        `switch with --embedder ${DEFAULT_MODEL} (or PAPERSIFT_EMBEDDER=${DEFAULT_MODEL}), which re-embeds every paper`,
+    );
+  });
+
+  it('names the mirror a switch would download from, without downloading anything now', async () => {
+    const dir = await dataDir();
+    const { embedder, reason } = await openEmbedder(config(dir, { offline: false, hfEndpoint: 'https://hf-mirror.example' }), { built: staticInfo });
+    expect(embedder.info).toEqual(staticInfo);
+    expect(reason).toContain(`a new index would use ${DEFAULT_MODEL} (q8, to be downloaded from https://hf-mirror.example)`);
+  });
+
+  it('says nothing more when a new index would get the same embedder', async () => {
+    const { reason } = await openEmbedder(config(await dataDir()), { built: staticInfo });
+    expect(reason).toBe(`auto keeps ${staticInfo.id}, the embedder the index was built with`);
+  });
+
+  it('keeps a model-built index when the model is there, and names the static fallback when it is not', async () => {
+    const dir = await dataDir({ asDefaultModel: true });
+    const { embedder: model } = await openEmbedder(config(dir, { dtype: 'fp32' }));
+    const { embedder, reason } = await openEmbedder(config(dir, { dtype: 'fp32' }), { built: model.info });
+    expect(embedder.info).toEqual(model.info);
+    expect(reason).toBe(`auto keeps ${model.info.id}, the embedder the index was built with`);
+    await Promise.all([model.close(), embedder.close()]);
+    await expect(openEmbedder(config(await dataDir()), { built: model.info })).rejects.toThrow(/cannot be opened here.*papersift models check/);
+  });
+
+  it('an explicit choice switches', async () => {
+    const dir = await dataDir({ asDefaultModel: true });
+    const { embedder } = await openEmbedder(config(dir, { embedder: DEFAULT_MODEL }), { built: staticInfo });
+    expect(embedder.info.id).toMatch(new RegExp(`^transformers:${DEFAULT_MODEL}:q8:`));
+    await embedder.close();
+  });
+});
+
+describe('PAPERSIFT_LOCAL_MODELS: a pre-downloaded model root', () => {
+  it('is searched before <data>/models', async () => {
+    const local = join(root, 'local-models');
+    const { dir: modelDir } = testModel();
+    await mkdir(join(local, dirname(DEFAULT_MODEL)), { recursive: true });
+    await symlink(modelDir, join(local, DEFAULT_MODEL));
+    const { embedder, reason } = await openEmbedder(config(await dataDir(), { localModels: local }));
+    expect(reason).toBe(`auto: ${DEFAULT_MODEL} (q8) found in ${join(local, DEFAULT_MODEL)}`);
+    await embedder.close();
   });
 });

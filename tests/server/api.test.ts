@@ -406,7 +406,7 @@ describe('GET /openapi.json and /docs', () => {
     expect(status).toBe(200);
     expect(body.openapi).toMatch(/^3\./);
     expect(Object.keys(body.paths).sort()).toEqual(
-      ['/api/documents', '/api/papers', '/api/papers/{id}', '/api/papers/{id}/related', '/api/recommend', '/api/search', '/api/stats', '/health'].sort(),
+      ['/api/documents', '/api/papers', '/api/papers/{id}', '/api/papers/{id}/related', '/api/recommend', '/api/search', '/api/stats', '/health', '/health/live'].sort(),
     );
     const search = body.paths['/api/search'].get;
     const param = (name: string) => search.parameters.find((p: any) => p.name === name);
