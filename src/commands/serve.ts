@@ -63,7 +63,7 @@ export async function runServer(config: Config, logger: Logger, progress: Progre
   const source = dataDirSource(config, logger);
   const state = new ServiceState(source, { currentFile: dataPaths(config.dataDir).current, pollIntervalMs: config.watchIntervalMs, logger });
   const documents = createDocumentWriter({ config, state, source, logger });
-  const app = createApp({ config, state, logger, documents });
+  const app = createApp({ config, state, logger, documents, reindexReport: dataPaths(config.dataDir).report });
   const server = await listen(app.fetch, config);
   answerClientErrors(server, logger);
   const addr = server.address() as AddressInfo;

@@ -25,6 +25,7 @@ import { registerWeb } from './web/routes.js';
 import { allowedMethods, conditionalReads, methodNotAllowed, securityHeaders } from './conventions.js';
 import { rateLimit } from './rate-limit.js';
 import { compression } from './compression.js';
+import { createMetrics } from './metrics.js';
 
 export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes' | 'rateLimit'> & Partial<Pick<Config, 'maxConcurrentRecommend'>>;
 
@@ -36,6 +37,8 @@ export interface AppDeps {
   documents?: DocumentWriter;
   /** Retry-After for 503 answers while not ready. Default 5 s. */
   retryAfterSeconds?: number;
+  /** The reindex report file whose last outcome and duration GET /metrics exports. */
+  reindexReport?: string;
 }
 
 export function createApp(deps: AppDeps) {
@@ -61,6 +64,8 @@ export function createApp(deps: AppDeps) {
     },
   });
 
+  const metrics = createMetrics({ state, ...(deps.reindexReport ? { reindexReport: deps.reindexReport } : {}) });
+  app.use(metrics.middleware);
   app.use(compression());
   app.use(requestId());
   app.use(requestLog(logger));
@@ -88,6 +93,7 @@ export function createApp(deps: AppDeps) {
   registerOpenApi(app);
   registerWeb(app, ctx);
 
+  app.get('/metrics', async (c) => c.body(await metrics.registry.metrics(), 200, { 'Content-Type': metrics.registry.contentType }));
   app.get('/favicon.ico', (c) => c.body(null, 204, { 'Cache-Control': 'public, max-age=86400' })); // no icon, and no 404 per page view
 
   const allow = allowedMethods(app.routes);
