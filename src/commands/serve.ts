@@ -16,6 +16,7 @@ import { settleStagedCatalogue } from '../reindex/staging.js';
 import { installWritePause } from '../reindex/test-hooks.js';
 import { createProgress, noProgress, type Progress } from '../util/progress.js';
 import { createApp } from '../server/app.js';
+import { SearchPhases } from '../server/metrics.js';
 import { answerClientErrors } from '../server/client-errors.js';
 import { createDocumentWriter } from '../server/documents.js';
 import { dataDirSource, type DataDirSource } from '../server/generation-source.js';
@@ -60,10 +61,11 @@ const say = (line: string) => process.stderr.write(`papersift: ${line}\n`);
 
 export async function runServer(config: Config, logger: Logger, progress: Progress): Promise<void> {
   installWritePause(); // test-only fault injection; does nothing unless PAPERSIFT_TEST_PAUSE_AT=writing
-  const source = dataDirSource(config, logger);
+  const phases = new SearchPhases();
+  const source = dataDirSource(config, logger, phases.listener);
   const state = new ServiceState(source, { currentFile: dataPaths(config.dataDir).current, pollIntervalMs: config.watchIntervalMs, logger });
   const documents = createDocumentWriter({ config, state, source, logger });
-  const app = createApp({ config, state, logger, documents, reindexReport: dataPaths(config.dataDir).report });
+  const app = createApp({ config, state, logger, documents, reindexReport: dataPaths(config.dataDir).report, phases });
   const server = await listen(app.fetch, config);
   answerClientErrors(server, logger);
   const addr = server.address() as AddressInfo;

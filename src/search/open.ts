@@ -9,7 +9,7 @@ import { silentLogger, type Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import type { Translator } from './analyzer.js';
 import type { ConfidenceThresholds } from './confidence.js';
-import { createSearchEngine } from './engine.js';
+import { createSearchEngine, type PhaseListener } from './engine.js';
 import { buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexLoadError, type LexicalIndex } from './lexical.js';
 import type { SearchEngine } from './types.js';
 
@@ -22,6 +22,8 @@ export interface OpenEngineOptions {
   /** Load the lexical index in slices that let other work run (a server answering requests meanwhile; ~4x slower). */
   yieldToEventLoop?: boolean;
   confidence?: ConfidenceThresholds;
+  /** Told how long each retrieval phase of every search took (the service's /metrics). */
+  onPhase?: PhaseListener;
 }
 
 /** What an engine needs of a generation (a LoadedGeneration; tests may pass papers and an index alone). */
@@ -37,6 +39,7 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
     lexical,
     logger,
     ...(opts.dictionary ? { dictionary: opts.dictionary } : {}),
+    ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
     // the generation's own fitted cut-offs, unless the caller overrides them; without either, the embedder's priors
     ...(opts.confidence ?? gen.manifest?.calibration ? { confidence: opts.confidence ?? gen.manifest!.calibration!.confidence } : {}),
   });

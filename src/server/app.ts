@@ -25,7 +25,7 @@ import { registerWeb } from './web/routes.js';
 import { allowedMethods, conditionalReads, methodNotAllowed, securityHeaders } from './conventions.js';
 import { rateLimit } from './rate-limit.js';
 import { compression } from './compression.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, type SearchPhases } from './metrics.js';
 
 export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes' | 'rateLimit'> & Partial<Pick<Config, 'maxConcurrentRecommend'>>;
 
@@ -39,6 +39,8 @@ export interface AppDeps {
   retryAfterSeconds?: number;
   /** The reindex report file whose last outcome and duration GET /metrics exports. */
   reindexReport?: string;
+  /** Search phase timings reported by the engines (GET /metrics). */
+  phases?: SearchPhases;
 }
 
 export function createApp(deps: AppDeps) {
@@ -64,7 +66,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  const metrics = createMetrics({ state, ...(deps.reindexReport ? { reindexReport: deps.reindexReport } : {}) });
+  const metrics = createMetrics({ state, ...(deps.reindexReport ? { reindexReport: deps.reindexReport } : {}), ...(deps.phases ? { phases: deps.phases } : {}) });
   app.use(metrics.middleware);
   app.use(compression());
   app.use(requestId());

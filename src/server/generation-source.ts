@@ -10,6 +10,7 @@ import { openEmbedder } from '../embed/select.js';
 import { openGenerationStore, type GenerationStore } from '../index/generations.js';
 import { openDictionary, type Dictionary } from '../lang/dictionary.js';
 import { openGenerationEngine } from '../search/open.js';
+import type { PhaseListener } from '../search/engine.js';
 import type { Logger } from '../log.js';
 import type { Progress } from '../util/progress.js';
 import { createPaperDirectory } from './papers.js';
@@ -30,7 +31,7 @@ export interface DataDirSource extends GenerationSource {
   close(): Promise<void>;
 }
 
-export function dataDirSource(config: Config, logger: Logger): DataDirSource {
+export function dataDirSource(config: Config, logger: Logger, onPhase?: PhaseListener): DataDirSource {
   const store = openGenerationStore(config.dataDir);
   const embedders = new Map<string, SharedEmbedder>(); // by EmbedderInfo.id
   let latest: string | undefined; // embedder id of the most recently loaded generation
@@ -80,7 +81,7 @@ export function dataDirSource(config: Config, logger: Logger): DataDirSource {
       let engine;
       try {
         // loaded in slices: the service keeps answering on the current generation meanwhile
-        engine = await openGenerationEngine(gen, embedder, { dictionary: await sharedDictionary(), logger, yieldToEventLoop: true });
+        engine = await openGenerationEngine(gen, embedder, { dictionary: await sharedDictionary(), logger, yieldToEventLoop: true, ...(onPhase ? { onPhase } : {}) });
       } catch (err) {
         await release(embedder.info.id);
         throw err;

@@ -7,6 +7,7 @@ import { matchedRoutes } from 'hono/route';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AppEnv } from './context.js';
 import type { ServiceState } from './state.js';
+import type { PhaseListener } from '../search/engine.js';
 
 export interface ServiceMetrics {
   registry: Registry;
@@ -16,12 +17,32 @@ export interface ServiceMetrics {
 
 export interface MetricsOptions {
   state: ServiceState;
+  /** Search phase timings the engines report (see SearchPhases); exported once registered here. */
+  phases?: SearchPhases;
   /** The reindex report (<data>/reindex-report.json) whose outcome and duration are exported, if any. */
   reindexReport?: string;
 }
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 const OUTCOMES = ['switched', 'nothing-to-do', 'gate-refused', 'lock-held', 'error'];
+
+/**
+ * Time per retrieval phase (query embedding, HNSW, BM25, fusion) of every search. Engines are built by the data dir
+ * source before the app exists, so they report into `listener`; the app's registry exports the histogram.
+ */
+export class SearchPhases {
+  private histogram?: Histogram<'phase'>;
+  readonly listener: PhaseListener = (phase, ms) => this.histogram?.observe({ phase }, ms / 1000);
+  register(registry: Registry): void {
+    this.histogram = new Histogram({
+      name: 'papersift_search_phase_duration_seconds',
+      help: 'time per retrieval phase of a search: embed (query embedding), hnsw, bm25, fusion (and confidence)',
+      labelNames: ['phase'] as const,
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25],
+      registers: [registry],
+    });
+  }
+}
 
 export function createMetrics(o: MetricsOptions): ServiceMetrics {
   const registry = new Registry();
@@ -36,6 +57,7 @@ export function createMetrics(o: MetricsOptions): ServiceMetrics {
     registers: [registry],
   });
   registerServingGauges(registry, o.state);
+  o.phases?.register(registry);
   if (o.reindexReport) registerReindexGauges(registry, o.reindexReport);
 
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {

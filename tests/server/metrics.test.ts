@@ -89,3 +89,22 @@ describe('GET /metrics', () => {
     expect(m.get('papersift_reindex_last_finished_timestamp_seconds')).toBe(Date.parse('2026-11-30T02:30:12.500Z') / 1000);
   });
 });
+
+describe('search phase timings', () => {
+  it('are exported per phase once the engines report into the service\'s SearchPhases', async () => {
+    const { seedFixture } = await import('../search/fixture.js');
+    const { createSearchEngine } = await import('../../src/search/engine.js');
+    const { SearchPhases } = await import('../../src/server/metrics.js');
+    const f = await seedFixture();
+    const phases = new SearchPhases();
+    const engine = createSearchEngine({ papers: f.papers, index: f.index, lexical: f.lexical, embedder: f.embedder, dictionary: f.dictionary, onPhase: phases.listener });
+    const app = createApp({ config: testConfig(s.dir), state: s.state, logger: silentLogger, phases });
+    await engine.search({ q: 'protein language model' });
+    await engine.search({ q: '蛋白质', mode: 'lexical' });
+    const m = await scrape(app);
+    for (const phase of ['bm25', 'embed', 'hnsw', 'fusion']) {
+      expect(m.get(`papersift_search_phase_duration_seconds_count{phase="${phase}"}`), phase).toBe(2);
+      expect(m.get(`papersift_search_phase_duration_seconds_sum{phase="${phase}"}`), phase).toBeGreaterThanOrEqual(0);
+    }
+  });
+});

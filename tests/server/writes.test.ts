@@ -119,7 +119,8 @@ describe('an upload whose builder process dies', () => {
     const failed = await first;
     expect(failed.status).toBe(500);
     expect(failed.body.error.code).toBe('internal');
-    expect(s.stderr()).toContain(`the index builder (pid ${builder}) was killed by SIGKILL`); // logged with the request id
+    // logged with the request id; the log line travels through a pipe that may arrive after the response
+    await until('the builder death to be logged', async () => (s.stderr().includes(`the index builder (pid ${builder}) was killed by SIGKILL`) ? true : undefined));
     expect(stagedLeft(ws)).toEqual([]);
     expect(await paperStatus(s, 'arxiv:2401.00004')).toBe(404);
     expect(await servedPapers(s)).toBe(51);
