@@ -1,7 +1,7 @@
 // postinstall: build a second copy of hnswlib-node's addon with -O3 -mavx2 -mfma.
 //
 // The stock build compiles without -march, so hnswlib's distance kernels are SSE-only; the AVX2/FMA build
-// answers more queries per second (see README "Vector index"). It is only attempted when /proc/cpuinfo lists
+// answers more queries per second (see docs/index.md). It is only attempted when /proc/cpuinfo lists
 // avx2 and fma, is smoke-tested in a child process before it is installed, and any failure (no compiler,
 // no node headers, a crash) just leaves the stock build in use: this script always exits 0 and never touches
 // the network itself (node-gyp uses the same headers the stock build used). src/index/native.ts picks the

@@ -1,5 +1,5 @@
 // `npm run reindex [-- flags]`: the nightly reindex, the same command as `papersift reindex` (src/commands/reindex.ts).
-// Run it from cron or a systemd timer; see README "Nightly reindex" for flags and exit codes.
+// Run it from cron or a systemd timer; see docs/reindex.md for flags and exit codes.
 import { reindexCommand } from '../src/commands/reindex.js';
 import { ExitCode } from '../src/reindex/exit-codes.js';
 import { followNpmParent } from '../src/util/process.js';

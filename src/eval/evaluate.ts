@@ -145,7 +145,7 @@ async function evaluateClusters(engine: SearchEngine, set: LabelledSet, ids: Map
 
 const f3 = (x: number) => x.toFixed(3);
 
-/** The report as Markdown tables (what `npm run eval` prints and the README quotes). */
+/** The report as Markdown tables (what `npm run eval` prints and docs/evaluation.md quotes). */
 export function formatReport(r: EvalReport): string {
   const lines = [`embedder: ${r.embedder}`, '', '| queries | mode | n | MRR@10 | nDCG@10 | Recall@10 |', '| --- | --- | --- | --- | --- | --- |'];
   for (const row of r.rows) lines.push(`| ${row.lang} | ${row.mode} | ${row.queries} | ${f3(row.mrr)} | ${f3(row.ndcg)} | ${f3(row.recall)} |`);

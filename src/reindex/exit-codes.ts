@@ -1,4 +1,4 @@
-// Process exit codes of `papersift reindex` / `npm run reindex`, documented in the README ("Nightly reindex").
+// Process exit codes of `papersift reindex` / `npm run reindex`, documented in the README ("Nightly reindex") and docs/reindex.md.
 // Non-zero codes other than 1 and 2 are outcomes a scheduler may want to treat specially (systemd:
 // SuccessExitStatus=3 makes "nothing to do" a success), not crashes.
 export const ExitCode = {

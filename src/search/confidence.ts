@@ -1,5 +1,5 @@
 // When is a hit an answer rather than the least-bad paper? A hit is confident when either channel's own
-// evidence passes a cut-off calibrated on the labelled set (`npm run eval -- --calibrate`; see README "Search"):
+// evidence passes a cut-off calibrated on the labelled set (`npm run eval -- --calibrate`; see docs/search.md):
 // the semantic cosine of its best view, or the lexical coverage (IDF-weighted share of the query's words it
 // matched). Rank-based fused scores cannot say this: RRF gives the best junk the same score as the best answer.
 // Paper-to-paper similarity (related, recommend) has its own scale, so it has its own pair of cut-offs.

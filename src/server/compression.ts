@@ -1,6 +1,6 @@
 // Response compression for clients that ask for it: gzip, or brotli for clients without gzip, for text and JSON
 // bodies of 1 KiB and more. gzip first: on a 14 KB page of search results gzip -6 gives 5.4 KB and brotli -4
-// 5.6 KB, and under load the brotli path served fewer requests per second (see README). Bodies are small (a page of
+// 5.6 KB, and under load the brotli path served fewer requests per second (see docs/service.md). Bodies are small (a page of
 // results), so they are compressed whole, off the event loop by zlib's thread pool. Clients that send no
 // Accept-Encoding (scripts, benchmarks) keep the uncompressed fast path untouched.
 import { promisify } from 'node:util';

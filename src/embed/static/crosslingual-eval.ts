@@ -1,6 +1,6 @@
 // Cross-lingual retrieval evaluation: for each paper, embed one of its texts in one language and rank the
 // other-language texts of all papers; the paper's own text should come first. Used by
-// scripts/eval-crosslingual.ts (the README table) and by the embedder's quality-floor test.
+// scripts/eval-crosslingual.ts (the table in docs/embedding.md) and by the embedder's quality-floor test.
 import type { Embedder } from '../types.ts';
 import type { Paper } from '../../catalogue/types.ts';
 
