@@ -285,6 +285,8 @@ function lexicalIndex(ms: MiniSearch<LexicalDoc>, df: Map<string, number>): Lexi
       });
       const total = conceptIdf.reduce((a, b) => a + b, 0) || 1;
       const conceptOf = new Map(query.terms.map((t) => [t.term, t.concept]));
+      // an author's name (unstemmed, in the authors field) covers the concept of the same typed word
+      for (const name of query.names) if (!conceptOf.has(name) && query.concepts.includes(name)) conceptOf.set(name, query.concepts.indexOf(name));
       // every match is scored (coverage decides the order), but only the best `limit` are kept and sorted
       const seen = new Int32Array(query.concepts.length).fill(-1);
       const best = new TopK<{ id: string; score: number; match: Record<string, unknown>; coverage: number }>(limit);

@@ -45,6 +45,14 @@ describe('lexical channel', () => {
     const r = await f.engine.search({ q: 'Kaiming He', mode: 'lexical', limit: 3 });
     expect(ids(r)[0]).toBe('arxiv:2111.06377');
   });
+
+  it('ranks an author\'s paper first for their name alone: a name matched in the authors field covers the query', async () => {
+    // SetFit (Tunstall, Reimers, ...); a name query's words match no title or summary, only the authors field
+    for (const mode of ['lexical', 'hybrid'] as const) {
+      expect(ids(await f.engine.search({ q: 'Reimers', mode, limit: 3 }))[0], mode).toBe('arxiv:2209.11055');
+      expect(ids(await f.engine.search({ q: 'Lewis Tunstall', mode, limit: 3 }))[0], mode).toBe('arxiv:2209.11055');
+    }
+  });
 });
 
 describe('modes and fusion', () => {
