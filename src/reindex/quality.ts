@@ -9,6 +9,7 @@ import { loadLabelledSet, refToId, type LabelledSet } from '../eval/labelled-set
 import { catalogueQueries, evaluateQueries, type PseudoQuery } from '../eval/corpus.js';
 import type { Translator } from '../search/analyzer.js';
 import { openGenerationEngine, type EngineGeneration } from '../search/open.js';
+import type { SearchEngine } from '../search/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
@@ -37,6 +38,17 @@ export interface MeasureOptions {
   set?: LabelledSet;
   /** The project dictionary, as the service uses it (openDictionary); without it, the glossary alone. */
   dictionary?: Translator;
+  /** Engines already opened for generations (with this embedder), so one run loads each lexical index once. */
+  engines?: WeakMap<EngineGeneration, Promise<SearchEngine>>;
+}
+
+/** The engine the service would open for a generation, opened once per `opts.engines`. */
+function engineFor(gen: EngineGeneration, embedder: Embedder, opts: MeasureOptions): Promise<SearchEngine> {
+  const cached = opts.engines?.get(gen);
+  if (cached) return cached;
+  const opened = openGenerationEngine(gen, embedder, { logger: opts.logger, ...(opts.dictionary ? { dictionary: opts.dictionary } : {}) });
+  opts.engines?.set(gen, opened);
+  return opened;
 }
 
 /**
@@ -69,7 +81,7 @@ async function hybridMrr(gen: EngineGeneration, embedder: Embedder, set: Labelle
   const chunk = 10;
   progress.start(set.queries.length + chunk, 'evaluating');
   try {
-    const engine = await openGenerationEngine(gen, embedder, { logger: opts.logger, ...(opts.dictionary ? { dictionary: opts.dictionary } : {}) });
+    const engine = await engineFor(gen, embedder, opts);
     progress.tick(chunk); // opening the engine (loading its lexical index) costs about as much as a chunk of queries
     let sum = 0;
     for (let i = 0; i < set.queries.length; i += chunk) {
@@ -140,8 +152,7 @@ export function sharedPseudoQueries(live: readonly Paper[], candidate: readonly 
 /** Hybrid MRR@10 of a generation's engine (as the service opens it) on the given pseudo-queries. */
 export async function pseudoMrr(gen: EngineGeneration, embedder: Embedder, queries: readonly PseudoQuery[], opts: MeasureOptions): Promise<number> {
   if (queries.length === 0) return 0;
-  const engine = await openGenerationEngine(gen, embedder, { logger: opts.logger, ...(opts.dictionary ? { dictionary: opts.dictionary } : {}) });
-  const report = await evaluateQueries(engine, queries, ['hybrid'], gen.papers.length);
+  const report = await evaluateQueries(await engineFor(gen, embedder, opts), queries, ['hybrid'], gen.papers.length);
   return report.rows.reduce((s, r) => s + r.mrr * r.queries, 0) / queries.length;
 }
 

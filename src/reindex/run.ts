@@ -21,7 +21,7 @@ import { noProgress, type Progress } from '../util/progress.js';
 import { ExitCode } from './exit-codes.js';
 import { decideGate } from './gate.js';
 import { acquireLock, LockHeldError, type Lock } from './lock.js';
-import { comparePseudo, measureQuality, readQuality, writeQuality, type QualityRecord } from './quality.js';
+import { comparePseudo, measureQuality, readQuality, writeQuality, type MeasureOptions, type QualityRecord } from './quality.js';
 import { writeReport, type GateResult, type ReindexOutcome, type ReindexResult } from './report.js';
 import { installWritePause, pauseIfRequested, pausingEmbedder } from './test-hooks.js';
 import { settleStagedCatalogue, stageCatalogue, type StagedCatalogue } from './staging.js';
@@ -204,12 +204,14 @@ async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, live: LoadedGen
 async function evaluateGate(ctx: Ctx, name: string, live: LoadedGeneration | undefined, embedder: Embedder): Promise<GateResult> {
   const candidateGen = await ctx.store.load(name, { ef: ctx.config.hnsw.ef });
   const dictionary = await dictionaryOf(ctx);
-  const candidate = await measureQuality(candidateGen, embedder, { logger: ctx.logger, progress: ctx.progress, dictionary });
+  // each generation's engine (one lexical index load) serves both the labelled set and the pseudo-queries
+  const engines: MeasureOptions['engines'] = new WeakMap();
+  const candidate = await measureQuality(candidateGen, embedder, { logger: ctx.logger, progress: ctx.progress, dictionary, engines });
   await writeQuality(candidateGen.dir, candidate);
-  const baseline = live ? await liveQuality(ctx, live, embedder) : undefined;
+  const baseline = live ? await liveQuality(ctx, live, embedder, engines) : undefined;
   // pseudo-queries need both engines with one embedder; across an embedder change the labelled set alone decides
   const comparable = live && embedderDifference(live.manifest.embedder, embedder.info) === undefined;
-  const pseudo = comparable ? await comparePseudo(live, candidateGen, embedder, { logger: ctx.logger, dictionary }) : undefined;
+  const pseudo = comparable ? await comparePseudo(live, candidateGen, embedder, { logger: ctx.logger, dictionary, engines }) : undefined;
   return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false }, pseudo);
 }
 
@@ -217,7 +219,7 @@ async function evaluateGate(ctx: Ctx, name: string, live: LoadedGeneration | und
  * The live generation's recorded score; measured now (with the embedder that built it) when none was recorded, or
  * when it was recorded with another cross-language expansion than the candidate's (compare like with like).
  */
-async function liveQuality(ctx: Ctx, live: LoadedGeneration, current: Embedder): Promise<QualityRecord> {
+async function liveQuality(ctx: Ctx, live: LoadedGeneration, current: Embedder, engines: MeasureOptions['engines']): Promise<QualityRecord> {
   const recorded = await readQuality(live.dir, ctx.logger);
   if (recorded && (recorded.expansion ?? 'glossary') === 'dictionary') return recorded;
   const same = embedderDifference(live.manifest.embedder, current.info) === undefined;
@@ -229,7 +231,8 @@ async function liveQuality(ctx: Ctx, live: LoadedGeneration, current: Embedder):
     return { metric: 'hybrid MRR@10', score: null, note, embedder: live.manifest.embedder.id, papers: live.papers.length, evaluatedAt: new Date().toISOString() };
   }
   try {
-    const record = await measureQuality(live, embedder, { logger: ctx.logger, progress: ctx.progress, dictionary: await dictionaryOf(ctx) });
+    // with the current embedder, its engine is kept for the pseudo-query comparison
+    const record = await measureQuality(live, embedder, { logger: ctx.logger, progress: ctx.progress, dictionary: await dictionaryOf(ctx), ...(same ? { engines } : {}) });
     await writeQuality(live.dir, record); // only a side file: the generation's own files are untouched
     return record;
   } finally {

@@ -53,7 +53,7 @@ export async function calibrateConfidence(
   if (papers.length < (opts.minPapers ?? MIN_CALIBRATION_PAPERS)) return undefined;
   const random = seededUniform(papers.length);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
-  const unused = (words: readonly string[]) => words.filter((w) => ctx.lexical.df(w) === 0 && !ctx.lexical.has(w));
+  const unused = (words: readonly string[]) => words.filter((w) => !ctx.lexical.has(w));
   const pools = [unused(vocabulary.english), unused(vocabulary.chinese)].filter((p) => p.length >= 50);
   const nullBest: number[] = [];
   for (const pool of pools) {
@@ -122,5 +122,5 @@ export function nullVocabulary(dictionary: Pick<Dictionary, 'chineseWords' | 'en
 export async function calibrateGeneration(opts: SearchEngineOptions & { dictionary: Translator & Pick<Dictionary, 'chineseWords'> }): Promise<Calibration | undefined> {
   if (opts.papers.length < MIN_CALIBRATION_PAPERS) return undefined; // before building an engine context for nothing
   const ctx = createEngineContext(opts);
-  return calibrateConfidence(ctx, opts.papers, nullVocabulary({ chineseWords: () => opts.dictionary.chineseWords(), english: (zh) => opts.dictionary.english(zh) }), thresholdsFor(opts.embedder.info.id));
+  return calibrateConfidence(ctx, opts.papers, nullVocabulary(opts.dictionary), thresholdsFor(opts.embedder.info.id));
 }

@@ -27,7 +27,7 @@ export interface Ranked {
 
 /**
  * Ranks papers for a text query in a mode; nothing is dropped here. `semanticWeight` is the caller's explicit
- * hybrid weight; undefined means the engine's (the generation's calibrated one, or the default).
+ * hybrid weight; undefined means the engine's (its `semanticWeight` option, else DEFAULT_SEMANTIC_WEIGHT).
  */
 export async function rankQuery(
   ctx: EngineContext,
@@ -71,8 +71,6 @@ export async function rankQuery(
   const candidates = order.map((id) => byId.get(id)!);
   for (const c of candidates) {
     const lexical = mode !== 'semantic' ? (c.lexical?.coverage ?? 0) : undefined;
-    // The cosine of a paper the dense channel did not rank is only needed when its lexical evidence is not enough.
-    if (vector && c.cosine === undefined && !isConfident({ lexical }, ctx.thresholds)) c.cosine = bestViewCosine(ctx.index, [vector], c.paperId);
     c.lowConfidence = !isConfident({ ...(mode !== 'lexical' ? { semantic: c.cosine } : {}), lexical }, ctx.thresholds);
   }
   clock('fusion');
