@@ -10,6 +10,7 @@
 // the query's words, the same scale for every embedder and catalogue, so its cut-offs keep their priors.
 import type { Paper } from '../catalogue/types.js';
 import { seededUniform } from '../util/random.js';
+import { stem } from '../lang/english.js';
 import type { Dictionary } from '../lang/dictionary.js';
 import type { Translator } from './analyzer.js';
 import { thresholdsFor, type ConfidenceThresholds } from './confidence.js';
@@ -53,8 +54,9 @@ export async function calibrateConfidence(
   if (papers.length < (opts.minPapers ?? MIN_CALIBRATION_PAPERS)) return undefined;
   const random = seededUniform(papers.length);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
-  const unused = (words: readonly string[]) => words.filter((w) => !ctx.lexical.has(w));
-  const pools = [unused(vocabulary.english), unused(vocabulary.chinese)].filter((p) => p.length >= 50);
+  // the index holds English stems: "cooking" is used when any paper says "cook"
+  const unused = (words: readonly string[], term: (w: string) => string) => words.filter((w) => !ctx.lexical.has(term(w)));
+  const pools = [unused(vocabulary.english, stem), unused(vocabulary.chinese, (w) => w)].filter((p) => p.length >= 50);
   const nullBest: number[] = [];
   for (const pool of pools) {
     for (let i = 0; i < NULL_QUERIES; i++) {
