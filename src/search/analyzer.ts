@@ -1,9 +1,9 @@
 // Turns text into lexical terms (shared with the BM25 index) and a query into weighted terms grouped by
 // "concept" (one original query word plus its translations), so a Chinese query also searches its English
 // terms and back, with translated terms weighted below the words the user typed.
-import { tokens, lexicalTerms } from '../lang/text.js';
-import { englishTokens, stem } from '../lang/english.js';
-import { subWords } from '../lang/segment.js';
+import { tokens, lexicalTerms, type Token } from '../lang/text.js';
+import { englishTokens, isEnglishStopWord, stem } from '../lang/english.js';
+import { CHINESE_STOP_WORDS, subWords } from '../lang/segment.js';
 import type { Dictionary } from '../lang/dictionary.js';
 import { loadShippedBridge, type Bridge } from '../lang/bridge.js';
 
@@ -38,9 +38,19 @@ export interface AnalyzedQuery {
   names: string[]; // lower-cased Latin words for the authors field (names are neither stemmed nor stop-worded)
 }
 
-/** Lexical terms of a document field (search-mode Chinese with sub-words, stemmed English). */
+/**
+ * The term a hyphenated compound is also indexed and searched under, however it is spelled: zero-shot, zero shot
+ * and zeroshot all meet at "zeroshot" (pre-training, pretraining: "pretrain"). A general rule, not a word list.
+ */
+export function compoundTerm(word: string): string {
+  return stem(word.replace(/-/g, ''));
+}
+
+/** Lexical terms of a document field: search-mode Chinese with sub-words, stemmed English, hyphenated compounds joined. */
 export function documentTerms(text: string): string[] {
-  return lexicalTerms(text);
+  const terms = lexicalTerms(text);
+  for (const t of tokens(text)) if (t.lang === 'en' && t.text.includes('-')) terms.push(compoundTerm(t.text));
+  return terms;
 }
 
 /**
@@ -76,20 +86,24 @@ export function analyzeQuery(q: string, translator: Translator, known: (term: st
     const prev = byTerm.get(term);
     if (!prev || prev.weight < weight) byTerm.set(term, { term, weight, concept: prev && prev.weight >= weight ? prev.concept : concept, expanded });
   };
-  const typed = tokens(q, { mode: 'accurate' });
+  const typed = typedWords(q, translator);
   const english = typed.filter((t) => t.lang === 'en').map((t) => t.text);
   for (const t of typed) {
+    // a lone letter is an author's initial (L Tunstall) or a model size (BEiT-L), not what a query is about
+    if (t.lang === 'en' && /^[a-z]$/.test(t.text)) continue;
     const c = concepts.push(t.text) - 1;
     if (t.lang === 'en') {
       const s = stem(t.text);
       add(s, 1, c, false);
-      for (const zh of chineseFor(translator, t.text)) add(zh, EXPANSION_WEIGHT, c, true);
+      const hyphenated = t.text.includes('-') ? t.text : glossaryHyphenation(translator, t.text);
+      if (hyphenated) for (const term of [stem(hyphenated), compoundTerm(hyphenated)]) add(term, 1, c, false);
+      for (const zh of chineseFor(translator, hyphenated ?? t.text)) add(zh, EXPANSION_WEIGHT, c, true);
       for (const tr of bridge.chinese(s)) add(tr.term, BRIDGE_WEIGHT * tr.weight, c, true);
     } else {
       add(t.text, 1, c, false);
       if (!known(t.text)) for (const sub of subWords(t.text)) add(sub, SUBWORD_WEIGHT, c, true);
       for (const en of englishFor(translator, t.text)) {
-        for (const w of englishTokens(en)) add(stem(w), EXPANSION_WEIGHT, c, true);
+        for (const w of englishTokens(en)) add(w.includes('-') ? compoundTerm(w) : stem(w), EXPANSION_WEIGHT, c, true);
       }
       for (const tr of bridge.english(t.text)) add(tr.term, BRIDGE_WEIGHT * tr.weight, c, true);
     }
@@ -104,8 +118,63 @@ export function analyzeQuery(q: string, translator: Translator, known: (term: st
       for (const w of zh) add(w, EXPANSION_WEIGHT, c, true);
     }
   }
+  addSpacedCompounds(q, concepts, translator, known, add);
   const names = englishTokens(q, { stopWords: false }).filter((w) => w.length > 1);
   return { concepts, terms: [...byTerm.values()], names };
+}
+
+/**
+ * Two typed words the index knows joined ("zero shot", "few shot": documents wrote zero-shot, few-shot) also search
+ * the compound, and its translations (few-shot -> 少样本), under the second word's concept (or the first's when the
+ * second is a stop word). Stop words count here: "few" says nothing alone, but a lot in "few shot".
+ */
+function addSpacedCompounds(
+  q: string,
+  concepts: readonly string[],
+  translator: Translator,
+  known: (term: string) => boolean,
+  add: (term: string, weight: number, concept: number, expanded: boolean) => void,
+): void {
+  const words = tokens(q, { stopWords: false });
+  for (let i = 0; i + 1 < words.length; i++) {
+    const [a, b] = [words[i]!, words[i + 1]!];
+    if (a.lang !== 'en' || b.lang !== 'en' || a.text.includes('-') || b.text.includes('-')) continue;
+    const hyphenated = `${a.text}-${b.text}`;
+    const c = concepts.lastIndexOf(b.text) >= 0 ? concepts.lastIndexOf(b.text) : concepts.lastIndexOf(a.text);
+    if (c < 0) continue;
+    for (const term of [stem(hyphenated), compoundTerm(hyphenated)]) if (known(term)) add(term, 1, c, false);
+    for (const zh of chineseFor(translator, hyphenated)) if (isGlossary(translator, zh)) add(zh, EXPANSION_WEIGHT, c, true);
+  }
+}
+
+/**
+ * The query's words, stop words removed, with two words the glossary knows as one hyphenated term joined into it
+ * ("zero shot" -> zero-shot, "few shot" -> few-shot), so every spelling of a compound asks the same thing.
+ */
+function typedWords(q: string, translator: Translator): Token[] {
+  const raw = tokens(q, { stopWords: false });
+  const out: Token[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const [a, b] = [raw[i]!, raw[i + 1]];
+    const joined = b && a.lang === 'en' && b.lang === 'en' && !`${a.text}${b.text}`.includes('-') ? `${a.text}-${b.text}` : undefined;
+    if (joined && inGlossary(translator, joined)) {
+      out.push({ text: joined, lang: 'en' });
+      i++;
+    } else if (!(a.lang === 'en' ? isEnglishStopWord(a.text) : CHINESE_STOP_WORDS.has(a.text))) out.push(a);
+  }
+  return out;
+}
+
+const inGlossary = (translator: Translator, en: string) => translator.chinese(en).some((zh) => isGlossary(translator, zh));
+
+/** A joined compound's hyphenated spelling when the glossary has it (zeroshot -> zero-shot), else undefined. */
+function glossaryHyphenation(translator: Translator, word: string): string | undefined {
+  if (word.length < 5 || chineseFor(translator, word).length > 0) return undefined;
+  for (let i = 2; i <= word.length - 2; i++) {
+    const hyphenated = `${word.slice(0, i)}-${word.slice(i)}`;
+    if (inGlossary(translator, hyphenated)) return hyphenated;
+  }
+  return undefined;
 }
 
 const isGlossary = (translator: Translator, zh: string) => !translator.source || translator.source(zh) === 'glossary';

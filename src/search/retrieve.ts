@@ -17,8 +17,18 @@ import type { ValidSearch } from './validate.js';
  */
 const KEEP_WEAK_SHARE = 0.5;
 
-/** Each channel contributes at least this many candidates to fusion, so deep pages still fuse both channels. */
-const MIN_DEPTH = 30;
+/**
+ * A search ranks once, this deep in each channel, whatever page is asked for: pages are slices of one ordering
+ * and `total` does not move with the offset. Deeper pages than this are not served (the response says
+ * `totalCapped`); filters on categories, sources and dates apply to these candidates (see engine.ts).
+ */
+export const MAX_DEPTH = 1000;
+
+/**
+ * Hybrid fusion scales cosines from the cosine at this dense rank (see scoreFusion): the depth the fusion weight
+ * was tuned at, so ranking deeper does not change how far a cosine above the crowd counts.
+ */
+const FUSION_FLOOR_RANK = 30;
 
 export interface Ranked {
   candidates: Candidate[]; // fused order, every candidate flagged
@@ -59,7 +69,7 @@ export async function rankQuery(
     // every candidate needs a cosine to be fused: papers only the lexical channel found get theirs here
     if (vector) for (const c of byId.values()) c.cosine ??= bestViewCosine(ctx.index, [vector], c.paperId);
     const cands = [...byId.values()].map((c) => ({ id: c.paperId, lexical: c.lexical?.score, cosine: c.cosine }));
-    const floor = dense[dense.length - 1]?.score ?? 0;
+    const floor = dense[Math.min(dense.length, FUSION_FLOOR_RANK) - 1]?.score ?? 0;
     const fused = scoreFusion(cands, w, floor);
     for (const [id, s] of fused) get(id).score = s;
     order = rankByScore(fused);
@@ -90,30 +100,60 @@ function phaseClock(ctx: EngineContext): (phase: Phase) => void {
 }
 
 export interface Retrieved extends Ranked {
-  allWeak: boolean;
+  /** A channel stopped at MAX_DEPTH: more papers may match than were ranked. */
+  capped: boolean;
+  /** Every candidate is an answer (an id query's related papers, a listing): keepAnswers drops nothing. */
+  keepAll?: boolean;
 }
 
 /**
- * A search: an id query puts its paper first (followed by its related papers); otherwise the fused ranking keeps
- * the confident candidates and the weak ones scoring near them (no padding with junk) unless none is confident,
- * then the weak ones come back flagged.
+ * The ranking of a search, every candidate flagged and none dropped yet (see keepAnswers): an id query puts its
+ * paper first, followed by its related papers; a query with no text lists the papers `filter` admits, newest first.
  */
-export async function retrieve(ctx: EngineContext, r: ValidSearch, filter?: (paperId: string) => boolean): Promise<Retrieved> {
-  const depth = Math.max(MIN_DEPTH, 2 * (r.offset + r.limit));
-  const id = ctx.lookup.resolveRef(r.q);
-  if (id && (!filter || filter(id.paper.id))) return idResult(ctx, id.paper, id.matched, depth, filter);
-  const ranked = await rankQuery(ctx, r.q, r.mode, r.semanticWeight, depth, filter);
-  const best = ranked.candidates.find((c) => !c.lowConfidence);
-  if (best) {
-    // a weak hit scoring close to the best confident one is as likely an answer: keep it (flagged), drop the tail
-    const floor = best.score * KEEP_WEAK_SHARE;
-    return { ...ranked, candidates: ranked.candidates.filter((c) => !c.lowConfidence || c.score >= floor), allWeak: false };
-  }
-  return { ...ranked, allWeak: ranked.candidates.length > 0 };
+export async function retrieve(ctx: EngineContext, text: string, r: Pick<ValidSearch, 'mode' | 'semanticWeight'>, filter?: (paperId: string) => boolean): Promise<Retrieved> {
+  if (text === '') return listByDate(ctx, filter);
+  const id = ctx.lookup.resolveRef(text);
+  if (id && (!filter || filter(id.paper.id))) return idResult(ctx, id.paper, id.matched, filter);
+  const ranked = await rankQuery(ctx, text, r.mode, r.semanticWeight, MAX_DEPTH, filter);
+  const capped = ranked.candidates.filter((c) => c.lexical).length >= MAX_DEPTH || ranked.candidates.filter((c) => c.semantic).length >= MAX_DEPTH;
+  return { ...ranked, capped };
 }
 
-function idResult(ctx: EngineContext, paper: Paper, matched: string, depth: number, filter?: (paperId: string) => boolean): Retrieved {
-  const related = relatedCandidates(ctx, [paper], depth, filter);
+/**
+ * The no-padding rule: the confident candidates and the weak ones scoring near the best confident one (flagged);
+ * when none is confident, all of them, flagged (`allWeak`).
+ */
+export function keepAnswers(candidates: readonly Candidate[], keepAll = false): { candidates: Candidate[]; allWeak: boolean } {
+  const best = candidates.find((c) => !c.lowConfidence);
+  if (keepAll) return { candidates: [...candidates], allWeak: candidates.length > 0 && !best };
+  if (!best) return { candidates: [...candidates], allWeak: candidates.length > 0 };
+  // a weak hit scoring close to the best confident one is as likely an answer: keep it (flagged), drop the tail
+  const floor = best.score * KEEP_WEAK_SHARE;
+  return { candidates: candidates.filter((c) => !c.lowConfidence || c.score >= floor), allWeak: false };
+}
+
+/** How many candidates keepAnswers keeps, without building the list (facet counts per value). */
+export function answerCount(candidates: readonly Candidate[], keepAll = false): number {
+  const best = candidates.find((c) => !c.lowConfidence);
+  if (!best || keepAll) return candidates.length;
+  const floor = best.score * KEEP_WEAK_SHARE;
+  return candidates.reduce((n, c) => n + (!c.lowConfidence || c.score >= floor ? 1 : 0), 0);
+}
+
+function listByDate(ctx: EngineContext, filter?: (paperId: string) => boolean): Retrieved {
+  const papers = [...ctx.lookup.byId.values()].filter((p) => !filter || filter(p.id));
+  const order = sortByDate(papers, (p) => p).slice(0, MAX_DEPTH);
+  return { candidates: order.map((p) => ({ paperId: p.id, score: 0, lowConfidence: false })), terms: [], capped: papers.length > MAX_DEPTH, keepAll: true };
+}
+
+/** Newest first by paper date (stable: equal dates keep their order), papers with no date last. */
+export function sortByDate<T>(items: readonly T[], paperOf: (item: T) => Paper | undefined): T[] {
+  const date = (item: T) => paperOf(item)?.date ?? '';
+  return [...items].sort((a, b) => (date(a) < date(b) ? 1 : date(a) > date(b) ? -1 : 0));
+}
+
+function idResult(ctx: EngineContext, paper: Paper, matched: string, filter?: (paperId: string) => boolean): Retrieved {
+  const related = relatedCandidates(ctx, [paper], MAX_DEPTH, filter);
   const first: Candidate = { paperId: paper.id, score: (related.candidates[0]?.score ?? 0) + 1, lowConfidence: false, idMatch: matched };
-  return { candidates: [first, ...related.candidates], terms: [], allWeak: false };
+  return { candidates: [first, ...related.candidates], terms: [], capped: false, keepAll: true };
 }
