@@ -69,14 +69,21 @@ export function groupFilters(filters: SearchFilters | undefined, hasView: (paper
   return groups;
 }
 
-/** `since`: papers first seen after a date (YYYY-MM-DD or YYYY-MM), by Paper.firstSeen. */
+/** A `since` instant: an ISO timestamp with a time zone (2026-11-30T09:15:00Z), as a client remembers a visit. */
+export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * `since`: papers first seen (Paper.firstSeen) after a date (YYYY-MM-DD or YYYY-MM: after that whole day or month)
+ * or after an instant (an ISO timestamp).
+ */
 function sinceTest(value: unknown, name: string): PaperPredicate | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !ISO_DATE.test(value)) {
-    throw new SearchInputError(name, `expected a date YYYY-MM-DD or YYYY-MM, got ${JSON.stringify(value)}`);
+  if (typeof value === 'string' && ISO_DATE.test(value)) return (p) => p.firstSeen !== undefined && p.firstSeen.slice(0, value.length) > value;
+  const instant = typeof value === 'string' && ISO_TIMESTAMP.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(instant)) {
+    throw new SearchInputError(name, `expected a date YYYY-MM-DD or YYYY-MM, or an ISO timestamp, got ${JSON.stringify(value)}`);
   }
-  // after the whole day (or month) given: compare at the precision the caller wrote
-  return (p) => p.firstSeen !== undefined && p.firstSeen.slice(0, value.length) > value;
+  return (p) => p.firstSeen !== undefined && Date.parse(p.firstSeen) > instant;
 }
 
 /** The conjunction of the predicates given (undefined for none). */

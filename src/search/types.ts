@@ -10,7 +10,7 @@ export interface SearchFilters {
   from?: string; // ISO date (YYYY-MM or YYYY-MM-DD), inclusive; papers with no known date never match a date filter
   to?: string;
   views?: ViewName[]; // only papers that have all of these language views
-  since?: string; // YYYY-MM-DD or YYYY-MM: only papers first seen (Paper.firstSeen) after it
+  since?: string; // YYYY-MM-DD, YYYY-MM or an ISO timestamp: only papers first seen (Paper.firstSeen) after it
 }
 
 export type SearchSort = 'relevance' | 'date';
