@@ -38,19 +38,9 @@ export interface AnalyzedQuery {
   names: string[]; // lower-cased Latin words for the authors field (names are neither stemmed nor stop-worded)
 }
 
-/**
- * The term a hyphenated compound is also indexed and searched under, however it is spelled: zero-shot, zero shot
- * and zeroshot all meet at "zeroshot" (pre-training, pretraining: "pretrain"). A general rule, not a word list.
- */
-export function compoundTerm(word: string): string {
-  return stem(word.replace(/-/g, ''));
-}
-
-/** Lexical terms of a document field: search-mode Chinese with sub-words, stemmed English, hyphenated compounds joined. */
+/** Lexical terms of a document field (search-mode Chinese with sub-words, stemmed English). */
 export function documentTerms(text: string): string[] {
-  const terms = lexicalTerms(text);
-  for (const t of tokens(text)) if (t.lang === 'en' && t.text.includes('-')) terms.push(compoundTerm(t.text));
-  return terms;
+  return lexicalTerms(text);
 }
 
 /**
@@ -93,17 +83,20 @@ export function analyzeQuery(q: string, translator: Translator, known: (term: st
     if (t.lang === 'en' && /^[a-z]$/.test(t.text)) continue;
     const c = concepts.push(t.text) - 1;
     if (t.lang === 'en') {
-      const s = stem(t.text);
-      add(s, 1, c, false);
-      const hyphenated = t.text.includes('-') ? t.text : glossaryHyphenation(translator, t.text);
-      if (hyphenated) for (const term of [stem(hyphenated), compoundTerm(hyphenated)]) add(term, 1, c, false);
-      for (const zh of chineseFor(translator, hyphenated ?? t.text)) add(zh, EXPANSION_WEIGHT, c, true);
-      for (const tr of bridge.chinese(s)) add(tr.term, BRIDGE_WEIGHT * tr.weight, c, true);
+      // every spelling of a compound: zeroshot also as zero-shot (the papers' and the bridge's spelling), zero-shot
+      // also as zeroshot where papers write it so; pretraining also as pre-training
+      const hyphenated = t.text.includes('-') ? t.text : hyphenation(t.text, translator, known);
+      const joined = hyphenated && stem(hyphenated.replace(/-/g, ''));
+      const stems = [...new Set([stem(t.text), ...(hyphenated ? [stem(hyphenated)] : []), ...(joined && known(joined) ? [joined] : [])])];
+      for (const s of stems) add(s, 1, c, false);
+      const zhs = chineseFor(translator, t.text);
+      for (const zh of zhs.length || !hyphenated ? zhs : chineseFor(translator, hyphenated)) add(zh, EXPANSION_WEIGHT, c, true);
+      for (const s of stems) for (const tr of bridge.chinese(s)) add(tr.term, BRIDGE_WEIGHT * tr.weight, c, true);
     } else {
       add(t.text, 1, c, false);
       if (!known(t.text)) for (const sub of subWords(t.text)) add(sub, SUBWORD_WEIGHT, c, true);
       for (const en of englishFor(translator, t.text)) {
-        for (const w of englishTokens(en)) add(w.includes('-') ? compoundTerm(w) : stem(w), EXPANSION_WEIGHT, c, true);
+        for (const w of englishTokens(en)) add(stem(w), EXPANSION_WEIGHT, c, true);
       }
       for (const tr of bridge.english(t.text)) add(tr.term, BRIDGE_WEIGHT * tr.weight, c, true);
     }
@@ -142,7 +135,7 @@ function addSpacedCompounds(
     const hyphenated = `${a.text}-${b.text}`;
     const c = concepts.lastIndexOf(b.text) >= 0 ? concepts.lastIndexOf(b.text) : concepts.lastIndexOf(a.text);
     if (c < 0) continue;
-    for (const term of [stem(hyphenated), compoundTerm(hyphenated)]) if (known(term)) add(term, 1, c, false);
+    for (const term of [stem(hyphenated), stem(`${a.text}${b.text}`)]) if (known(term)) add(term, 1, c, false);
     for (const zh of chineseFor(translator, hyphenated)) if (isGlossary(translator, zh)) add(zh, EXPANSION_WEIGHT, c, true);
   }
 }
@@ -167,14 +160,14 @@ function typedWords(q: string, translator: Translator): Token[] {
 
 const inGlossary = (translator: Translator, en: string) => translator.chinese(en).some((zh) => isGlossary(translator, zh));
 
-/** A joined compound's hyphenated spelling when the glossary has it (zeroshot -> zero-shot), else undefined. */
-function glossaryHyphenation(translator: Translator, word: string): string | undefined {
-  if (word.length < 5 || chineseFor(translator, word).length > 0) return undefined;
-  for (let i = 2; i <= word.length - 2; i++) {
-    const hyphenated = `${word.slice(0, i)}-${word.slice(i)}`;
-    if (inGlossary(translator, hyphenated)) return hyphenated;
-  }
-  return undefined;
+/**
+ * A joined word's hyphenated spelling (zeroshot -> zero-shot): the first split the papers write hyphenated, else
+ * the first the glossary knows; undefined when there is none.
+ */
+function hyphenation(word: string, translator: Translator, known: (term: string) => boolean): string | undefined {
+  if (word.length < 5) return undefined;
+  const splits = Array.from({ length: word.length - 3 }, (_, i) => `${word.slice(0, i + 2)}-${word.slice(i + 2)}`);
+  return splits.find((h) => known(stem(h))) ?? splits.find((h) => inGlossary(translator, h));
 }
 
 const isGlossary = (translator: Translator, zh: string) => !translator.source || translator.source(zh) === 'glossary';

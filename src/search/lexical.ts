@@ -21,7 +21,7 @@ import { CHINESE_STOP_WORDS } from '../lang/segment.js';
  * Bump when the terms a paper is indexed under change (tokenisation, stemming, fields, the persisted layout).
  * A persisted index with another analyzer id is never updated or served: it is rebuilt from the papers.
  */
-export const LEXICAL_ANALYZER_VERSION = 2;
+export const LEXICAL_ANALYZER_VERSION = 1;
 const FORMAT = 'papersift-lexical';
 
 const SEP = '\u0001';

@@ -25,10 +25,16 @@ const KEEP_WEAK_SHARE = 0.5;
 export const MAX_DEPTH = 1000;
 
 /**
- * Hybrid fusion scales cosines from the cosine at this dense rank (see scoreFusion): the depth the fusion weight
- * was tuned at, so ranking deeper does not change how far a cosine above the crowd counts.
+ * A search's hybrid fusion scales cosines from the dense channel's cosine at this rank (see scoreFusion): the depth
+ * the fusion weight was tuned at, so ranking deeper does not change what a cosine counts.
  */
-const FUSION_FLOOR_RANK = 30;
+const FUSION_DEPTH = 30;
+/**
+ * How deep a hybrid search looks in the dense channel: past FUSION_DEPTH its candidates add nothing to the fused
+ * score, but they stay candidates (with their cosine for confidence), so a category, source or date filter, which
+ * applies to the ranking, still finds semantic neighbours of that kind. ~3 ms of HNSW at 7k papers.
+ */
+const HYBRID_DENSE_DEPTH = 100;
 
 export interface Ranked {
   candidates: Candidate[]; // fused order, every candidate flagged
@@ -38,6 +44,9 @@ export interface Ranked {
 /**
  * Ranks papers for a text query in a mode; nothing is dropped here. `semanticWeight` is the caller's explicit
  * hybrid weight; undefined means the engine's (its `semanticWeight` option, else DEFAULT_SEMANTIC_WEIGHT).
+ * `depth` is how deep each channel ranks. In hybrid mode `fusion.depth` (default `depth`) is the dense rank whose
+ * cosine fusion scales from and how many top lexical candidates get a cosine, and the dense channel ranks
+ * `fusion.denseDepth` (default `depth`) deep.
  */
 export async function rankQuery(
   ctx: EngineContext,
@@ -46,7 +55,9 @@ export async function rankQuery(
   semanticWeight: number | undefined,
   depth: number,
   filter?: (paperId: string) => boolean,
+  fusion: { depth?: number; denseDepth?: number } = {},
 ): Promise<Ranked> {
+  const fusionDepth = fusion.depth ?? depth;
   const w = semanticWeight ?? ctx.semanticWeight;
   const useSemantic = mode === 'semantic' || (mode === 'hybrid' && w > 0);
   const useLexical = mode === 'lexical' || (mode === 'hybrid' && w < 1);
@@ -56,7 +67,7 @@ export async function rankQuery(
   clock('bm25');
   const vector = useSemantic ? await ctx.embedder.embedQuery(q) : undefined;
   clock('embed');
-  const dense = vector ? denseSearch(ctx.index, vector, depth, filter) : [];
+  const dense = vector ? denseSearch(ctx.index, vector, mode === 'hybrid' ? Math.min(depth, fusion.denseDepth ?? depth) : depth, filter) : [];
   clock('hnsw');
 
   const byId = new Map<string, Candidate>();
@@ -66,13 +77,16 @@ export async function rankQuery(
 
   let order: string[];
   if (mode === 'hybrid') {
-    // every candidate needs a cosine to be fused: papers only the lexical channel found get theirs here
-    if (vector) for (const c of byId.values()) c.cosine ??= bestViewCosine(ctx.index, [vector], c.paperId);
+    // the lexical channel's top candidates need a cosine too (for fusion and confidence), as deep as the dense channel
+    // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all.
+    if (vector) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
     const cands = [...byId.values()].map((c) => ({ id: c.paperId, lexical: c.lexical?.score, cosine: c.cosine }));
-    const floor = dense[Math.min(dense.length, FUSION_FLOOR_RANK) - 1]?.score ?? 0;
+    const floor = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
     const fused = scoreFusion(cands, w, floor);
     for (const [id, s] of fused) get(id).score = s;
-    order = rankByScore(fused);
+    // candidates below the floor with no lexical match all score 0: the closer cosine first among them
+    const cosine = (id: string) => byId.get(id)!.cosine ?? -Infinity;
+    order = rankByScore(fused).sort((a, b) => fused.get(b)! - fused.get(a)! || Math.sign(cosine(b) - cosine(a) || 0));
   } else {
     const list = mode === 'semantic' ? dense : lexical;
     list.forEach((h) => (get(h.paperId).score = h.score));
@@ -114,8 +128,8 @@ export async function retrieve(ctx: EngineContext, text: string, r: Pick<ValidSe
   if (text === '') return listByDate(ctx, filter);
   const id = ctx.lookup.resolveRef(text);
   if (id && (!filter || filter(id.paper.id))) return idResult(ctx, id.paper, id.matched, filter);
-  const ranked = await rankQuery(ctx, text, r.mode, r.semanticWeight, MAX_DEPTH, filter);
-  const capped = ranked.candidates.filter((c) => c.lexical).length >= MAX_DEPTH || ranked.candidates.filter((c) => c.semantic).length >= MAX_DEPTH;
+  const ranked = await rankQuery(ctx, text, r.mode, r.semanticWeight, MAX_DEPTH, filter, { depth: FUSION_DEPTH, denseDepth: HYBRID_DENSE_DEPTH });
+  const capped = ranked.candidates.filter((c) => c.lexical).length >= MAX_DEPTH || (r.mode === 'semantic' && ranked.candidates.length >= MAX_DEPTH);
   return { ...ranked, capped };
 }
 
