@@ -178,12 +178,14 @@ export function apiSchemas(limits: ApiLimits) {
     sort: z.enum(['relevance', 'date']).default('relevance').openapi({ description: 'relevance, or date: newest first (ties by relevance, undated papers last).' }),
     since: z
       .string()
-      .refine((v) => ISO_DATE.test(v) || ISO_TIMESTAMP.test(v), 'expected YYYY-MM-DD, YYYY-MM or an ISO timestamp (2026-11-30T09:15:00Z)')
+      .max(40)
+      .refine((v) => ISO_DATE.test(v) || ISO_TIMESTAMP.test(v) || /^\d{1,9}$/.test(v), 'expected YYYY-MM-DD, YYYY-MM, an ISO timestamp (2026-11-30T09:15:00Z) or a generation number')
       .optional()
       .openapi({
         description:
-          'Only papers first seen after this date (YYYY-MM-DD or YYYY-MM: after that whole day or month) or instant (ISO timestamp): ' +
-          'a paper is first seen when the earliest newsletter carrying it was ingested.',
+          'Only papers first seen after this date (YYYY-MM-DD or YYYY-MM: after that whole day or month), instant (ISO timestamp), ' +
+          'or index generation (a number: papers first added in a later generation; only generations still kept). ' +
+          'A paper is first seen when the earliest newsletter carrying it was ingested.',
         example: '2026-11-30T09:15:00Z',
       }),
     facets: z

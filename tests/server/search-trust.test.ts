@@ -85,7 +85,7 @@ describe('sort and facets', () => {
 });
 
 describe('since', () => {
-  it('returns only the papers first seen after the instant a reader last looked', async () => {
+  it('returns only the papers first seen after the instant, or the index generation, a reader last saw', async () => {
     const lastVisit = new Date().toISOString();
     const doc = dailyDoc(1, '2401.00071', 'Sparse Transformer Routing for Tiny Devices', '面向小型设备的稀疏变换器路由');
     const up = await s.app.request('/api/documents?name=daily-new.txt', { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'text/plain' }, body: doc });
@@ -93,6 +93,14 @@ describe('since', () => {
     const fresh = await search(`q=transformer&since=${q(lastVisit)}`);
     expect(ids(fresh.body)).toEqual(['arxiv:2401.00071']);
     expect((await search(`q=transformer&since=2000-01-01`)).body.total).toBeGreaterThan(1);
+    // or the generation the reader saw: papers first added in a later one
+    const served = (await (await s.app.request('/api/stats')).json()).generation.name;
+    expect(Number(served)).toBeGreaterThan(1);
+    expect(ids((await search(`q=transformer&since=${Number(served) - 1}`)).body)).toEqual(['arxiv:2401.00071']);
+    expect((await search(`q=transformer&since=${served}`)).body.total).toBe(0);
+    const gone = await search('q=transformer&since=999');
+    expect(gone.status).toBe(400);
+    expect(gone.body.error.message).toContain('generation 999');
   });
 });
 

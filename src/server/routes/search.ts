@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv, RouteContext } from '../context.js';
 import { filtersFromQuery, snapshotOf } from '../context.js';
 import { errorResponses } from './common.js';
+import { badRequest } from '../errors.js';
 import type { FacetName } from '../../search/types.js';
 
 export function registerSearch(app: OpenAPIHono<AppEnv>, ctx: RouteContext): void {
@@ -25,9 +26,21 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, ctx: RouteContext): voi
   app.openapi(route, async (c) => {
     const q = c.req.valid('query');
     const snap = snapshotOf(c, ctx);
-    const filters = { ...filtersFromQuery(q), ...(q.since ? { since: q.since } : {}) };
+    const since = q.since && (await sinceInstant(q.since, ctx));
+    const filters = { ...filtersFromQuery(q), ...(since ? { since } : {}) };
     const facets = q.facets?.split(',') as FacetName[] | undefined;
     const res = await snap.engine.search({ q: q.q, mode: q.mode, limit: q.limit, offset: q.offset, sort: q.sort, filters, ...(facets ? { facets } : {}) });
     return c.json(res, 200);
   });
+}
+
+/**
+ * `since` as the engine takes it: a date or instant as given; a generation number N as the instant generation N was
+ * built, since a paper first added in a later generation was first seen (ingested) after that.
+ */
+async function sinceInstant(since: string, ctx: RouteContext): Promise<string> {
+  if (!/^\d+$/.test(since)) return since;
+  const builtAt = await ctx.state.generationBuiltAt(since);
+  if (!builtAt) throw badRequest(`invalid query parameter "since": generation ${since} is not kept any more (or never existed); give a date or timestamp`);
+  return builtAt;
 }
