@@ -23,10 +23,10 @@ const FIELDS = ['au', 'ti', 'cat', 'year'] as const;
 type Field = (typeof FIELDS)[number];
 
 /**
- * One piece of the query: an optional `-`, an optional known field prefix, then a quoted string or a bare word.
- * Unknown prefixes (`xx:`) are not matched as prefixes, so they stay plain text.
+ * One piece of the query: an optional `-` before a letter or a quote (so -1 stays a number), an optional known field
+ * prefix, then a quoted string or a bare word. Unknown prefixes (`xx:`) are not matched as prefixes: plain text.
  */
-const PIECE = new RegExp(String.raw`(-)?(?:(${FIELDS.join('|')}):)?(?:"([^"]*)"?|(\S+))`, 'giu');
+const PIECE = new RegExp(String.raw`(-(?=["\p{L}]))?(?:(${FIELDS.join('|')}):)?(?:"([^"]*)"?|(\S+))`, 'giu');
 const YEAR = /^(\d{4})(?:-(\d{4}))?$/;
 
 export function parseQuery(q: string): ParsedQuery {
