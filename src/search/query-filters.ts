@@ -4,6 +4,7 @@
 import type { Paper } from '../catalogue/types.js';
 import type { PaperPredicate } from './filters.js';
 import type { ParsedQuery } from './query-syntax.js';
+import { dominantLanguage } from '../lang/text.js';
 
 /** The name's words, lower-cased and without accents or dots ("A H.C. Correia" -> a, h, c, correia). */
 function nameWords(name: string): string[] {
@@ -57,7 +58,12 @@ export function queryPredicate(parsed: ParsedQuery): PaperPredicate | undefined 
   const tests: PaperPredicate[] = [];
   for (const name of parsed.authors) tests.push((p) => p.authors.some((a) => authorMatches(name, a)));
   for (const words of parsed.title) tests.push((p) => titles(p).some((t) => containsPhrase(t, words)));
-  for (const phrase of parsed.phrases) tests.push((p) => texts(p).some((t) => containsPhrase(t, phrase)));
+  for (const phrase of parsed.phrases) {
+    // a phrase is checked in its language: a paper summarised only in the other one (a weekly item with an English
+    // title and a Chinese summary) cannot show an English phrase, so the ranking judges it instead
+    const lang = dominantLanguage(phrase);
+    tests.push((p) => p.summary[lang] === undefined || texts(p).some((t) => containsPhrase(t, phrase)));
+  }
   for (const word of parsed.exclude) tests.push((p) => !texts(p).some((t) => containsPhrase(t, word)));
   if (tests.length === 0) return undefined;
   return (p) => tests.every((t) => t(p));

@@ -24,9 +24,10 @@ type Field = (typeof FIELDS)[number];
 
 /**
  * One piece of the query: an optional `-` before a letter or a quote (so -1 stays a number), an optional known field
- * prefix, then a quoted string or a bare word. Unknown prefixes (`xx:`) are not matched as prefixes: plain text.
+ * prefix, then a quoted string or a bare word. Unknown prefixes (`xx:`) are not matched as prefixes: plain text;
+ * a quote with no closing one is plain text too.
  */
-const PIECE = new RegExp(String.raw`(-(?=["\p{L}]))?(?:(${FIELDS.join('|')}):)?(?:"([^"]*)"?|(\S+))`, 'giu');
+const PIECE = new RegExp(String.raw`(-(?=["\p{L}]))?(?:(${FIELDS.join('|')}):)?(?:"([^"]*)"|(\S+))`, 'giu');
 const YEAR = /^(\d{4})(?:-(\d{4}))?$/;
 
 export function parseQuery(q: string): ParsedQuery {
@@ -34,7 +35,7 @@ export function parseQuery(q: string): ParsedQuery {
   const text: string[] = [];
   for (const m of q.normalize('NFKC').matchAll(PIECE)) {
     const [whole, minus, field, quoted, bare] = m;
-    const value = (quoted ?? bare ?? '').trim().replace(/\s+/g, ' ');
+    const value = (quoted ?? bare?.replace(/"/g, '') ?? '').trim().replace(/\s+/g, ' ');
     if (value === '') continue;
     if (minus && !field) parsed.exclude.push(value);
     else if (field) addField(parsed, field.toLowerCase() as Field, value, whole);

@@ -17,10 +17,11 @@ describe('parseQuery', () => {
     });
   });
 
-  it('keeps unknown prefixes, URLs, inner hyphens and negative numbers as text', () => {
-    const p = parseQuery('xx:foo https://arxiv.org/abs/2209.11055 zero-shot -1 few');
-    expect(p.text).toBe('xx:foo https://arxiv.org/abs/2209.11055 zero-shot -1 few');
+  it('keeps unknown prefixes, URLs, inner hyphens, negative numbers and an unclosed quote as text', () => {
+    const p = parseQuery('xx:foo https://arxiv.org/abs/2209.11055 zero-shot -1 few "unclosed quote');
+    expect(p.text).toBe('xx:foo https://arxiv.org/abs/2209.11055 zero-shot -1 few unclosed quote');
     expect(p.exclude).toEqual([]);
+    expect(p.phrases).toEqual([]);
   });
 
   it('reads a year range and refuses a malformed or reversed one, naming q', () => {
