@@ -10,6 +10,7 @@ import { openGenerationEngine } from '../../src/search/open.js';
 import { thresholdsFor } from '../../src/search/confidence.js';
 import { IndexFileError } from '../../src/index/errors.js';
 import pino from 'pino';
+import type { Paper } from '../../src/catalogue/types.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -254,6 +255,24 @@ describe('engines are independent', () => {
     expect(ids(b)).not.toContain(progen2);
     expect(ids(c)).toEqual(ids(a));
     expect(await older.related(progen2)).toBeUndefined();
+  });
+});
+
+describe('the postings budget on a large catalogue', () => {
+  it('grows with the catalogue, so a query keeps all its terms when every term grows with it', () => {
+    // 10,000 papers; four terms each in 1,900 of them (under the 20% stop-word share), 7,600 postings together:
+    // over a fixed 6,000 budget (which dropped the most frequent term), under 0.85 per paper (8,500)
+    const words = ['quasar', 'nebula', 'pulsar', 'comet'];
+    const papers = Array.from({ length: 10_000 }, (_, i): Paper => {
+      const has = i === 0 ? words : words.filter((_, w) => i > w * 1_899 && i <= (w + 1) * 1_899);
+      return { id: `title:${i}`, title: { en: [...has, 'catalogue', `entry${i}`].join(' ') }, authors: [], affiliations: [], categories: [], summary: {}, links: [], sources: [] };
+    });
+    expect(words.map((w) => papers.filter((p) => p.title.en!.includes(w)).length)).toEqual([1_900, 1_900, 1_900, 1_900]);
+    const index = buildLexicalIndex(papers);
+    const [top] = index.search(analyzeQuery(words.join(' '), f.dictionary, index.has), { limit: 3 });
+    expect(top!.paperId).toBe('title:0');
+    expect(top!.matchedTerms.sort()).toEqual(['comet', 'nebula', 'pulsar', 'quasar']);
+    expect(top!.coverage).toBeCloseTo(1, 6);
   });
 });
 
