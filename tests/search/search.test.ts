@@ -136,6 +136,19 @@ describe('confidence', () => {
     const all = await f.unfiltered.search({ q: '蛋白序列比对', limit: 20 });
     expect(all.results.length).toBe(20);
   });
+
+  it("keeps a channel's top guess, flagged, when a confident hit scores far above it", async () => {
+    // UniColor (着色 "colouring") shares no word with 上色; the embedding ranks it near the top, lexical finds BEiT
+    const q = '图像上色 Transformer';
+    const unicolor = 'arxiv:2209.11223';
+    const semantic = await f.engine.search({ q, mode: 'semantic', limit: 3 });
+    expect(ids(semantic)).toContain(unicolor);
+    const r = await f.engine.search({ q, limit: 10 });
+    expect(r.lowConfidence).toBe(false);
+    const hit = r.results.find((h) => h.id === unicolor);
+    expect(hit?.lowConfidence).toBe(true);
+    expect(hit!.score).toBeLessThan(r.results[0]!.score * 0.5); // below the share that keeps weak hits by score
+  });
 });
 
 describe('filters inside retrieval', () => {
