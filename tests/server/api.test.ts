@@ -323,15 +323,18 @@ describe('POST /api/recommend', () => {
 });
 
 describe('while no index is served', () => {
-  it('answers 503 with Retry-After on the API, /health and the page', async () => {
+  it('answers 503 with Retry-After on the API, /health and the pages, which do not show the reason (it names server paths)', async () => {
     const idle = new ServiceState(s.source, { currentFile: dataPaths(s.dir).current, pollIntervalMs: 1000, logger: silentLogger });
-    idle.setNotReadyReason('building the index (first run)');
+    const reason = 'building the catalogue and index from /srv/papersift/seeds (first run)';
+    idle.setNotReadyReason(reason);
     const app = createApp({ config: testConfig(s.dir), state: idle, logger: silentLogger, retryAfterSeconds: 7 });
-    for (const path of ['/api/search?q=x', '/api/papers/2209.11055', '/api/papers', '/api/stats', '/health', '/']) {
+    for (const path of ['/api/search?q=x', '/api/papers/2209.11055', '/api/papers', '/api/stats', '/health', '/', '/?q=x', '/paper/2209.11055', '/feed']) {
       const res = await app.request(path);
       expect(res.status, path).toBe(503);
       expect(res.headers.get('retry-after'), path).toBe('7');
-      expect(await res.text(), path).toContain('building the index (first run)');
+      const text = await res.text();
+      if (path.startsWith('/api') || path === '/health') expect(text, path).toContain(reason);
+      else expect(text.includes('/srv/papersift'), `${path} shows a server path`).toBe(false);
     }
     const res = await app.request('/api/search?q=x');
     expect(((await res.json()) as any).error.code).toBe('not_ready');
