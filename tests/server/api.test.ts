@@ -447,7 +447,8 @@ describe('web pages', () => {
     expect(res.status).toBe(200);
     expect(page).toContain('data-id="arxiv:2201.04182"');
     expect(page).toMatch(/<mark>[^<]+<\/mark>/);
-    expect(page).toContain(`href="/paper/${q('arxiv:2201.04182')}#related"`);
+    // the paper link carries the search, so the paper page can show it and lead back
+    expect(page).toContain(`href="/paper/${q('arxiv:2201.04182')}?${new URLSearchParams({ q: '少样本学习' })}#related"`);
   });
 
   it('escapes what the user typed', async () => {

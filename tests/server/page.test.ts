@@ -128,7 +128,7 @@ describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
     expect(errors).toEqual([]);
   });
 
-  it('offers the papers new since the last visit, and "/" focuses the box without typing a slash', async () => {
+  it('offers the papers new since the last visit; "/" focuses the box without typing a slash; the mode switch shows focus', async () => {
     const { page, errors } = await open();
     await page.addInitScript(() => {
       if (!localStorage.getItem('papersift.visits')) localStorage.setItem('papersift.visits', JSON.stringify({ last: '2024-01-02' }));
@@ -145,12 +145,21 @@ describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
     await page.keyboard.press('/');
     expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('q');
     expect(await page.locator('input[name=q]').inputValue()).toBe('pretraining');
+    // on to the mode switch with the keyboard: its focused option shows a focus ring
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const ring = await page.evaluate(() => {
+      const el = document.activeElement as HTMLInputElement;
+      return { name: el.name, outline: getComputedStyle(el.closest('label')!).outlineStyle };
+    });
+    expect(ring).toEqual({ name: 'mode', outline: 'solid' });
     expect(errors).toEqual([]);
   });
 
   const pages = {
     home: '/',
     results: `/?q=${q('预训练')}`,
+    weak: `/?q=${q('banana bread recipe')}`, // only low-confidence hits (their cards were 3.59:1 contrast)
     paper: `/paper/${q('arxiv:2209.11055')}?q=few-shot`,
     feed: '/feed',
   };
@@ -166,7 +175,7 @@ describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
     if (name === 'feed') await page.locator('#feed-results').waitFor();
   }
 
-  it.each(['light', 'dark'] as const)('has no serious or critical axe-core violations on home, results, paper and feed (%s)', async (colorScheme) => {
+  it.each(['light', 'dark'] as const)('has no serious or critical axe-core violations on home, results, weak results, paper and feed (%s)', async (colorScheme) => {
     // the pages' CSP allows only their own script; axe is injected by the test
     const { page, errors } = await open({ bypassCSP: true, colorScheme });
     await withSavedPapers(page);

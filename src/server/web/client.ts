@@ -33,6 +33,8 @@ export const clientJs = `
       document.body.classList.remove('busy');
       for (const el of form.querySelectorAll('select, input')) el.disabled = false;
     });
+    const filters = form.querySelector('details.filters');
+    if (filters && matchMedia('(max-width: 520px)').matches && !Array.from(filters.querySelectorAll('select, input')).some((el) => el.value)) filters.open = false;
     document.addEventListener('keydown', (e) => {
       const t = e.target;
       const typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));

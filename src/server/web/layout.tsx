@@ -100,14 +100,18 @@ function SearchForm({ form, options }: { form: FormState; options: FormOptions }
       <div class="controls">
         <Switch name="mode" label="mode" value={form.mode} labels={modeLabels} />
         <Switch name="sort" label="sort" value={form.sort} labels={sortLabels} />
-        <Select name="category" label="类别 category" value={form.category} values={options.categories} />
-        <Select name="source" label="来源 source" value={form.source} values={options.sources} />
-        <label>
-          从 from <input type="month" name="from" value={form.from?.slice(0, 7) ?? ''} />
-        </label>
-        <label>
-          到 to <input type="month" name="to" value={form.to?.slice(0, 7) ?? ''} />
-        </label>
+        {/* open by default; the client script folds it on a phone while no filter is set */}
+        <details class="filters" open>
+          <summary>筛选 filters</summary>
+          <Select name="category" label="类别 category" value={form.category} values={options.categories} />
+          <Select name="source" label="来源 source" value={form.source} values={options.sources} />
+          <label>
+            从 from <input type="month" name="from" value={form.from?.slice(0, 7) ?? ''} />
+          </label>
+          <label>
+            到 to <input type="month" name="to" value={form.to?.slice(0, 7) ?? ''} />
+          </label>
+        </details>
         {form.since && <input type="hidden" name="since" value={form.since} />}
         {form.limit && <input type="hidden" name="limit" value={form.limit} />}
       </div>

@@ -24,6 +24,9 @@ form.search button{padding:9px 16px;font-size:15px;border:0;border-radius:8px;ba
 .modes label:has(input:focus-visible){outline:3px solid var(--focus);outline-offset:-3px}
 .controls select,.controls input{font-size:13px;padding:3px 6px;border:1px solid var(--edge);border-radius:6px;background:var(--field);color:var(--fg);max-width:100%}
 .controls label{max-width:100%}
+.filters[open]{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center}
+.filters>summary{cursor:pointer;color:var(--accent)}
+@media (min-width:521px){.filters>summary{display:none}}
 .controls select{max-width:min(260px,100%)}
 main{padding:10px 0 40px}
 h1.page-title{font-size:20px;margin:6px 0 2px}
