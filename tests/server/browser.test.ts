@@ -1,26 +1,18 @@
 // The web page in a real headless Chromium (Debian's, driven by playwright-core): type a Chinese query, see
 // results with both titles and highlighted snippets, switch the mode, follow a "related" link to a paper page.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium, serveSeeded, type ServedSite } from './chromium.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, chromiumOnSeededSite } from './chromium.js';
 
 describe.skipIf(!chromiumAvailable)('the search page in Chromium', () => {
-  let site: ServedSite;
+  const site = chromiumOnSeededSite();
   let base: string;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    site = await serveSeeded();
     base = site.base;
-    browser = await launchChromium();
-    page = await browser.newPage();
+    page = await site.browser.newPage();
     page.setDefaultTimeout(15_000);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
   });
 
   it('searches in Chinese, shows both titles and highlights, and follows a related link', async () => {

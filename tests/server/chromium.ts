@@ -2,6 +2,7 @@
 // to load. Runs wherever /usr/bin/chromium exists and always in CI (where .ci/run installs it); elsewhere the
 // tests are skipped with a message saying how to enable them.
 import { existsSync } from 'node:fs';
+import { afterAll, beforeAll } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
@@ -19,7 +20,7 @@ export function launchChromium(): Promise<Browser> {
   });
 }
 
-export interface ServedSite {
+interface ServedSite {
   service: Service;
   base: string;
   close(): Promise<void>;
@@ -37,6 +38,28 @@ export async function serveSeeded(): Promise<ServedSite> {
     async close() {
       await new Promise((r) => server.close(r));
       await service.close();
+    },
+  };
+}
+
+/** For a describe block: the seeded site and a browser, started before its tests and closed after them. */
+export function chromiumOnSeededSite(): { readonly base: string; readonly browser: Browser } {
+  let site: ServedSite | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    site = await serveSeeded();
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await site?.close();
+  });
+  return {
+    get base() {
+      return site!.base;
+    },
+    get browser() {
+      return browser!;
     },
   };
 }

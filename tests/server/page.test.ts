@@ -3,32 +3,19 @@
 // back; copying BibTeX; saving papers and the "For you" feed; "/" and dark mode, a phone-sized screen, axe-core.
 // The last block needs the search API contract of issue 13 (facets, sort, since, stable pages).
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { chromiumAvailable, launchChromium, serveSeeded, type ServedSite } from './chromium.js';
+import { describe, expect, it } from 'vitest';
+import type { BrowserContextOptions, Page } from 'playwright-core';
+import { chromiumAvailable, chromiumOnSeededSite } from './chromium.js';
 
 const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const q = encodeURIComponent;
 
 describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
-  let site: ServedSite;
-  let base: string;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    site = await serveSeeded();
-    base = site.base;
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await site?.close();
-  });
+  const site = chromiumOnSeededSite();
 
   /** A fresh browser profile (empty localStorage) per test; page errors fail the test at the end. */
   async function open(options: BrowserContextOptions = {}): Promise<{ page: Page; errors: string[] }> {
-    const ctx = await browser.newContext(options); // closed with the browser
+    const ctx = await site.browser.newContext(options); // closed with the browser
     const page = await ctx.newPage();
     page.setDefaultTimeout(20_000);
     const errors: string[] = [];
@@ -38,7 +25,7 @@ describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
   }
 
   async function search(page: Page, query: string, extra = ''): Promise<void> {
-    await page.goto(`${base}/?q=${q(query)}${extra}`);
+    await page.goto(`${site.base}/?q=${q(query)}${extra}`);
     await page.locator('#summary').waitFor();
   }
 
@@ -75,7 +62,7 @@ describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
 
   it('keeps the query on the paper page with a way back, and copies the paper as BibTeX', async () => {
     const { page, errors } = await open();
-    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: site.base });
     await search(page, 'few-shot', '&mode=lexical');
     const resultsUrl = page.url();
     await page.locator('#results .hit[data-id="arxiv:2209.11055"] h2 a').click();
@@ -109,10 +96,10 @@ describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
     await cards.nth(2).locator('.act.dismiss').click();
     expect(await cards.nth(0).locator('.act.save').getAttribute('aria-pressed')).toBe('true');
     expect(await page.locator('#saved-count').innerText()).toBe(' (2)');
-    await page.goto(`${base}/paper/${q('arxiv:2209.11055')}`); // opened, so "seen"
+    await page.goto(`${site.base}/paper/${q('arxiv:2209.11055')}`); // opened, so "seen"
 
     const posted = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/feed'));
-    await page.goto(`${base}/feed`);
+    await page.goto(`${site.base}/feed`);
     const body = JSON.parse((await posted).postData()!);
     expect(body.positive).toEqual([a, b]);
     expect(body.negative).toEqual([c]);
@@ -171,7 +158,7 @@ describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
   }
 
   async function load(page: Page, name: keyof typeof pages): Promise<void> {
-    await page.goto(base + pages[name]);
+    await page.goto(site.base + pages[name]);
     if (name === 'feed') await page.locator('#feed-results').waitFor();
   }
 
@@ -196,7 +183,7 @@ describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
   it('renders dark on a 375 px phone without sideways scrolling, offline (no request leaves the site)', async () => {
     const { page, errors } = await open({ viewport: { width: 375, height: 800 }, colorScheme: 'dark' });
     const outside: string[] = [];
-    page.on('request', (r) => !r.url().startsWith(base) && !r.url().startsWith('data:') && outside.push(r.url()));
+    page.on('request', (r) => !r.url().startsWith(site.base) && !r.url().startsWith('data:') && outside.push(r.url()));
     await withSavedPapers(page);
     for (const name of Object.keys(pages) as (keyof typeof pages)[]) {
       await load(page, name);
