@@ -23,11 +23,12 @@ export interface ParsedQuery {
   exclude?: string[];
 }
 
-export interface SearchAnswer extends SearchResponse {
+/** What GET /api/search answers, with the contract's newer fields optional (the page also renders without them). */
+export type SearchAnswer = Omit<SearchResponse, 'facets' | 'parsed' | 'totalCapped'> & {
   facets?: Partial<Record<FacetName, FacetCount[]>>;
   parsed?: ParsedQuery;
   totalCapped?: boolean;
-}
+};
 
 export interface RecommendAnswer {
   results: Hit[];
