@@ -33,14 +33,14 @@ export const clientJs = `
       document.body.classList.remove('busy');
       for (const el of form.querySelectorAll('select, input')) el.disabled = false;
     });
-    const filters = form.querySelector('details.filters');
-    if (filters && matchMedia('(max-width: 520px)').matches && !Array.from(filters.querySelectorAll('select, input')).some((el) => el.value)) filters.open = false;
     document.addEventListener('keydown', (e) => {
       const t = e.target;
       const typing = t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName));
       if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) { e.preventDefault(); q.focus(); q.select(); }
     });
   }
+
+  if (matchMedia('(max-width: 520px)').matches) for (const d of document.querySelectorAll('details.fold:not([data-active])')) d.open = false;
 
   // saved / dismissed papers: { id, title } newest last
   const titleOf = (el) => { const h = el.closest('article').querySelector('h1, h2, h3'); const a = h.querySelector('a'); return (a || h.firstChild || h).textContent.trim(); };

@@ -3,7 +3,7 @@
 // filter set (or cleared, when it is the one in use). Without facets in the answer nothing is shown; the
 // form's selects still filter.
 import type { FacetCount, FacetName, SearchAnswer } from './api.js';
-import { searchParams, type FormState } from './layout.js';
+import { Fold, searchParams, type FormState } from './layout.js';
 
 const SHOWN = 8; // values per facet: the largest ones, plus the one in use
 
@@ -49,9 +49,11 @@ export function Facets({ res, form }: { res: SearchAnswer; form: FormState }) {
   if (!names.length) return null;
   return (
     <nav class="facets" aria-label="filters">
-      {names.map((n) => (
-        <Group name={n} values={res.facets![n]!} form={form} />
-      ))}
+      <Fold class="facet-fold" summary="按类别、来源、年份筛选 filter by category, source, year" active={Boolean(form.category || form.source || form.from || form.to)}>
+        {names.map((n) => (
+          <Group name={n} values={res.facets![n]!} form={form} />
+        ))}
+      </Fold>
     </nav>
   );
 }

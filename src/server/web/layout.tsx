@@ -100,9 +100,7 @@ function SearchForm({ form, options }: { form: FormState; options: FormOptions }
       <div class="controls">
         <Switch name="mode" label="mode" value={form.mode} labels={modeLabels} />
         <Switch name="sort" label="sort" value={form.sort} labels={sortLabels} />
-        {/* open by default; the client script folds it on a phone while no filter is set */}
-        <details class="filters" open>
-          <summary>筛选 filters</summary>
+        <Fold class="filters" summary="筛选 filters" active={Boolean(form.category || form.source || form.from || form.to)}>
           <Select name="category" label="类别 category" value={form.category} values={options.categories} />
           <Select name="source" label="来源 source" value={form.source} values={options.sources} />
           <label>
@@ -111,11 +109,24 @@ function SearchForm({ form, options }: { form: FormState; options: FormOptions }
           <label>
             到 to <input type="month" name="to" value={form.to?.slice(0, 7) ?? ''} />
           </label>
-        </details>
+        </Fold>
         {form.since && <input type="hidden" name="since" value={form.since} />}
         {form.limit && <input type="hidden" name="limit" value={form.limit} />}
       </div>
     </form>
+  );
+}
+
+/**
+ * A section that is open by default (and without the script); the client script folds it on a phone unless one
+ * of its filters is in use, so the results start near the top of a small screen.
+ */
+export function Fold(props: { class: string; summary: string; active: boolean; children?: Child }) {
+  return (
+    <details class={`fold ${props.class}`} open data-active={props.active ? 'true' : undefined}>
+      <summary>{props.summary}</summary>
+      <div class="fold-body">{props.children}</div>
+    </details>
   );
 }
 

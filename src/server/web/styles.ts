@@ -24,9 +24,9 @@ form.search button{padding:9px 16px;font-size:15px;border:0;border-radius:8px;ba
 .modes label:has(input:focus-visible){outline:3px solid var(--focus);outline-offset:-3px}
 .controls select,.controls input{font-size:13px;padding:3px 6px;border:1px solid var(--edge);border-radius:6px;background:var(--field);color:var(--fg);max-width:100%}
 .controls label{max-width:100%}
-.filters[open]{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center}
-.filters>summary{cursor:pointer;color:var(--accent)}
-@media (min-width:521px){.filters>summary{display:none}}
+.fold>summary{cursor:pointer;color:var(--accent);font-size:13px}
+@media (min-width:521px){.fold>summary{display:none}}
+.filters .fold-body{display:flex;flex-wrap:wrap;gap:8px 14px;align-items:center}
 .controls select{max-width:min(260px,100%)}
 main{padding:10px 0 40px}
 h1.page-title{font-size:20px;margin:6px 0 2px}
@@ -35,7 +35,8 @@ h1.page-title q{color:var(--accent)}
 .parsed{display:flex;flex-wrap:wrap;gap:2px 14px}
 .notice{background:var(--note);border:1px solid var(--note-line);border-radius:8px;padding:8px 12px;margin:8px 0}
 .error{background:var(--err);border-color:var(--err-line)}
-.facets{display:flex;flex-direction:column;gap:6px;margin:6px 0 10px;font-size:13px}
+.facets{margin:6px 0 10px;font-size:13px}
+.facets .fold-body{display:flex;flex-direction:column;gap:6px}
 .facet{display:flex;flex-wrap:wrap;gap:4px 6px;align-items:center}
 .flabel{color:var(--muted);min-width:92px}
 .chip{border:1px solid var(--edge);border-radius:999px;padding:0 8px;color:var(--fg);background:var(--card)}
