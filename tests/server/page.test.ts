@@ -140,6 +140,10 @@ describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
       return { name: el.name, outline: getComputedStyle(el.closest('label')!).outlineStyle };
     });
     expect(ring).toEqual({ name: 'mode', outline: 'solid' });
+
+    await page.goto(`${site.base}/`); // the home page names the last visit and leads to the feed
+    expect(await page.locator('#since-hint').innerText()).toContain('last visit: 2024-01-02');
+    expect(await page.locator('#since-hint a').getAttribute('href')).toBe('/feed');
     expect(errors).toEqual([]);
   });
 

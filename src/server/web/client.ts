@@ -95,6 +95,12 @@ export const clientJs = `
     const query = params.get('q');
     store('queries', [query].concat(load('queries', []).filter((x) => x !== query)).slice(0, QUERIES_MAX));
   }
+  const hint = document.getElementById('since-hint');
+  if (hint && visits.previous) {
+    const a = document.createElement('a'); a.href = '/feed'; a.textContent = '为你推荐 For you';
+    hint.append('上次访问 last visit: ' + visits.previous + ' — what is new since then, per recent search: ', a);
+    hint.hidden = false;
+  }
   const offer = document.getElementById('since-offer');
   if (offer && visits.previous) {
     const u = new URLSearchParams(location.search); u.set('since', visits.previous); u.set('sort', 'date'); u.delete('offset');

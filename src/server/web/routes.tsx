@@ -7,6 +7,7 @@ import type { Context } from 'hono';
 import { html } from 'hono/html';
 import type { JSX } from 'hono/jsx/jsx-runtime';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { Paper } from '../../catalogue/types.js';
 import type { Hit } from '../../search/types.js';
 import { paperHit } from '../../search/hits.js';
 import type { AppEnv, RouteContext } from '../context.js';
@@ -131,6 +132,6 @@ function dropEmpty(q: Record<string, string>): Record<string, string> {
 }
 
 /** Browsing shows catalogue papers with the same card as search hits (no score, no snippet). */
-function asHit(p: Parameters<typeof paperHit>[0]): Hit {
+function asHit(p: Paper): Hit {
   return paperHit(p, 0, false, { matchedTerms: [], snippets: {} });
 }

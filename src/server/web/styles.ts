@@ -66,7 +66,7 @@ mark{background:var(--mark);color:var(--mark-fg);padding:0 1px;border-radius:2px
 .act{font-size:12px;padding:2px 8px;border:1px solid var(--edge);border-radius:6px;background:var(--card);color:var(--fg);cursor:pointer}
 .act[aria-pressed=true]{background:var(--accent);border-color:var(--accent);color:var(--on-accent)}
 .act-status{font-size:12px;color:var(--muted)}
-.hit.dismissed>:not(.acts){opacity:.45}
+.hit.dismissed :is(.snip,.why,.links,.tags,.weak){display:none}
 .pager{display:flex;justify-content:space-between;align-items:center;gap:8px;margin-top:14px;font-size:14px}
 #page-of{color:var(--muted);font-size:13px;text-align:center}
 .back{margin:4px 0 8px;font-size:14px}
