@@ -475,4 +475,18 @@ describe('web pages', () => {
     expect(page.match(/<article class="hit/g)?.length).toBeGreaterThan(0);
     expect(page).toContain('weekly-pretraining-no28.txt:');
   });
+
+  it('answers the feed page\'s recommendation cards through /api/recommend, and its 400s as a notice', async () => {
+    const postHtml = (body: unknown) => get('/feed', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const cards = await postHtml({ positive: ['2209.11055'], exclude: ['arxiv:2201.04182'], diversity: 0.3, limit: 5 });
+    expect(cards.status).toBe(200);
+    const html = await cards.text();
+    const ids = [...html.matchAll(/<article class="hit[^"]*" data-id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBe(5);
+    expect(ids).not.toContain('arxiv:2209.11055');
+    expect(ids).not.toContain('arxiv:2201.04182');
+    const bad = await postHtml({ positive: [] });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/class="notice error"[^<]*>[^<]*positive/);
+  });
 });
