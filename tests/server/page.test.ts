@@ -95,6 +95,7 @@ describe.skipIf(!chromiumAvailable)('the page as a daily research tool', () => {
     await cards.nth(1).locator('.act.save').click();
     await cards.nth(2).locator('.act.dismiss').click();
     expect(await cards.nth(0).locator('.act.save').getAttribute('aria-pressed')).toBe('true');
+    expect(await cards.nth(2).locator('.links').isVisible()).toBe(false); // a dismissed card folds to its title
     expect(await page.locator('#saved-count').innerText()).toBe(' (2)');
     await page.goto(`${site.base}/paper/${q('arxiv:2209.11055')}`); // opened, so "seen"
 
