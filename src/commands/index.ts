@@ -1,13 +1,10 @@
 // `papersift index [--full]`: builds or incrementally updates the HNSW index from the catalogue and prints a summary.
-import { join } from 'node:path';
 import { Command } from 'commander';
-import { dataPaths, type Config } from '../config.js';
+import { dataPaths } from '../config.js';
 import { openCatalogue } from '../catalogue/lowdb.js';
 import { openEmbedder } from '../embed/select.js';
-import type { EmbedderInfo } from '../embed/types.js';
 import { buildIndex, type BuildResult } from '../index/build.js';
 import { openGenerationStore } from '../index/generations.js';
-import { readManifest } from '../index/manifest.js';
 import { withDataLock } from '../reindex/lock.js';
 import { settleStagedCatalogue } from '../reindex/staging.js';
 import { createProgress } from '../util/progress.js';
@@ -41,7 +38,7 @@ export function indexCommand(): Command {
           if (catalogue.papers().length === 0) {
             throw new Error(`the catalogue (${cataloguePath}) has no papers: run \`papersift ingest <newsletter files or directories>\` first`);
           }
-          const built = await builtEmbedder(config);
+          const built = await openGenerationStore(config.dataDir).recordedEmbedder();
           const { embedder, reason } = await openEmbedder(config, { logger, progress: createProgress(), ...(built ? { built } : {}) });
           try {
             const result = await buildIndex({ config, catalogue, embedder, full: opts.full ?? false, switchTo: opts.switch, progress: createProgress(), logger });
@@ -54,13 +51,6 @@ export function indexCommand(): Command {
       );
       process.stdout.write(opts.json ? `${JSON.stringify(result, null, 2)}\n` : formatBuild(result, embedderId, reason));
     });
-}
-
-/** The embedder the live generation was built with (from its manifest), if there is one. */
-async function builtEmbedder(config: Config): Promise<EmbedderInfo | undefined> {
-  const store = openGenerationStore(config.dataDir);
-  const name = store.current();
-  return name ? (await readManifest(join(store.dir, name))).embedder : undefined;
 }
 
 export function formatBuild(r: BuildResult, embedderId: string, reason: string): string {

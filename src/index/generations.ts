@@ -71,6 +71,11 @@ export interface GenerationStore {
    * newer one was never switched to), or every other one when `current` is not a generation number (a bad CURRENT).
    */
   fallbacks(current: string): string[];
+  /**
+   * The embedder the live generation was built with, from the newest readable manifest (the live one's, else its
+   * fallbacks'): the index keeps it even when other files of the live generation are damaged.
+   */
+  recordedEmbedder(): Promise<EmbedderInfo | undefined>;
   /** Verifies sizes and checksums, then loads; throws IndexFileError / EmbedderMismatchError. */
   load(name?: string, opts?: LoadOptions): Promise<LoadedGeneration>;
   /** Writes a new complete generation and returns its name; does not switch to it. */
@@ -169,7 +174,16 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     return COMPLETE.test(live) ? newestFirst.filter((n) => Number(n) < Number(live)) : newestFirst;
   }
 
-  return { dir: root, current, list, fallbacks, load, write, switchTo, prune };
+  async function recordedEmbedder(): Promise<EmbedderInfo | undefined> {
+    const live = current();
+    for (const name of live ? [live, ...fallbacks(live)] : []) {
+      const manifest = await readManifest(join(root, name)).catch(() => undefined); // damaged: an older one may say
+      if (manifest) return manifest.embedder;
+    }
+    return undefined;
+  }
+
+  return { dir: root, current, list, fallbacks, recordedEmbedder, load, write, switchTo, prune };
 }
 
 function manifestFor(name: string, build: GenerationBuild, files: Record<string, FileEntry>): Manifest {

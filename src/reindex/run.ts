@@ -100,8 +100,10 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
   const catalogue = await timed(r, 'ingest', () => ingest(ctx));
   const papers = catalogue.papers();
   recordPaperChanges(r, live, papers); // before opening the embedder, so a summary of a failed open still says what was ingested
-  // with PAPERSIFT_EMBEDDER=auto the live index keeps its embedder; only an explicit choice switches (a full rebuild)
-  const built = live ? { built: live.manifest.embedder } : {};
+  // with PAPERSIFT_EMBEDDER=auto the live index keeps its embedder; only an explicit choice switches (a full rebuild),
+  // also when --full skips a damaged live generation
+  const recorded = live?.manifest.embedder ?? (await ctx.store.recordedEmbedder());
+  const built = recorded ? { built: recorded } : {};
   const { embedder, reason } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress, ...built }));
   try {
     recordEmbedder(r, live, embedder.info, reason);

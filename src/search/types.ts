@@ -27,7 +27,7 @@ export interface SearchRequest {
   limit?: number; // default 10
   offset?: number; // default 0
   filters?: SearchFilters;
-  /** Weight of the semantic channel in hybrid fusion, 0..1 (lexical gets 1 - w), used as given. Default 0.5, with a channel that has no confident hit for the query weighed down when the other has one. */
+  /** Weight of the semantic channel in hybrid fusion, 0..1 (lexical gets 1 - w), used as given. Default: the engine's (DEFAULT_SEMANTIC_WEIGHT, see fusion.ts). */
   semanticWeight?: number;
   sort?: SearchSort; // default relevance; date = newest first, ties by relevance, undated papers last
   /** Value counts to return: each respects the query and every filter except its own (disjunctive faceting). */

@@ -81,8 +81,9 @@ export function createApp(deps: AppDeps) {
   app.use('/api/*', pin(state));
   app.use('/paper/*', pin(state));
   app.use('/', pin(state));
+  app.use('/feed', pin(state));
   const conditional = conditionalReads(['/api/stats']);
-  for (const path of ['/api/*', '/paper/*', '/']) app.use(path, conditional);
+  for (const path of ['/api/*', '/paper/*', '/', '/feed']) app.use(path, conditional);
 
   registerHealth(app, ctx);
   registerStats(app, ctx);

@@ -1,6 +1,6 @@
 // An index keeps the embedder it was built with: with PAPERSIFT_EMBEDDER=auto, a nightly reindex must not switch
 // to the default model the night it becomes available (e.g. a download finally succeeds). Real reindex processes.
-import { mkdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, open, rm, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MODEL } from '../../src/embed/models.js';
@@ -10,13 +10,28 @@ import { ExitCode } from '../../src/reindex/exit-codes.js';
 import { testModel } from '../helpers/test-model.js';
 import { createWorkspace, readCurrent, runReindexProcess, type Workspace } from './workspace.js';
 
+const made: Workspace[] = [];
+async function workspace(): Promise<Workspace> {
+  const w = await createWorkspace();
+  made.push(w);
+  await symlink(staticModelDir(MODELS_CACHE), staticModelDir(join(w.data, 'models')));
+  return w;
+}
+
+/** The default model "arrives" (here: the generated test model under the default model's id). */
+async function defaultModelArrives(w: Workspace): Promise<string> {
+  const models = join(w.data, 'models');
+  await mkdir(dirname(join(models, DEFAULT_MODEL)), { recursive: true });
+  await symlink(testModel().dir, join(models, DEFAULT_MODEL));
+  return models;
+}
+
 let ws: Workspace;
 beforeAll(async () => {
-  ws = await createWorkspace();
   await ensureStaticModel({ modelsDir: MODELS_CACHE });
-  await symlink(staticModelDir(MODELS_CACHE), staticModelDir(join(ws.data, 'models')));
+  ws = await workspace();
 }, 300_000);
-afterAll(() => rm(ws.root, { recursive: true, force: true }));
+afterAll(() => Promise.all(made.map((w) => rm(w.root, { recursive: true, force: true }))));
 
 describe('reindex with PAPERSIFT_EMBEDDER=auto and an existing index', () => {
   it('keeps the static embedder when the default model appears, says how to switch, and switches only when asked', async () => {
@@ -24,10 +39,7 @@ describe('reindex with PAPERSIFT_EMBEDDER=auto and an existing index', () => {
     expect(first.code, first.stderr).toBe(ExitCode.Switched);
     expect(await readCurrent(ws)).toBe('1');
 
-    // the default model "arrives" (here: the generated test model under the default model's id)
-    const models = join(ws.data, 'models');
-    await mkdir(dirname(join(models, DEFAULT_MODEL)), { recursive: true });
-    await symlink(testModel().dir, join(models, DEFAULT_MODEL));
+    const models = await defaultModelArrives(ws);
 
     const kept = await runReindexProcess(ws, [], { PAPERSIFT_EMBEDDER: 'auto' });
     expect(kept.code, kept.stderr).toBe(ExitCode.NothingToDo);
@@ -45,5 +57,21 @@ describe('reindex with PAPERSIFT_EMBEDDER=auto and an existing index', () => {
     const again = await runReindexProcess(ws, [], { PAPERSIFT_EMBEDDER: 'auto' });
     expect(again.code, again.stderr).toBe(ExitCode.NothingToDo);
     expect(again.stdout).toMatch(new RegExp(`auto keeps transformers:${DEFAULT_MODEL}:q8:\\w+, the embedder the index was built with\\n`));
+  }, 240_000);
+
+  it('keeps it when --full rebuilds past a damaged live generation, whose manifest still says what it was built with', async () => {
+    const w = await workspace();
+    const first = await runReindexProcess(w, [], { PAPERSIFT_EMBEDDER: 'static' });
+    expect(first.code, first.stderr).toBe(ExitCode.Switched);
+    await defaultModelArrives(w);
+    const fh = await open(join(w.data, 'generations', '1', 'hnsw.bin'), 'r+');
+    await fh.write(Buffer.from('garbage!'), 0, 8, 64); // same size, different bytes: the checksum fails
+    await fh.close();
+
+    const full = await runReindexProcess(w, ['--full'], { PAPERSIFT_EMBEDDER: 'auto' });
+    expect(full.code, full.stderr).toBe(ExitCode.Switched);
+    expect(await readCurrent(w)).toBe('2');
+    expect(full.stdout).toMatch(/embedder +static:/);
+    expect(full.stdout).toContain(`a new index would use ${DEFAULT_MODEL}`);
   }, 240_000);
 });

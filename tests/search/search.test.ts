@@ -10,6 +10,7 @@ import { openGenerationEngine } from '../../src/search/open.js';
 import { thresholdsFor } from '../../src/search/confidence.js';
 import { IndexFileError } from '../../src/index/errors.js';
 import pino from 'pino';
+import type { Paper } from '../../src/catalogue/types.js';
 
 let f: Fixture;
 beforeAll(async () => {
@@ -135,6 +136,19 @@ describe('confidence', () => {
     const all = await f.unfiltered.search({ q: '蛋白序列比对', limit: 20 });
     expect(all.results.length).toBe(20);
   });
+
+  it("keeps a channel's top guess, flagged, when a confident hit scores far above it", async () => {
+    // UniColor (着色 "colouring") shares no word with 上色; the embedding ranks it near the top, lexical finds BEiT
+    const q = '图像上色 Transformer';
+    const unicolor = 'arxiv:2209.11223';
+    const semantic = await f.engine.search({ q, mode: 'semantic', limit: 3 });
+    expect(ids(semantic)).toContain(unicolor);
+    const r = await f.engine.search({ q, limit: 10 });
+    expect(r.lowConfidence).toBe(false);
+    const hit = r.results.find((h) => h.id === unicolor);
+    expect(hit?.lowConfidence).toBe(true);
+    expect(hit!.score).toBeLessThan(r.results[0]!.score * 0.5); // below the share that keeps weak hits by score
+  });
 });
 
 describe('filters inside retrieval', () => {
@@ -254,6 +268,24 @@ describe('engines are independent', () => {
     expect(ids(b)).not.toContain(progen2);
     expect(ids(c)).toEqual(ids(a));
     expect(await older.related(progen2)).toBeUndefined();
+  });
+});
+
+describe('the postings budget on a large catalogue', () => {
+  it('grows with the catalogue, so a query keeps all its terms when every term grows with it', () => {
+    // 10,000 papers; four terms each in 1,900 of them (under the 20% stop-word share), 7,600 postings together:
+    // over a fixed 6,000 budget (which dropped the most frequent term), under 0.85 per paper (8,500)
+    const words = ['quasar', 'nebula', 'pulsar', 'comet'];
+    const papers = Array.from({ length: 10_000 }, (_, i): Paper => {
+      const has = i === 0 ? words : words.filter((_, w) => i > w * 1_899 && i <= (w + 1) * 1_899);
+      return { id: `title:${i}`, title: { en: [...has, 'catalogue', `entry${i}`].join(' ') }, authors: [], affiliations: [], categories: [], summary: {}, links: [], sources: [] };
+    });
+    expect(words.map((w) => papers.filter((p) => p.title.en!.includes(w)).length)).toEqual([1_900, 1_900, 1_900, 1_900]);
+    const index = buildLexicalIndex(papers);
+    const [top] = index.search(analyzeQuery(words.join(' '), f.dictionary, index.has), { limit: 3 });
+    expect(top!.paperId).toBe('title:0');
+    expect(top!.matchedTerms.sort()).toEqual(['comet', 'nebula', 'pulsar', 'quasar']);
+    expect(top!.coverage).toBeCloseTo(1, 6);
   });
 });
 

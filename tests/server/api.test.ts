@@ -323,15 +323,18 @@ describe('POST /api/recommend', () => {
 });
 
 describe('while no index is served', () => {
-  it('answers 503 with Retry-After on the API, /health and the page', async () => {
+  it('answers 503 with Retry-After on the API, /health and the pages, which do not show the reason (it names server paths)', async () => {
     const idle = new ServiceState(s.source, { currentFile: dataPaths(s.dir).current, pollIntervalMs: 1000, logger: silentLogger });
-    idle.setNotReadyReason('building the index (first run)');
+    const reason = 'building the catalogue and index from /srv/papersift/seeds (first run)';
+    idle.setNotReadyReason(reason);
     const app = createApp({ config: testConfig(s.dir), state: idle, logger: silentLogger, retryAfterSeconds: 7 });
-    for (const path of ['/api/search?q=x', '/api/papers/2209.11055', '/api/papers', '/api/stats', '/health', '/']) {
+    for (const path of ['/api/search?q=x', '/api/papers/2209.11055', '/api/papers', '/api/stats', '/health', '/', '/?q=x', '/paper/2209.11055', '/feed']) {
       const res = await app.request(path);
       expect(res.status, path).toBe(503);
       expect(res.headers.get('retry-after'), path).toBe('7');
-      expect(await res.text(), path).toContain('building the index (first run)');
+      const text = await res.text();
+      if (path.startsWith('/api') || path === '/health') expect(text, path).toContain(reason);
+      else expect(text.includes('/srv/papersift'), `${path} shows a server path`).toBe(false);
     }
     const res = await app.request('/api/search?q=x');
     expect(((await res.json()) as any).error.code).toBe('not_ready');
@@ -444,7 +447,8 @@ describe('web pages', () => {
     expect(res.status).toBe(200);
     expect(page).toContain('data-id="arxiv:2201.04182"');
     expect(page).toMatch(/<mark>[^<]+<\/mark>/);
-    expect(page).toContain(`href="/paper/${q('arxiv:2201.04182')}#related"`);
+    // the paper link carries the search, so the paper page can show it and lead back
+    expect(page).toContain(`href="/paper/${q('arxiv:2201.04182')}?${new URLSearchParams({ q: '少样本学习' })}#related"`);
   });
 
   it('escapes what the user typed', async () => {
@@ -470,5 +474,19 @@ describe('web pages', () => {
     expect(page).toContain('id="related"');
     expect(page.match(/<article class="hit/g)?.length).toBeGreaterThan(0);
     expect(page).toContain('weekly-pretraining-no28.txt:');
+  });
+
+  it('answers the feed page\'s recommendation cards through /api/recommend, and its 400s as a notice', async () => {
+    const postHtml = (body: unknown) => get('/feed', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const cards = await postHtml({ positive: ['2209.11055'], exclude: ['arxiv:2201.04182'], diversity: 0.3, limit: 5 });
+    expect(cards.status).toBe(200);
+    const html = await cards.text();
+    const ids = [...html.matchAll(/<article class="hit[^"]*" data-id="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids.length).toBe(5);
+    expect(ids).not.toContain('arxiv:2209.11055');
+    expect(ids).not.toContain('arxiv:2201.04182');
+    const bad = await postHtml({ positive: [] });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/class="notice error"[^<]*>[^<]*positive/);
   });
 });

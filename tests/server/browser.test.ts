@@ -1,44 +1,18 @@
 // The web page in a real headless Chromium (Debian's, driven by playwright-core): type a Chinese query, see
 // results with both titles and highlighted snippets, switch the mode, follow a "related" link to a paper page.
-// Runs wherever /usr/bin/chromium exists and always in CI (where .ci/run installs it); elsewhere it is skipped
-// with a message saying how to enable it.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { existsSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { seededService, type Service } from './fixture.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { chromiumAvailable, chromiumOnSeededSite } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing in CI: .ci/run must install Debian's chromium`);
-if (!available) console.warn(`[browser test skipped] ${CHROMIUM} not found; install it with: apt-get install -y --no-install-recommends chromium`);
-
-describe.skipIf(!available)('the search page in Chromium', () => {
-  let s: Service;
-  let server: ServerType;
+describe.skipIf(!chromiumAvailable)('the search page in Chromium', () => {
+  const site = chromiumOnSeededSite();
   let base: string;
-  let browser: Browser;
   let page: Page;
 
   beforeAll(async () => {
-    s = await seededService();
-    server = await new Promise<ServerType>((resolve) => {
-      const srv = serve({ fetch: s.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv));
-    });
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage();
+    base = site.base;
+    page = await site.browser.newPage();
     page.setDefaultTimeout(15_000);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await new Promise((r) => (server ? server.close(r) : r(undefined)));
-    await s?.close();
   });
 
   it('searches in Chinese, shows both titles and highlights, and follows a related link', async () => {

@@ -1,11 +1,16 @@
 /** @jsxImportSource hono/jsx */
-// One result card: both titles, authors, tags, highlighted snippets, why it matched, links and "related".
+// One result card: both titles, date, authors (each a link to their papers), tags, highlighted snippets, why it
+// matched, links (arXiv abstract next to the PDF) and the reader's actions (save, dismiss, copy BibTeX).
 import { raw } from 'hono/html';
-import type { Link, SourceRef } from '../../catalogue/types.js';
+import type { Paper, SourceRef } from '../../catalogue/types.js';
 import type { Explanation, Hit } from '../../search/types.js';
+import { bibtex } from './bibtex.js';
 
-/** Paper URL path; ids are URL-encoded so DOIs (with slashes) stay one path segment. */
-export const paperHref = (id: string) => `/paper/${encodeURIComponent(id)}`;
+/** Paper URL path; ids are URL-encoded so DOIs (with slashes) stay one path segment. `back` = the search it came from. */
+export const paperHref = (id: string, back?: string) => `/paper/${encodeURIComponent(id)}${back ? `?${back}` : ''}`;
+
+/** A search for everything one author wrote, in the query syntax (quoted: names have spaces). */
+export const authorHref = (name: string) => `/?${new URLSearchParams({ q: `au:"${name}"` }).toString()}`;
 
 /**
  * Snippets arrive with matched terms wrapped in <mark> and everything else escaped (the engine's contract).
@@ -15,7 +20,7 @@ export function safeSnippet(html: string): string {
   return html.replace(/<(?!\/?mark>)/g, '&lt;');
 }
 
-export function Titles({ title, href, tag = 'h2' }: { title: Hit['title']; href?: string; tag?: 'h1' | 'h2' }) {
+export function Titles({ title, href, level }: { title: Hit['title']; href?: string; level: 1 | 2 | 3 }) {
   const main = title.zh ?? title.en ?? '(untitled)';
   const second = title.zh && title.en ? title.en : undefined;
   const inner = (
@@ -28,33 +33,61 @@ export function Titles({ title, href, tag = 'h2' }: { title: Hit['title']; href?
       )}
     </>
   );
-  return tag === 'h1' ? <h1>{inner}</h1> : <h2>{inner}</h2>;
+  return level === 1 ? <h1>{inner}</h1> : level === 2 ? <h2>{inner}</h2> : <h3>{inner}</h3>;
 }
 
 export function Authors({ authors }: { authors: string[] }) {
   if (!authors.length) return null;
-  const shown = authors.length > 8 ? [...authors.slice(0, 8), `+${authors.length - 8}`] : authors;
-  return <div class="authors">{shown.join(', ')}</div>;
+  const shown = authors.slice(0, 8);
+  return (
+    <div class="authors">
+      {shown.map((a, i) => (
+        <>
+          {i > 0 && ', '}
+          <a href={authorHref(a)}>{a}</a>
+        </>
+      ))}
+      {authors.length > shown.length && ` +${authors.length - shown.length}`}
+    </div>
+  );
 }
 
-export function Tags({ categories, sources }: { categories: string[]; sources: SourceRef[] }) {
-  const docs = [...new Set(sources.map((s) => (s.issue ? `预训练周刊 第${s.issue}期` : s.document)))];
+/** The newsletter issue a source is, as readers know it ("预训练周刊 第52期"), else its document name. */
+const sourceLabel = (s: SourceRef) => (s.issue ? `预训练周刊 第${s.issue}期` : s.document);
+
+export function Tags({ date, categories, sources }: { date?: string | undefined; categories: string[]; sources: SourceRef[] }) {
+  const docs = new Map(sources.map((s) => [s.document, sourceLabel(s)]));
   return (
     <div class="tags">
+      {date && <span class="tag date">{date}</span>}
       {categories.map((c) => (
         <a class="tag" href={`/?category=${encodeURIComponent(c)}`}>
           {c}
         </a>
       ))}
-      {docs.map((d) => (
-        <span class="tag src">{d}</span>
+      {[...docs].map(([doc, label]) => (
+        <a class="tag src" href={`/?source=${encodeURIComponent(doc)}`}>
+          {label}
+        </a>
       ))}
     </div>
   );
 }
 
-export function Links({ links, related }: { links: Link[]; related?: string }) {
-  const label: Record<Link['kind'], string> = { paper: 'paper', pdf: 'PDF', code: 'code', hub: 'BAAI Hub', other: 'link' };
+/** The arXiv abstract and PDF first (built from the id, so every arXiv paper has both), then the newsletter's links. */
+function paperLinks(p: Pick<Hit, 'arxivId' | 'doi' | 'links'>): { label: string; url: string }[] {
+  const label = { paper: 'paper', pdf: 'PDF', code: 'code', hub: 'BAAI Hub', other: 'link' } as const;
+  const out: { label: string; url: string }[] = [];
+  if (p.arxivId) out.push({ label: 'arXiv', url: `https://arxiv.org/abs/${p.arxivId}` }, { label: 'PDF', url: `https://arxiv.org/pdf/${p.arxivId}` });
+  if (p.doi) out.push({ label: 'DOI', url: `https://doi.org/${p.doi}` });
+  for (const l of p.links) {
+    const covered = p.arxivId && /arxiv\.org\/(abs|pdf)\//.test(l.url);
+    if (!covered && !out.some((o) => o.url === l.url)) out.push({ label: label[l.kind], url: l.url });
+  }
+  return out;
+}
+
+export function Links({ paper, related }: { paper: Pick<Hit, 'arxivId' | 'doi' | 'links'>; related?: string }) {
   return (
     <div class="links">
       {related && (
@@ -62,11 +95,29 @@ export function Links({ links, related }: { links: Link[]; related?: string }) {
           相关论文 related →
         </a>
       )}
-      {links.map((l) => (
+      {paperLinks(paper).map((l) => (
         <a href={l.url} rel="noopener noreferrer" target="_blank">
-          {label[l.kind]}
+          {l.label}
         </a>
       ))}
+    </div>
+  );
+}
+
+/** Save / dismiss (kept in the browser by the client script) and copy BibTeX; shown only when the script runs. */
+export function Actions({ paper }: { paper: Paper }) {
+  return (
+    <div class="acts" data-id={paper.id}>
+      <button type="button" class="act save" aria-pressed="false">
+        ☆ 收藏 save
+      </button>
+      <button type="button" class="act dismiss" aria-pressed="false">
+        ✕ 不感兴趣 dismiss
+      </button>
+      <button type="button" class="act bib" data-bibtex={bibtex(paper)}>
+        复制 copy BibTeX
+      </button>
+      <span class="act-status" role="status"></span>
     </div>
   );
 }
@@ -98,21 +149,27 @@ function Why({ e, score }: { e: Explanation; score: number }) {
   );
 }
 
-export function HitCard({ hit }: { hit: Hit }) {
+/**
+ * `paper` is the catalogue record behind the hit (its date and BibTeX); `back` the search the card is listed in,
+ * carried to the paper page; `level` the heading level under the page's own headings.
+ */
+export function HitCard({ hit, paper, back, level = 2 }: { hit: Hit; paper: Paper | undefined; back?: string; level?: 2 | 3 }) {
   const s = hit.explanation.snippets;
   return (
     <article class={hit.lowConfidence ? 'hit low' : 'hit'} data-id={hit.id}>
-      <Titles title={hit.title} href={paperHref(hit.id)} />
+      <Titles title={hit.title} href={paperHref(hit.id, back)} level={level} />
       <Authors authors={hit.authors} />
-      <Tags categories={hit.categories} sources={hit.sources} />
+      <Tags date={paper?.date} categories={hit.categories} sources={hit.sources} />
       {(s.zh || s.en) && (
         <div class="snip">
           {s.zh && <p lang="zh">{raw(safeSnippet(s.zh))}</p>}
           {s.en && <p lang="en">{raw(safeSnippet(s.en))}</p>}
         </div>
       )}
+      {hit.lowConfidence && <div class="weak">弱匹配 weak match</div>}
       {(hit.explanation.semantic || hit.explanation.lexical || hit.explanation.idMatch) && <Why e={hit.explanation} score={hit.score} />}
-      <Links links={hit.links} related={`${paperHref(hit.id)}#related`} />
+      <Links paper={hit} related={`${paperHref(hit.id, back)}#related`} />
+      {paper && <Actions paper={paper} />}
     </article>
   );
 }
