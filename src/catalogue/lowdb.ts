@@ -124,8 +124,9 @@ function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord
     const old = byName.get(doc.name);
     const status = !old ? 'new' : old.sha256 === doc.sha256 ? 'unchanged' : 'changed';
     statuses.push({ name: doc.name, status, papers: doc.items.length });
-    // an edited document keeps its place in ingest order, so its papers keep their display titles
-    if (status === 'changed') byName.set(doc.name, { ...doc, ...(old!.ingestOrder ? { ingestOrder: old!.ingestOrder } : { ingestedAt: old!.ingestedAt }) });
+    // an edited document keeps its place in ingest order (so its papers keep their display titles) and its first
+    // ingest time (so they keep their firstSeen)
+    if (status === 'changed') byName.set(doc.name, { ...doc, ingestedAt: old!.ingestedAt, ...(old!.ingestOrder ? { ingestOrder: old!.ingestOrder } : {}) });
     else if (status === 'new') byName.set(doc.name, { ...doc, ingestOrder: ++order });
   }
   const documents = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

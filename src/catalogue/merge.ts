@@ -10,6 +10,8 @@ interface Entry {
   identity: ItemIdentity;
   /** Position of the item's document in ingest order (earliest first): the earliest source names the paper. */
   rank: number;
+  /** When the item's document entered the catalogue (its ingestedAt). */
+  seen: string;
 }
 
 /** Something a user should know about how an item was filed, at the item's document:line. */
@@ -29,7 +31,7 @@ export function deriveCatalogue(docs: DocumentRecord[]): { papers: Paper[]; note
   const rank = new Map([...docs].sort(compareIngestOrder).map((d, i) => [d.name, i]));
   const entries = [...docs]
     .sort((a, b) => compareStrings(a.name, b.name))
-    .flatMap((d) => d.items.map((item) => ({ item, identity: identityOf(item), rank: rank.get(d.name)! })));
+    .flatMap((d) => d.items.map((item) => ({ item, identity: identityOf(item), rank: rank.get(d.name)!, seen: d.ingestedAt })));
   const { groups, notes } = groupEntries(entries);
   const papers = groups.map(buildPaper);
   return { papers, notes: [...notes, ...titleNotes(groups, papers)] };
@@ -144,6 +146,7 @@ function buildPaper(group: Entry[]): Paper {
     sources: items.map((i) => i.source).sort(compareSources),
     ...(variants.length ? { titleVariants: variants } : {}),
     ...(date ? { date } : {}),
+    firstSeen: group.map((e) => e.seen).reduce((a, b) => (b < a ? b : a)),
   };
 }
 

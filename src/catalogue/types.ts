@@ -46,6 +46,8 @@ export interface Paper {
   /** Sources that word the title differently from `title` (which comes from the earliest-ingested source). */
   titleVariants?: TitleVariant[];
   date?: string; // ISO date (YYYY-MM) when known, e.g. derived from a new-style arXiv id
+  /** When the catalogue first saw the paper: the earliest `ingestedAt` of its source documents (ISO timestamp). */
+  firstSeen?: string;
 }
 
 export interface TitleVariant {

@@ -11,12 +11,15 @@ import { DEFAULT_SEMANTIC_WEIGHT } from './fusion.js';
 import { buildLexicalIndex, type LexicalIndex } from './lexical.js';
 import { PaperLookup } from './lookup.js';
 import { distinctiveTerms, relatedCandidates, recommendCandidates, type DistinctiveTerm } from './related.js';
-import { BoundedMemo } from './memo.js';
-import { retrieve } from './retrieve.js';
+import { AsyncMemo, BoundedMemo } from './memo.js';
+import { keepAnswers, MAX_DEPTH, retrieve, sortByDate, type Retrieved } from './retrieve.js';
 import { toHits } from './hits.js';
-import { validateRecommend, validateRelated, validateSearch } from './validate.js';
+import { validateRecommend, validateRelated, validateSearch, type ValidSearch } from './validate.js';
 import type { Hit, RecommendRequest, SearchEngine, SearchFilters, SearchRequest, SearchResponse } from './types.js';
-import { compileFilters, memoByPaper } from './filters.js';
+import { allOf, compileFilters, groupFilters, memoByPaper, type PaperPredicate } from './filters.js';
+import { parseQuery, rankedText, type ParsedQuery } from './query-syntax.js';
+import { queryPredicate } from './query-filters.js';
+import { facetCounts } from './facets.js';
 
 export interface SearchEngineOptions {
   papers: Paper[];
@@ -56,6 +59,11 @@ export interface EngineContext {
 
 /** Papers whose distinctive terms an engine keeps (20 terms each; a working set, not the whole catalogue). */
 const DISTINCTIVE_MEMO_LIMIT = 4_096;
+/**
+ * Rankings an engine keeps, so paging, sorting and choosing facets re-use one ranking instead of ranking again
+ * (each up to 2 x MAX_DEPTH candidates; a reader's recent queries, not a cache of everything).
+ */
+const RANKING_MEMO_LIMIT = 32;
 
 function glossaryTranslator(): Translator {
   const g = loadGlossary();
@@ -86,6 +94,7 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
     return predicate ? memoByPaper(predicate, ctx.lookup.byId) : undefined;
   };
   const paper = (id: string) => ctx.lookup.resolve(id.trim());
+  const rankings = new AsyncMemo<Retrieved>(RANKING_MEMO_LIMIT);
 
   return {
     embedder: opts.embedder.info.id,
@@ -95,17 +104,26 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
     async search(req: SearchRequest): Promise<SearchResponse> {
       const started = performance.now();
       const r = validateSearch(req);
-      const filter = filterFor(r.filters);
-      const found = await retrieve(ctx, r, filter);
-      const page = found.candidates.slice(r.offset, r.offset + r.limit);
+      const plan = planSearch(r, (id, view) => ctx.index.has({ paperId: id, view }));
+      const ranking = await rankings.get(plan.key, () => {
+        const filter = plan.rankFilter ? memoByPaper(plan.rankFilter, ctx.lookup.byId) : undefined;
+        return retrieve(ctx, plan.text, r, filter);
+      });
+      const paperOf = (id: string) => ctx.lookup.byId.get(id);
+      const chosen = allOf(Object.values(plan.after));
+      const kept = keepAnswers(chosen ? ranking.candidates.filter((c) => chosen(paperOf(c.paperId)!)) : ranking.candidates, ranking.keepAll);
+      const ordered = (r.sort === 'date' ? sortByDate(kept.candidates, (c) => paperOf(c.paperId)) : kept.candidates).slice(0, MAX_DEPTH);
       return {
         query: r.q,
         mode: r.mode,
-        total: found.candidates.length,
-        lowConfidence: found.allWeak,
+        total: ordered.length,
+        totalCapped: ranking.capped || kept.candidates.length > MAX_DEPTH,
+        parsed: plan.parsed,
+        lowConfidence: kept.allWeak,
         tookMs: Math.round((performance.now() - started) * 100) / 100,
         embedder: ctx.embedder.info.id,
-        results: toHits(ctx, page, found.terms),
+        ...(r.facets.length ? { facets: Object.fromEntries(r.facets.map((f) => [f, facetCounts(f, ranking.candidates, plan.after, paperOf, ranking.keepAll ?? false)])) } : {}),
+        results: toHits(ctx, ordered.slice(r.offset, r.offset + r.limit), ranking.terms),
       };
     },
 
@@ -125,4 +143,34 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
       return { results: toHits(ctx, found.candidates, found.terms), unknownIds: found.unknownIds };
     },
   };
+}
+
+/** A search taken apart: the text the channels rank, what they filter on, and the filters applied afterwards. */
+interface SearchPlan {
+  parsed: ParsedQuery;
+  text: string;
+  /** Runs inside the channels: language views, `since`, authors, title words, phrases, exclusions. */
+  rankFilter?: PaperPredicate;
+  /** Applied to the ranking: the facet filters (category, source, dates), so facets can leave their own out. */
+  after: { category?: PaperPredicate; source?: PaperPredicate; date?: PaperPredicate };
+  /** Names the ranking: equal keys rank the same papers in the same order. */
+  key: string;
+}
+
+function planSearch(r: ValidSearch, hasView: (paperId: string, view: 'en' | 'zh') => boolean): SearchPlan {
+  const parsed = parseQuery(r.q);
+  const groups = groupFilters(r.filters, hasView);
+  const categories = parsed.categories.map((c) => c.toLowerCase());
+  const years = parsed.years;
+  const year = (p: Paper) => Number(p.date?.slice(0, 4));
+  const after = {
+    category: allOf([groups.category, categories.length ? (p: Paper) => p.categories.some((c) => categories.includes(c.toLowerCase())) : undefined]),
+    source: groups.source,
+    date: allOf([groups.date, years.length ? (p: Paper) => p.date !== undefined && years.some((y) => year(p) >= y.from && year(p) <= y.to) : undefined]),
+  };
+  const text = rankedText(parsed);
+  const { views, since } = r.filters ?? {};
+  const key = JSON.stringify([text, r.mode, r.semanticWeight, views, since, parsed.authors, parsed.title, parsed.phrases, parsed.exclude]);
+  const rankFilter = allOf([groups.other, queryPredicate(parsed)]);
+  return { parsed, text, after, key, ...(rankFilter ? { rankFilter } : {}) };
 }

@@ -28,6 +28,12 @@ function month(value: unknown, name: string): string | undefined {
   return value.slice(0, 7);
 }
 
+/** The filter groups a facet can ignore (disjunctive faceting): each facet's counts leave out its own group. */
+export type FilterGroup = 'category' | 'source' | 'date' | 'other';
+
+/** Validated filters as one predicate per group (a group without a filter is absent). */
+export type GroupedFilters = Partial<Record<FilterGroup, PaperPredicate>>;
+
 /**
  * Validates filters and returns a predicate, or undefined when nothing is filtered.
  * `hasView` tells whether the index holds a paper's language view (the `views` filter asks for indexed views).
@@ -37,7 +43,12 @@ export function compileFilters(
   hasView: (paperId: string, view: ViewName) => boolean,
   name = 'filters',
 ): PaperPredicate | undefined {
-  if (filters === undefined || filters === null) return undefined;
+  return allOf(Object.values(groupFilters(filters, hasView, name)));
+}
+
+/** Validates filters into their groups (see FilterGroup). */
+export function groupFilters(filters: SearchFilters | undefined, hasView: (paperId: string, view: ViewName) => boolean, name = 'filters'): GroupedFilters {
+  if (filters === undefined || filters === null) return {};
   if (typeof filters !== 'object') throw new SearchInputError(name, 'expected an object');
   const categories = stringList(filters.category, `${name}.category`)?.map((c) => c.toLowerCase());
   const sources = stringList(filters.source, `${name}.source`);
@@ -48,14 +59,38 @@ export function compileFilters(
   const bad = views?.find((v) => !VIEWS.includes(v as ViewName));
   if (bad !== undefined) throw new SearchInputError(`${name}.views`, `unknown view "${bad}" (use ${VIEWS.join(' or ')})`);
 
-  const tests: PaperPredicate[] = [];
-  if (categories?.length) tests.push((p) => p.categories.some((c) => categories.includes(c.toLowerCase())));
-  if (sources?.length) tests.push((p) => p.sources.some((s) => sources.some((want) => sourceMatches(s.document, s.format, want))));
-  if (from) tests.push((p) => p.date !== undefined && p.date.slice(0, 7) >= from);
-  if (to) tests.push((p) => p.date !== undefined && p.date.slice(0, 7) <= to);
-  if (views?.length) tests.push((p) => views.every((v) => hasView(p.id, v as ViewName)));
-  if (tests.length === 0) return undefined;
-  return (p) => tests.every((t) => t(p));
+  const groups: GroupedFilters = {};
+  if (categories?.length) groups.category = (p) => p.categories.some((c) => categories.includes(c.toLowerCase()));
+  if (sources?.length) groups.source = (p) => p.sources.some((s) => sources.some((want) => sourceMatches(s.document, s.format, want)));
+  const date = allOf([from ? (p) => p.date !== undefined && p.date.slice(0, 7) >= from : undefined, to ? (p) => p.date !== undefined && p.date.slice(0, 7) <= to : undefined]);
+  if (date) groups.date = date;
+  const other = allOf([views?.length ? (p) => views.every((v) => hasView(p.id, v as ViewName)) : undefined, sinceTest(filters.since, `${name}.since`)]);
+  if (other) groups.other = other;
+  return groups;
+}
+
+/** A `since` instant: an ISO timestamp with a time zone (2026-11-30T09:15:00Z), as a client remembers a visit. */
+export const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * `since`: papers first seen (Paper.firstSeen) after a date (YYYY-MM-DD or YYYY-MM: after that whole day or month)
+ * or after an instant (an ISO timestamp).
+ */
+function sinceTest(value: unknown, name: string): PaperPredicate | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && ISO_DATE.test(value)) return (p) => p.firstSeen !== undefined && p.firstSeen.slice(0, value.length) > value;
+  const instant = typeof value === 'string' && ISO_TIMESTAMP.test(value) ? Date.parse(value) : NaN;
+  if (Number.isNaN(instant)) {
+    throw new SearchInputError(name, `expected a date YYYY-MM-DD or YYYY-MM, or an ISO timestamp, got ${JSON.stringify(value)}`);
+  }
+  return (p) => p.firstSeen !== undefined && Date.parse(p.firstSeen) > instant;
+}
+
+/** The conjunction of the predicates given (undefined for none). */
+export function allOf(tests: readonly (PaperPredicate | undefined)[]): PaperPredicate | undefined {
+  const defined = tests.filter((t): t is PaperPredicate => t !== undefined);
+  if (defined.length <= 1) return defined[0];
+  return (p) => defined.every((t) => t(p));
 }
 
 /** A source filter names a newsletter kind ('weekly' | 'daily') or a document, with or without its extension. */

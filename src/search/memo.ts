@@ -26,3 +26,26 @@ export class BoundedMemo<K, V> {
     return this.entries.size;
   }
 }
+
+/**
+ * BoundedMemo for async computations given at the call: concurrent callers of one key share one computation, and
+ * a failed one is forgotten so the next caller tries again.
+ */
+export class AsyncMemo<V> {
+  private readonly entries = new Map<string, Promise<V>>();
+
+  constructor(private readonly limit: number) {
+    if (!(limit >= 1)) throw new Error(`AsyncMemo: limit must be >= 1, got ${limit}`);
+  }
+
+  get(key: string, compute: () => Promise<V>): Promise<V> {
+    let value = this.entries.get(key);
+    if (value === undefined) {
+      value = compute();
+      if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value as string);
+      this.entries.set(key, value);
+      value.catch(() => this.entries.get(key) === value && this.entries.delete(key));
+    }
+    return value;
+  }
+}

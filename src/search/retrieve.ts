@@ -23,8 +23,24 @@ const KEEP_WEAK_SHARE = 0.5;
  */
 const KEEP_CHANNEL_TOP = 3;
 
-/** Each channel contributes at least this many candidates to fusion, so deep pages still fuse both channels. */
-const MIN_DEPTH = 30;
+/**
+ * A search ranks once, this deep in each channel, whatever page is asked for: pages are slices of one ordering
+ * and `total` does not move with the offset. Deeper pages than this are not served (the response says
+ * `totalCapped`); filters on categories, sources and dates apply to these candidates (see engine.ts).
+ */
+export const MAX_DEPTH = 1000;
+
+/**
+ * A search's hybrid fusion scales cosines from the dense channel's cosine at this rank (see scoreFusion): the depth
+ * the fusion weight was tuned at, so ranking deeper does not change what a cosine counts.
+ */
+const FUSION_DEPTH = 30;
+/**
+ * How deep a hybrid search looks in the dense channel: past FUSION_DEPTH its candidates add nothing to the fused
+ * score, but they stay candidates (with their cosine for confidence), so a category, source or date filter, which
+ * applies to the ranking, still finds semantic neighbours of that kind. ~3 ms of HNSW at 7k papers.
+ */
+const HYBRID_DENSE_DEPTH = 100;
 
 export interface Ranked {
   candidates: Candidate[]; // fused order, every candidate flagged
@@ -34,6 +50,9 @@ export interface Ranked {
 /**
  * Ranks papers for a text query in a mode; nothing is dropped here. `semanticWeight` is the caller's explicit
  * hybrid weight; undefined means the engine's (its `semanticWeight` option, else DEFAULT_SEMANTIC_WEIGHT).
+ * `depth` is how deep each channel ranks. In hybrid mode `fusion.depth` (default `depth`) is the dense rank whose
+ * cosine fusion scales from and how many top lexical candidates get a cosine, and the dense channel ranks
+ * `fusion.denseDepth` (default `depth`) deep.
  */
 export async function rankQuery(
   ctx: EngineContext,
@@ -42,7 +61,9 @@ export async function rankQuery(
   semanticWeight: number | undefined,
   depth: number,
   filter?: (paperId: string) => boolean,
+  fusion: { depth?: number; denseDepth?: number } = {},
 ): Promise<Ranked> {
+  const fusionDepth = fusion.depth ?? depth;
   const w = semanticWeight ?? ctx.semanticWeight;
   const useSemantic = mode === 'semantic' || (mode === 'hybrid' && w > 0);
   const useLexical = mode === 'lexical' || (mode === 'hybrid' && w < 1);
@@ -52,7 +73,7 @@ export async function rankQuery(
   clock('bm25');
   const vector = useSemantic ? await ctx.embedder.embedQuery(q) : undefined;
   clock('embed');
-  const dense = vector ? denseSearch(ctx.index, vector, depth, filter) : [];
+  const dense = vector ? denseSearch(ctx.index, vector, mode === 'hybrid' ? Math.min(depth, fusion.denseDepth ?? depth) : depth, filter) : [];
   clock('hnsw');
 
   const byId = new Map<string, Candidate>();
@@ -62,13 +83,16 @@ export async function rankQuery(
 
   let order: string[];
   if (mode === 'hybrid') {
-    // every candidate needs a cosine to be fused: papers only the lexical channel found get theirs here
-    if (vector) for (const c of byId.values()) c.cosine ??= bestViewCosine(ctx.index, [vector], c.paperId);
+    // the lexical channel's top candidates need a cosine too (for fusion and confidence), as deep as the dense channel
+    // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all.
+    if (vector) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
     const cands = [...byId.values()].map((c) => ({ id: c.paperId, lexical: c.lexical?.score, cosine: c.cosine }));
-    const floor = dense[dense.length - 1]?.score ?? 0;
+    const floor = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
     const fused = scoreFusion(cands, w, floor);
     for (const [id, s] of fused) get(id).score = s;
-    order = rankByScore(fused);
+    // candidates below the floor with no lexical match all score 0: the closer cosine first among them
+    const cosine = (id: string) => byId.get(id)!.cosine ?? -Infinity;
+    order = rankByScore(fused).sort((a, b) => fused.get(b)! - fused.get(a)! || Math.sign(cosine(b) - cosine(a) || 0));
   } else {
     const list = mode === 'semantic' ? dense : lexical;
     list.forEach((h) => (get(h.paperId).score = h.score));
@@ -96,32 +120,67 @@ function phaseClock(ctx: EngineContext): (phase: Phase) => void {
 }
 
 export interface Retrieved extends Ranked {
-  allWeak: boolean;
+  /** A channel stopped at MAX_DEPTH: more papers may match than were ranked. */
+  capped: boolean;
+  /** Every candidate is an answer (an id query's related papers, a listing): keepAnswers drops nothing. */
+  keepAll?: boolean;
 }
 
 /**
- * A search: an id query puts its paper first (followed by its related papers); otherwise the fused ranking keeps
- * the confident candidates and the weak ones scoring near them (no padding with junk) unless none is confident,
- * then the weak ones come back flagged.
+ * The ranking of a search, every candidate flagged and none dropped yet (see keepAnswers): an id query puts its
+ * paper first, followed by its related papers; a query with no text lists the papers `filter` admits, newest first.
  */
-export async function retrieve(ctx: EngineContext, r: ValidSearch, filter?: (paperId: string) => boolean): Promise<Retrieved> {
-  const depth = Math.max(MIN_DEPTH, 2 * (r.offset + r.limit));
-  const id = ctx.lookup.resolveRef(r.q);
-  if (id && (!filter || filter(id.paper.id))) return idResult(ctx, id.paper, id.matched, depth, filter);
-  const ranked = await rankQuery(ctx, r.q, r.mode, r.semanticWeight, depth, filter);
-  const best = ranked.candidates.find((c) => !c.lowConfidence);
-  if (best) {
-    // a weak hit scoring close to the best confident one, or a channel's top guess, is as likely an answer: keep it
-    // (flagged), drop the tail
-    const floor = best.score * KEEP_WEAK_SHARE;
-    const kept = (c: Candidate) => !c.lowConfidence || c.score >= floor || Math.min(c.semantic?.rank ?? Infinity, c.lexical?.rank ?? Infinity) <= KEEP_CHANNEL_TOP;
-    return { ...ranked, candidates: ranked.candidates.filter(kept), allWeak: false };
-  }
-  return { ...ranked, allWeak: ranked.candidates.length > 0 };
+export async function retrieve(ctx: EngineContext, text: string, r: Pick<ValidSearch, 'mode' | 'semanticWeight'>, filter?: (paperId: string) => boolean): Promise<Retrieved> {
+  if (text === '') return listByDate(ctx, filter);
+  const id = ctx.lookup.resolveRef(text);
+  if (id && (!filter || filter(id.paper.id))) return idResult(ctx, id.paper, id.matched, filter);
+  const ranked = await rankQuery(ctx, text, r.mode, r.semanticWeight, MAX_DEPTH, filter, { depth: FUSION_DEPTH, denseDepth: HYBRID_DENSE_DEPTH });
+  const capped = ranked.candidates.filter((c) => c.lexical).length >= MAX_DEPTH || (r.mode === 'semantic' && ranked.candidates.length >= MAX_DEPTH);
+  return { ...ranked, capped };
 }
 
-function idResult(ctx: EngineContext, paper: Paper, matched: string, depth: number, filter?: (paperId: string) => boolean): Retrieved {
-  const related = relatedCandidates(ctx, [paper], depth, filter);
+/**
+ * The no-padding rule: the confident candidates, and the weak ones (flagged) scoring near the best confident one or
+ * ranked in a channel's top few; when none is confident, all of them, flagged (`allWeak`).
+ */
+export function keepAnswers(candidates: readonly Candidate[], keepAll = false): { candidates: Candidate[]; allWeak: boolean } {
+  const best = candidates.find((c) => !c.lowConfidence);
+  if (keepAll || !best) return { candidates: [...candidates], allWeak: candidates.length > 0 && !best };
+  const kept = isAnswer(best);
+  return { candidates: candidates.filter(kept), allWeak: false };
+}
+
+/** How many candidates keepAnswers keeps, without building the list (facet counts per value). */
+export function answerCount(candidates: readonly Candidate[], keepAll = false): number {
+  const best = candidates.find((c) => !c.lowConfidence);
+  if (!best || keepAll) return candidates.length;
+  const kept = isAnswer(best);
+  return candidates.reduce((n, c) => n + (kept(c) ? 1 : 0), 0);
+}
+
+/**
+ * Under a confident answer, a weak hit scoring close to the best confident one, or a channel's top guess, is as
+ * likely an answer: it is kept (flagged); the tail is dropped.
+ */
+function isAnswer(best: Candidate): (c: Candidate) => boolean {
+  const floor = best.score * KEEP_WEAK_SHARE;
+  return (c) => !c.lowConfidence || c.score >= floor || Math.min(c.semantic?.rank ?? Infinity, c.lexical?.rank ?? Infinity) <= KEEP_CHANNEL_TOP;
+}
+
+function listByDate(ctx: EngineContext, filter?: (paperId: string) => boolean): Retrieved {
+  const papers = [...ctx.lookup.byId.values()].filter((p) => !filter || filter(p.id));
+  const order = sortByDate(papers, (p) => p).slice(0, MAX_DEPTH);
+  return { candidates: order.map((p) => ({ paperId: p.id, score: 0, lowConfidence: false })), terms: [], capped: papers.length > MAX_DEPTH, keepAll: true };
+}
+
+/** Newest first by paper date (stable: equal dates keep their order), papers with no date last. */
+export function sortByDate<T>(items: readonly T[], paperOf: (item: T) => Paper | undefined): T[] {
+  const date = (item: T) => paperOf(item)?.date ?? '';
+  return [...items].sort((a, b) => (date(a) < date(b) ? 1 : date(a) > date(b) ? -1 : 0));
+}
+
+function idResult(ctx: EngineContext, paper: Paper, matched: string, filter?: (paperId: string) => boolean): Retrieved {
+  const related = relatedCandidates(ctx, [paper], MAX_DEPTH, filter);
   const first: Candidate = { paperId: paper.id, score: (related.candidates[0]?.score ?? 0) + 1, lowConfidence: false, idMatch: matched };
-  return { candidates: [first, ...related.candidates], terms: [], allWeak: false };
+  return { candidates: [first, ...related.candidates], terms: [], capped: false, keepAll: true };
 }

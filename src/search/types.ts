@@ -1,5 +1,6 @@
 import type { Link, Paper, SourceRef } from '../catalogue/types.js';
 import type { ViewName } from '../embed/types.js';
+import type { ParsedQuery } from './query-syntax.js';
 
 export type SearchMode = 'hybrid' | 'semantic' | 'lexical';
 
@@ -9,6 +10,15 @@ export interface SearchFilters {
   from?: string; // ISO date (YYYY-MM or YYYY-MM-DD), inclusive; papers with no known date never match a date filter
   to?: string;
   views?: ViewName[]; // only papers that have all of these language views
+  since?: string; // YYYY-MM-DD, YYYY-MM or an ISO timestamp: only papers first seen (Paper.firstSeen) after it
+}
+
+export type SearchSort = 'relevance' | 'date';
+export const FACETS = ['category', 'source', 'year', 'month'] as const;
+export type FacetName = (typeof FACETS)[number];
+export interface FacetValue {
+  value: string;
+  count: number;
 }
 
 export interface SearchRequest {
@@ -19,6 +29,9 @@ export interface SearchRequest {
   filters?: SearchFilters;
   /** Weight of the semantic channel in hybrid fusion, 0..1 (lexical gets 1 - w), used as given. Default: the engine's (DEFAULT_SEMANTIC_WEIGHT, see fusion.ts). */
   semanticWeight?: number;
+  sort?: SearchSort; // default relevance; date = newest first, ties by relevance, undated papers last
+  /** Value counts to return: each respects the query and every filter except its own (disjunctive faceting). */
+  facets?: FacetName[];
 }
 
 export interface ChannelMatch {
@@ -52,7 +65,11 @@ export interface Hit {
 export interface SearchResponse {
   query: string;
   mode: SearchMode;
-  total: number; // matches above the engine's cut-off (for pagination)
+  /** The answers in one ranking computed once per query (pages are slices of it), at most MAX_DEPTH. */
+  total: number;
+  totalCapped: boolean; // the ranking stopped at MAX_DEPTH: more papers may match
+  parsed: ParsedQuery;
+  facets?: Partial<Record<FacetName, FacetValue[]>>;
   lowConfidence: boolean; // true when every returned hit is weak
   tookMs: number;
   embedder: string;

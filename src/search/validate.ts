@@ -1,6 +1,6 @@
 // Request validation with errors that name the parameter, and the defaults the engine applies.
 import { SearchInputError } from './errors.js';
-import type { RecommendRequest, SearchFilters, SearchMode, SearchRequest } from './types.js';
+import { FACETS, type FacetName, type RecommendRequest, type SearchFilters, type SearchMode, type SearchRequest, type SearchSort } from './types.js';
 
 export const MAX_LIMIT = 100;
 export const MAX_OFFSET = 10_000;
@@ -11,6 +11,7 @@ export const MAX_QUERY_CHARS = 1000;
  */
 export const MAX_RECOMMEND_SEEDS = 10;
 const MODES: readonly SearchMode[] = ['hybrid', 'semantic', 'lexical'];
+const SORTS: readonly SearchSort[] = ['relevance', 'date'];
 
 export interface ValidSearch {
   q: string;
@@ -20,6 +21,8 @@ export interface ValidSearch {
   /** Only when the caller gave one; otherwise hybrid fusion weighs the channels by their confidence (fusion.ts). */
   semanticWeight?: number;
   filters?: SearchFilters;
+  sort: SearchSort;
+  facets: FacetName[];
 }
 
 export interface ValidRecommend {
@@ -73,7 +76,20 @@ export function validateSearch(req: Partial<SearchRequest>): ValidSearch {
     offset: int(req.offset, 'offset', 0, MAX_OFFSET, 0),
     ...(req.semanticWeight !== undefined ? { semanticWeight: fraction(req.semanticWeight, 'semanticWeight', 0.5) } : {}),
     ...(req.filters !== undefined ? { filters: req.filters } : {}),
+    sort: oneOf(req.sort ?? 'relevance', SORTS, 'sort'),
+    facets: facetList(req.facets),
   };
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], name: string): T {
+  if (!allowed.includes(value as T)) throw new SearchInputError(name, `expected one of ${allowed.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+function facetList(value: unknown): FacetName[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new SearchInputError('facets', `expected a list of ${FACETS.join(', ')}`);
+  return [...new Set(value.map((f) => oneOf(f, FACETS, 'facets')))];
 }
 
 export function validateRecommend(req: RecommendRequest): ValidRecommend {

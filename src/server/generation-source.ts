@@ -4,10 +4,12 @@
 // Embedders are expensive to open (a model load), so one is kept per embedder id and shared by every generation
 // built with it; it is closed only when no served generation uses it any more. The dictionary is opened once per
 // process and shared by every generation.
+import { join } from 'node:path';
 import { dataPaths, type Config } from '../config.js';
 import type { Embedder, EmbedderInfo } from '../embed/types.js';
 import { openEmbedder } from '../embed/select.js';
 import { openGenerationStore, type GenerationStore } from '../index/generations.js';
+import { readManifest } from '../index/manifest.js';
 import { openDictionary, type Dictionary } from '../lang/dictionary.js';
 import { openGenerationEngine } from '../search/open.js';
 import type { PhaseListener } from '../search/engine.js';
@@ -75,6 +77,10 @@ export function dataDirSource(config: Config, logger: Logger, onPhase?: PhaseLis
     store,
     current: async () => store.current(),
     fallbacks: async (current) => store.fallbacks(current),
+    async builtAt(name) {
+      if (!store.list().includes(name)) return undefined;
+      return (await readManifest(join(store.dir, name))).createdAt;
+    },
     async load(name): Promise<LoadedGeneration> {
       const gen = await store.load(name, { ef: config.hnsw.ef });
       const embedder = await acquire(gen.manifest.embedder);

@@ -2,8 +2,10 @@
 // generate /openapi.json and the /docs reference page, so the contract is written down exactly once.
 // Request schemas depend on the configured bounds, hence the factory.
 import { z } from '@hono/zod-openapi';
-import { ISO_DATE } from '../search/filters.js';
+import { ISO_DATE, ISO_TIMESTAMP } from '../search/filters.js';
 import { MAX_RECOMMEND_SEEDS } from '../search/validate.js';
+import { MAX_DEPTH } from '../search/retrieve.js';
+import { FACETS } from '../search/types.js';
 
 export interface ApiLimits {
   maxQueryChars: number;
@@ -11,8 +13,8 @@ export interface ApiLimits {
   maxBodyBytes: number;
 }
 
-/** Largest offset accepted for pagination: deep pages of a fused ranking are meaningless and costly. */
-export const MAX_OFFSET = 1000;
+/** Largest offset accepted for pagination: a search ranks MAX_DEPTH papers deep, no page starts past that. */
+export const MAX_OFFSET = MAX_DEPTH;
 /** Longest paper reference accepted (ids, DOIs, URLs). */
 export const MAX_ID_CHARS = 300;
 /** Longest id list accepted in a recommend request. */
@@ -93,6 +95,22 @@ export const HitSchema = z
   })
   .openapi('Hit');
 
+const ParsedQuerySchema = z
+  .object({
+    text: z.string().openapi({ description: 'The free text the channels rank.' }),
+    authors: z.array(z.string()),
+    title: z.array(z.string()),
+    categories: z.array(z.string()),
+    years: z.array(z.object({ from: z.number().int(), to: z.number().int() })),
+    phrases: z.array(z.string()),
+    exclude: z.array(z.string()),
+  })
+  .openapi('ParsedQuery', { description: 'The query as understood: au:, ti:, cat:, year:, "phrases" and -exclusions taken out of the text.' });
+
+const FacetValueSchema = z.object({ value: z.string(), count: z.number().int() }).openapi('FacetValue');
+
+const FACET_LIST = new RegExp(`^(${FACETS.join('|')})(,(${FACETS.join('|')}))*$`);
+
 // ---------- request pieces ----------
 
 const isoDate = z.string().regex(ISO_DATE, 'expected an ISO date YYYY-MM or YYYY-MM-DD');
@@ -157,13 +175,35 @@ export function apiSchemas(limits: ApiLimits) {
     offset,
     mode: z.enum(['hybrid', 'semantic', 'lexical']).default('hybrid').openapi({ description: 'Retrieval channels to use.' }),
     ...filterQuery,
+    sort: z.enum(['relevance', 'date']).default('relevance').openapi({ description: 'relevance, or date: newest first (ties by relevance, undated papers last).' }),
+    since: z
+      .string()
+      .max(40)
+      .refine((v) => ISO_DATE.test(v) || ISO_TIMESTAMP.test(v) || /^\d{1,9}$/.test(v), 'expected YYYY-MM-DD, YYYY-MM, an ISO timestamp (2026-11-30T09:15:00Z) or a generation number')
+      .optional()
+      .openapi({
+        description:
+          'Only papers first seen after this date (YYYY-MM-DD or YYYY-MM: after that whole day or month), instant (ISO timestamp), ' +
+          'or index generation (a number: papers first added in a later generation; only generations still kept). ' +
+          'A paper is first seen when the earliest newsletter carrying it was ingested.',
+        example: '2026-11-30T09:15:00Z',
+      }),
+    facets: z
+      .string()
+      .max(100)
+      .regex(FACET_LIST, `expected a comma-separated list of ${FACETS.join(', ')}`)
+      .optional()
+      .openapi({ description: `Value counts to return (comma-separated: ${FACETS.join(', ')}); each respects the query and every filter except its own.`, example: 'category,source,year' }),
   });
 
   const SearchResponse = z
     .object({
       query: z.string(),
       mode: z.enum(['hybrid', 'semantic', 'lexical']),
-      total: z.number().int(),
+      total: z.number().int().openapi({ description: `Answers in the query's one ranking (pages are slices of it), at most ${MAX_DEPTH}.` }),
+      totalCapped: z.boolean().openapi({ description: `The ranking stopped at ${MAX_DEPTH} papers: more may match.` }),
+      parsed: ParsedQuerySchema,
+      facets: z.object(Object.fromEntries(FACETS.map((f) => [f, z.array(FacetValueSchema).optional()])) as Record<(typeof FACETS)[number], z.ZodOptional<z.ZodArray<typeof FacetValueSchema>>>).optional().openapi({ description: 'Counts per value, by count then value (when `facets` was asked for).' }),
       lowConfidence: z.boolean(),
       tookMs: z.number(),
       embedder: z.string(),

@@ -46,6 +46,8 @@ export interface GenerationSource {
    * (a newer one was never switched to), or all when `current` names no numbered generation.
    */
   fallbacks?(current: string): Promise<string[]>;
+  /** When a generation still on disk was built (its manifest's createdAt), undefined when it is not kept. */
+  builtAt?(name: string): Promise<string | undefined>;
 }
 
 export interface Lease {
@@ -87,6 +89,11 @@ export class ServiceState {
     private readonly source: GenerationSource,
     private readonly opts: StateOptions,
   ) {}
+
+  /** When generation `name` was built, if it is still kept (see GenerationSource.builtAt). */
+  async generationBuiltAt(name: string): Promise<string | undefined> {
+    return this.source.builtAt?.(name);
+  }
 
   status(): StateStatus {
     const snap = this.slot?.snapshot;
