@@ -9,7 +9,7 @@ import type { Embedder, EmbedderInfo } from '../embed/types.js';
 import { openEmbedder } from '../embed/select.js';
 import { openGenerationStore, type GenerationStore } from '../index/generations.js';
 import { openDictionary, type Dictionary } from '../lang/dictionary.js';
-import { openGenerationEngine } from '../search/open.js';
+import { openGenerationEngine } from '../index/open-engine.js';
 import type { PhaseListener } from '../search/engine.js';
 import type { Logger } from '../log.js';
 import type { Progress } from '../util/progress.js';
@@ -81,7 +81,7 @@ export function dataDirSource(config: Config, logger: Logger, onPhase?: PhaseLis
       let engine;
       try {
         // loaded in slices: the service keeps answering on the current generation meanwhile
-        engine = await openGenerationEngine(gen, embedder, { dictionary: await sharedDictionary(), logger, yieldToEventLoop: true, ...(onPhase ? { onPhase } : {}) });
+        engine = await openGenerationEngine(gen, embedder, { dictionary: await sharedDictionary(), logger, ...(onPhase ? { onPhase } : {}) });
       } catch (err) {
         await release(embedder.info.id);
         throw err;
