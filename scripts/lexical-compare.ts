@@ -2,7 +2,7 @@
 // typed-array one (src/search/lexical.ts) on the real corpus (7,020 papers) and replicated to 20k (perturbed ids,
 // one summary sentence dropped per copy). Run: node --expose-gc --import tsx scripts/lexical-compare.ts [sizes...]
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStaticEmbedder } from '../src/embed/static/index.js';
@@ -14,10 +14,25 @@ import { createSearchEngine } from '../src/search/engine.js';
 import * as fresh from '../src/search/lexical.js';
 import * as old from '../src/search/lexical-minisearch.js';
 import type { Paper } from '../src/catalogue/types.js';
-import { cachedIndex } from './bench/search.js';
+import { HnswIndex, LABELS_FILE } from '../src/index/hnsw.js';
+import { indexPapers } from '../src/eval/seed-engine.js';
+import { loadConfig } from '../src/config.js';
+import { existsSync } from 'node:fs';
+import type { Embedder } from '../src/embed/types.js';
 import { percentile } from './bench/lib/stats.js';
 
 const CORPUS = '/work/shared/corpus/papers.jsonl';
+/** HNSW indexes of these exact papers, kept between runs (embedding 20k papers takes minutes). */
+const HNSW_CACHE = '/tmp/lex-compare-hnsw';
+
+async function hnswFor(papers: Paper[], embedder: Embedder): Promise<HnswIndex> {
+  const dir = join(HNSW_CACHE, String(papers.length));
+  if (existsSync(join(dir, LABELS_FILE))) return HnswIndex.load(dir, loadConfig({}, {}).hnsw);
+  const index = await indexPapers(papers, embedder);
+  await mkdir(dir, { recursive: true });
+  await index.save(dir);
+  return index;
+}
 const gc = globalThis.gc ?? (() => { throw new Error('run with node --expose-gc'); });
 const mem = () => {
   gc();
@@ -82,7 +97,7 @@ try {
   const checks: string[] = [];
   for (const n of sizes.length ? sizes : [real.length, 20_000]) {
     const papers = replicate(real, n);
-    const { index: hnsw } = await cachedIndex(papers, embedder);
+    const hnsw = await hnswFor(papers, embedder);
     const changedIds = new Set(papers.filter((_, i) => i % 100 === 7).map((p) => p.id));
     const after = papers.map((p) => (changedIds.has(p.id) ? { ...p, title: { ...p.title, en: `${p.title.en ?? ''} revisited` } } : p));
     const answers: fresh.LexicalHit[][][] = [];

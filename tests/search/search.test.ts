@@ -296,6 +296,16 @@ describe('opening an engine over an index generation', () => {
     expect(lines.join('')).toContain('generation 3 has no persisted lexical index');
   });
 
+  it('serves a generation written before the upgrade (lexical.json, analyzer v1): its lexical index rebuilt, with a warning', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
+    const read = async () => Buffer.from('{"format":"papersift-lexical","analyzer":"v1:0123456789abcdef","minisearch":{}}');
+    const gen = { name: '5', papers: f.papers, index: f.index, lexical: { analyzer: 'v1:0123456789abcdef', path: '/gen/5/lexical.json', read } };
+    const opened = await openGenerationEngine(gen, f.embedder, { dictionary: f.dictionary, logger });
+    expect(await answers(opened)).toEqual(await answers(f.engine));
+    expect(lines.join('')).toContain(`lexical index was written by lexical analyzer v1:0123456789abcdef, this version is ${lexicalAnalyzerId()}; building it from the papers`);
+  });
+
   it('refuses a lexical file it cannot use, naming it, instead of serving it', async () => {
     const gen = (read: () => Promise<Buffer>) => ({ name: '8', papers: f.papers, index: f.index, lexical: { analyzer: lexicalAnalyzerId(), path: '/gen/8/lexical.bin', read } });
     const garbage = await openGenerationEngine(gen(async () => Buffer.from('{"format":"papersift-lexical-bin", oops')), f.embedder).catch((e: unknown) => e);

@@ -131,11 +131,14 @@ export class PostingsBuilder {
     });
     const { terms, offsets, docs, tfs } = previous;
     for (let t = 0; t < terms.length; t++) {
+      let number: number | undefined; // the term's number here, once a paper that stays holds it
       for (let f = 0; f < FIELD_COUNT; f++) {
         const s = slotOf(t, f);
         for (let i = offsets[s]!; i < offsets[s + 1]!; i++) {
           const d = renumber[docs[i]!]!;
-          if (d >= 0) b.post(terms[t]!, f, d, tfs[i]!);
+          if (d < 0) continue;
+          number ??= b.termFor(terms[t]!);
+          b.post(number, f, d, tfs[i]!);
         }
       }
     }
@@ -154,7 +157,7 @@ export class PostingsBuilder {
       for (const t of terms) counts.set(t, (counts.get(t) ?? 0) + 1);
       for (const [t, n] of counts) {
         if (n > MAX_TF) throw new Error(`lexical index: paper ${id} repeats "${t}" ${n} times in its ${FIELDS[f]} (at most ${MAX_TF})`);
-        this.post(t, f, d, n);
+        this.post(this.termFor(t), f, d, n);
       }
     });
   }
@@ -183,13 +186,17 @@ export class PostingsBuilder {
     return this.ids.push(id) - 1;
   }
 
-  private post(term: string, field: number, doc: number, tf: number): void {
+  private termFor(term: string): number {
     let t = this.termNumber.get(term);
     if (t === undefined) {
       t = this.terms.push(term) - 1;
       this.termNumber.set(term, t);
     }
-    this.slots.push(slotOf(t, field));
+    return t;
+  }
+
+  private post(term: number, field: number, doc: number, tf: number): void {
+    this.slots.push(slotOf(term, field));
     this.docs.push(doc);
     this.tfs.push(tf);
   }
