@@ -33,13 +33,16 @@ async function hnswFor(papers: Paper[], embedder: Embedder): Promise<HnswIndex> 
   await index.save(dir);
   return index;
 }
-const gc = globalThis.gc ?? (() => { throw new Error('run with node --expose-gc'); });
-const mem = () => {
-  gc();
-  gc();
+/** Heap + array buffers after settling the garbage collector (freed backing stores are released asynchronously). */
+async function settled(): Promise<number> {
+  const gc = globalThis.gc ?? (() => { throw new Error('run with node --expose-gc'); });
+  for (let i = 0; i < 4; i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 50));
+  }
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
-};
+}
 
 function replicate(papers: Paper[], n: number): Paper[] {
   const out = [...papers];
@@ -81,6 +84,16 @@ const impls: Impl[] = [
   },
 ];
 
+// --memory <impl index> <index file> <papers.json>: in a fresh process, how much loading the file adds
+if (process.argv[2] === '--memory') {
+  const [, , , which, file, papersFile] = process.argv;
+  const papers = JSON.parse(await readFile(papersFile!, 'utf8')) as Paper[];
+  const before = await settled();
+  const index = await impls[Number(which)]!.load(file!, papers);
+  console.log(JSON.stringify({ bytes: (await settled()) - before, papers: index.documentCount }));
+  process.exit(0);
+}
+
 const dir = await mkdtemp(join(tmpdir(), 'lexical-compare-'));
 try {
   const sizes = process.argv.slice(2).map(Number);
@@ -101,6 +114,8 @@ try {
     const changedIds = new Set(papers.filter((_, i) => i % 100 === 7).map((p) => p.id));
     const after = papers.map((p) => (changedIds.has(p.id) ? { ...p, title: { ...p.title, en: `${p.title.en ?? ''} revisited` } } : p));
     const answers: fresh.LexicalHit[][][] = [];
+    const papersFile = join(dir, `papers-${n}.json`);
+    await writeFile(papersFile, JSON.stringify(papers));
     for (const impl of impls) {
       let t = performance.now();
       let built: fresh.LexicalIndex | undefined = impl.build(papers);
@@ -114,11 +129,11 @@ try {
         const header = JSON.parse(Buffer.from(data).toString('utf8', 4, 4 + Buffer.from(data).readUInt32LE(0))) as { terms: number; postings: number };
         checks.push(`${n} papers: ${header.postings} postings, ${header.terms} terms: postings arrays ${mb(header.postings * 6 + (header.terms * 5 + 1) * 4)} MB`);
       }
-      const m0 = mem();
       t = performance.now();
       const index = await impl.load(file, papers);
       const loadMs = performance.now() - t;
-      const memory = mem() - m0;
+      const measured = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', process.argv[1]!, '--memory', String(impls.indexOf(impl)), file, papersFile], { encoding: 'utf8' });
+      const memory = (JSON.parse(measured.trim().split('\n').at(-1)!) as { bytes: number }).bytes;
       const analysed = queries.map((q) => analyzeQuery(q, dictionary, index.has));
       for (const q of analysed) index.search(q, { limit: 20 }); // warm-up
       const bm25: number[] = [];
@@ -172,7 +187,7 @@ try {
     console.log(checks.at(-1));
   }
   console.log(
-    '\n| papers | index | build s | file MB | load ms (read + parse) | memory MB (heap + array buffers) | BM25 search p50 / p99 ms | lexical p50 / p99 ms | hybrid p50 / p99 ms | 1% changed: load + update + serialise ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n' +
+    '\n| papers | index | build s | file MB | load ms (read + parse) | memory MB (heap + array buffers added by loading, fresh process) | BM25 search p50 / p99 ms | lexical p50 / p99 ms | hybrid p50 / p99 ms | 1% changed: load + update + serialise ms |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |\n' +
       rows.join('\n'),
   );
   console.log('\n' + checks.join('\n'));

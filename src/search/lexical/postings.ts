@@ -26,7 +26,7 @@ export interface PostingsData {
 
 export interface Postings extends PostingsData {
   termNumber: Map<string, number>;
-  /** Per paper and field (paper * FIELD_COUNT + field): distinct terms, MiniSearch's field length. */
+  /** Per paper and field (paper * FIELD_COUNT + field): its distinct terms, the field length BM25 normalises by. */
   lengths: Uint32Array;
   /** Per field: mean length over all papers. */
   meanLength: Float64Array;
