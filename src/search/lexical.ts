@@ -8,12 +8,12 @@
 import type { Paper } from '../catalogue/types.js';
 import type { AnalyzedQuery } from './analyzer.js';
 import { noProgress, type Progress } from '../util/progress.js';
-import { lexicalAnalyzerId, lexicalFingerprint, paperFields } from './lexical/documents.js';
+import { lexicalAnalyzerId, paperFields, sameIndexedText } from './lexical/documents.js';
 import { derivePostings, PostingsBuilder, type Postings } from './lexical/postings.js';
 import { createScorer, type LexicalHit } from './lexical/scorer.js';
 import { decodePostings, encodePostings, LexicalIndexLoadError } from './lexical/format.js';
 
-export { lexicalAnalyzerId, lexicalFingerprint } from './lexical/documents.js';
+export { lexicalAnalyzerId } from './lexical/documents.js';
 export { LexicalIndexLoadError } from './lexical/format.js';
 export type { LexicalHit } from './lexical/scorer.js';
 
@@ -129,7 +129,7 @@ export async function updateLexicalIndex(previous: LexicalIndex, before: readonl
   const old = new Map(before.map((p) => [p.id, p]));
   const changed = after.filter((p) => {
     const o = old.get(p.id);
-    return !o || lexicalFingerprint(o) !== lexicalFingerprint(p);
+    return !o || !sameIndexedText(o, p);
   });
   const redo = new Set(changed.map((p) => p.id));
   const now = new Set(after.map((p) => p.id));

@@ -29,9 +29,17 @@ export function paperFields(p: Paper): string[][] {
   ].map(nonEmpty);
 }
 
-/** The text fields that feed the index, as one string: papers with equal fingerprints have equal index entries. */
-export function lexicalFingerprint(p: Paper): string {
-  return JSON.stringify([p.title.en ?? '', p.title.zh ?? '', p.summary.en ?? '', p.summary.zh ?? '', p.affiliations, p.authors]);
+/** Whether two versions of a paper have the same text fields that feed the index, so the same index entries. */
+export function sameIndexedText(a: Paper, b: Paper): boolean {
+  const sameList = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
+  return (
+    (a.title.en ?? '') === (b.title.en ?? '') &&
+    (a.title.zh ?? '') === (b.title.zh ?? '') &&
+    (a.summary.en ?? '') === (b.summary.en ?? '') &&
+    (a.summary.zh ?? '') === (b.summary.zh ?? '') &&
+    sameList(a.affiliations, b.affiliations) &&
+    sameList(a.authors, b.authors)
+  );
 }
 
 let analyzerId: string | undefined;

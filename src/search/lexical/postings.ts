@@ -118,13 +118,20 @@ export class PostingsBuilder {
   private readonly terms: string[] = [];
   private readonly ids: string[] = [];
   private readonly idSet = new Set<string>();
-  private readonly slots = new Grow(new Uint32Array(0), (n) => new Uint32Array(n));
-  private readonly docs = new Grow(new Uint32Array(0), (n) => new Uint32Array(n));
-  private readonly tfs = new Grow(new Uint16Array(0), (n) => new Uint16Array(n));
+  private readonly slots: Grow<Uint32Array>;
+  private readonly docs: Grow<Uint32Array>;
+  private readonly tfs: Grow<Uint16Array>;
+
+  /** `postings`: how many are expected (room is made for them up front; more still fit). */
+  constructor(postings = 0) {
+    this.slots = new Grow(new Uint32Array(postings), (n) => new Uint32Array(n));
+    this.docs = new Grow(new Uint32Array(postings), (n) => new Uint32Array(n));
+    this.tfs = new Grow(new Uint16Array(postings), (n) => new Uint16Array(n));
+  }
 
   /** A builder holding the papers of `previous` that `keep` accepts, under new numbers in the same order. */
   static from(previous: Postings, keep: (paperId: string) => boolean): PostingsBuilder {
-    const b = new PostingsBuilder();
+    const b = new PostingsBuilder(previous.docs.length + (previous.docs.length >> 4));
     const renumber = new Int32Array(previous.ids.length).fill(-1);
     previous.ids.forEach((id, d) => {
       if (keep(id)) renumber[d] = b.addId(id);
