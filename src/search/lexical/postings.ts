@@ -6,7 +6,7 @@
 // stay and appends those of new or changed papers, so survivors keep their relative order and every slot stays sorted.
 
 /** Indexed fields, in slot order. The authors field holds names; the bridge field learned translations (see documents.ts). */
-export const FIELDS = ['title', 'summary', 'authors', 'affiliations', 'bridge'] as const;
+const FIELDS = ['title', 'summary', 'authors', 'affiliations', 'bridge'] as const;
 export type Field = (typeof FIELDS)[number];
 export const FIELD_COUNT = FIELDS.length;
 export const fieldNumber = (f: Field): number => FIELDS.indexOf(f);
@@ -37,7 +37,7 @@ export interface Postings extends PostingsData {
 export const slotOf = (term: number, field: number): number => term * FIELD_COUNT + field;
 
 /** How many papers hold the term in the field (0 for unknown terms). */
-export function slotSize(p: Postings, term: number | undefined, field: number): number {
+function slotSize(p: Postings, term: number | undefined, field: number): number {
   if (term === undefined) return 0;
   const s = slotOf(term, field);
   return p.offsets[s + 1]! - p.offsets[s]!;

@@ -9,14 +9,14 @@ import { bridgeDf, FIELD_COUNT, fieldNumber, holds, slotOf, type Field, type Pos
  * large: their IDF is near zero, yet walking their postings dominates query time. They are left out of the BM25
  * query (and out of the coverage measure) when the catalogue has at least COMMON_MIN_PAPERS papers.
  */
-export const COMMON_SHARE = 0.2;
+const COMMON_SHARE = 0.2;
 const COMMON_MIN_PAPERS = 2000;
 /**
  * Latency budget: at most this many postings (sum of the searched terms' document frequencies) per query. Past it
  * the most frequent terms are dropped first — they have the lowest IDF, so they can move a paper's BM25 score least;
  * the same trade Lucene's common-terms query makes. Far above anything the seeds or a few thousand papers reach.
  */
-export const POSTINGS_BUDGET = 6_000;
+const POSTINGS_BUDGET = 6_000;
 
 /**
  * Field weights: a term in a title says more about the paper than the same term deep in a summary; a learned
