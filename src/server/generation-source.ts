@@ -80,7 +80,7 @@ export function dataDirSource(config: Config, logger: Logger, onPhase?: PhaseLis
       const embedder = await acquire(gen.manifest.embedder);
       let engine;
       try {
-        // loaded in slices: the service keeps answering on the current generation meanwhile
+        // lexical.bin loads in one pass (~0.5 s at 20k papers on a loaded machine); an old generation's BM25 index is rebuilt in chunks that yield
         engine = await openGenerationEngine(gen, embedder, { dictionary: await sharedDictionary(), logger, ...(onPhase ? { onPhase } : {}) });
       } catch (err) {
         await release(embedder.info.id);
