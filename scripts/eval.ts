@@ -19,7 +19,7 @@ import { calibrate, formatCalibration } from '../src/eval/calibrate.js';
 import { catalogueQueries, writeRenderInput, corpusQueries, evaluateQueries, formatCorpusReport, fusionLosses, readCorpus } from '../src/eval/corpus.js';
 import { thresholdsFor } from '../src/search/confidence.js';
 import { createSearchEngine } from '../src/search/engine.js';
-import { openGenerationEngine } from '../src/search/open.js';
+import { openGenerationEngine } from '../src/index/open-engine.js';
 import { openGenerationStore } from '../src/index/generations.js';
 import { openEmbedder } from '../src/embed/select.js';
 import { dataPaths, loadConfig } from '../src/config.js';

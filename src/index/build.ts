@@ -16,8 +16,8 @@ import { openGenerationStore, type GenerationStore, type LoadedGeneration } from
 import { HnswIndex } from './hnsw.js';
 import { checkEmbedder } from './manifest.js';
 import type { Paper } from '../catalogue/types.js';
-import { buildLexicalIndexAsync, lexicalAnalyzerId, LexicalIndexDriftError, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../search/lexical.js';
-import { persistedLexicalIndex } from '../search/open.js';
+import { buildLexicalIndexAsync, lexicalAnalyzerId, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../search/lexical.js';
+import { persistedLexicalIndex } from './open-engine.js';
 import { calibrateGeneration, MIN_CALIBRATION_PAPERS } from '../search/calibration.js';
 import { openDictionary } from '../lang/dictionary.js';
 
@@ -198,16 +198,10 @@ async function lexicalFor(base: StartingPoint, papers: Paper[], opts: BuildOptio
       found = { reason: err.message };
     }
     if ('index' in found) {
-      try {
-        const u = await updateLexicalIndex(found.index, base.gen.papers, papers, { progress });
-        return { index: u.index, stats: { full: false, added: u.added, updated: u.updated, removed: u.removed } };
-      } catch (err) {
-        if (!(err instanceof LexicalIndexDriftError)) throw err;
-        logger.warn({ generation: base.gen.name, err: err.message }, 'previous lexical index does not match its papers; building it from every paper');
-        found = { reason: `generation ${base.gen.name}'s lexical index does not match its papers (${err.message})` };
-      }
+      const u = await updateLexicalIndex(found.index, base.gen.papers, papers, { progress });
+      return { index: u.index, stats: { full: false, added: u.added, updated: u.updated, removed: u.removed } };
     }
-    if ('reason' in found) fullReason = found.reason;
+    fullReason = found.reason;
   }
   const index = await buildLexicalIndexAsync(papers, { progress });
   return { index, stats: { full: true, fullReason, added: papers.length, updated: 0, removed: 0 } };

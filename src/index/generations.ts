@@ -1,5 +1,5 @@
 // Index generations: each build writes a complete, self-consistent directory `generations/<n>/`
-// (hnsw.bin, labels.json, papers.json, lexical.json, then manifest.json last) and the one-line file CURRENT names the
+// (hnsw.bin, labels.json, papers.json, lexical.bin, then manifest.json last) and the one-line file CURRENT names the
 // live one. A generation is first written as `<n>.partial-<pid>` and renamed to `<n>` only once complete,
 // and CURRENT is replaced atomically, so a crash at any point leaves CURRENT on the previous complete
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
@@ -17,13 +17,13 @@ import { checkEmbedder, fileEntry, MANIFEST_FILE, readManifest, verifyBytes, ver
 import { processAlive } from '../util/process.js';
 
 export const PAPERS_FILE = 'papers.json';
-export const LEXICAL_FILE = 'lexical.json';
+export const LEXICAL_FILE = 'lexical.bin';
 
-/** A persisted lexical index: opaque text owned by src/search/lexical.ts, stored and checksummed like the rest. */
+/** A persisted lexical index: opaque bytes owned by src/search/lexical.ts, stored and checksummed like the rest. */
 export interface StoredLexical {
   /** The lexical analyzer that wrote it (recorded in the manifest, so a reader can tell without parsing it). */
   analyzer: string;
-  data: string;
+  data: Uint8Array;
 }
 
 export interface GenerationBuild {
@@ -49,8 +49,8 @@ export interface LoadedGeneration {
 export interface GenerationLexical {
   analyzer: string;
   path: string;
-  /** The file's text, verified again against the manifest's size and sha256 (IndexFileError if it changed). */
-  read(): Promise<string>;
+  /** The file's bytes, verified again against the manifest's size and sha256 (IndexFileError if it changed). */
+  read(): Promise<Buffer>;
 }
 
 export interface LoadOptions {
@@ -215,7 +215,7 @@ function lexicalOf(dir: string, manifest: Manifest): GenerationLexical {
         throw new IndexFileError(path, e.code === 'ENOENT' ? 'missing' : e.message);
       });
       verifyBytes(path, bytes, want);
-      return bytes.toString('utf8');
+      return bytes;
     },
   };
 }

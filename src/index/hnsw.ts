@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import type { ViewName } from '../embed/types.js';
-import type { VectorHit, VectorIndex, VectorKey } from './types.js';
+import type { VectorHit, VectorIndex, VectorKey } from '../embed/vector-index.js';
 import { hnswlib } from './native.js';
 import { IndexFileError } from './errors.js';
 import { noProgress, type Progress } from '../util/progress.js';

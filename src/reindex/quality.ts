@@ -8,7 +8,7 @@ import { evaluateEngine } from '../eval/evaluate.js';
 import { loadLabelledSet, refToId, type LabelledSet } from '../eval/labelled-set.js';
 import { catalogueQueries, evaluateQueries, type PseudoQuery } from '../eval/corpus.js';
 import type { Translator } from '../search/analyzer.js';
-import { openGenerationEngine, type EngineGeneration } from '../search/open.js';
+import { openGenerationEngine, type EngineGeneration } from '../index/open-engine.js';
 import type { SearchEngine } from '../search/types.js';
 import { writeFileAtomic } from '../util/atomic.js';
 import type { Logger } from '../log.js';

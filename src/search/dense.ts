@@ -1,6 +1,6 @@
 // The dense channel: nearest language views in the HNSW index, folded to papers (a paper scores its best view).
 import type { ViewName } from '../embed/types.js';
-import type { VectorIndex } from '../index/types.js';
+import type { VectorIndex } from '../embed/vector-index.js';
 
 export interface DenseHit {
   paperId: string;

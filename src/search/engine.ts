@@ -2,7 +2,7 @@
 // service can build a new engine for a new generation and swap it in while the old one finishes its requests.
 import type { Paper } from '../catalogue/types.js';
 import type { Embedder } from '../embed/types.js';
-import type { VectorIndex } from '../index/types.js';
+import type { VectorIndex } from '../embed/vector-index.js';
 import { loadGlossary } from '../lang/glossary.js';
 import { silentLogger, type Logger } from '../log.js';
 import type { Translator } from './analyzer.js';

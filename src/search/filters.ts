@@ -1,5 +1,5 @@
 // Search filters compiled into one paper predicate. The same predicate runs inside both channels (HNSW filter
-// callback, MiniSearch filter) so a filtered query still fills its page when enough matching papers exist.
+// callback, the BM25 scorer) so a filtered query still fills its page when enough matching papers exist.
 import type { Paper } from '../catalogue/types.js';
 import type { ViewName } from '../embed/types.js';
 import { SearchInputError } from './errors.js';

@@ -15,7 +15,7 @@ import { MANIFEST_FILE } from '../../src/index/manifest.js';
 import { loadLabelledSet } from '../../src/eval/labelled-set.js';
 import { buildLexicalIndex, lexicalAnalyzerId, type LexicalIndex } from '../../src/search/lexical.js';
 import { analyzeQuery } from '../../src/search/analyzer.js';
-import { persistedLexicalIndex } from '../../src/search/open.js';
+import { persistedLexicalIndex } from '../../src/index/open-engine.js';
 import { loadGlossary } from '../../src/lang/glossary.js';
 import { openTestEmbedder } from '../helpers/test-model.js';
 

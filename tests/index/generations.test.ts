@@ -131,20 +131,20 @@ describe('generation store', () => {
   });
 
   it('stores a lexical index as an opaque checksummed file, and refuses a corrupt one naming the file', async () => {
-    const data = JSON.stringify({ any: 'text the search package wrote', n: [1, 2, 3] });
+    const data = Buffer.from([0, 1, 2, 255, ...Buffer.from('bytes the search package wrote')]);
     const name = await store.write({ ...buildOf(5, 4), lexical: { analyzer: 'v9:test', data } });
     await store.switchTo(name);
     const dir = join(dataDir, 'generations', name);
-    expect((await readdir(dir)).sort()).toEqual(['hnsw.bin', 'labels.json', 'lexical.json', 'manifest.json', 'papers.json']);
+    expect((await readdir(dir)).sort()).toEqual(['hnsw.bin', 'labels.json', 'lexical.bin', 'manifest.json', 'papers.json']);
     const g = await store.load();
-    expect(g.manifest.lexical).toEqual({ file: 'lexical.json', analyzer: 'v9:test' });
-    expect(g.manifest.files['lexical.json']).toEqual({ bytes: Buffer.byteLength(data), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    expect(g.lexical).toMatchObject({ analyzer: 'v9:test', path: join(dir, 'lexical.json') });
-    expect(await g.lexical!.read()).toBe(data);
+    expect(g.manifest.lexical).toEqual({ file: 'lexical.bin', analyzer: 'v9:test' });
+    expect(g.manifest.files['lexical.bin']).toEqual({ bytes: data.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(g.lexical).toMatchObject({ analyzer: 'v9:test', path: join(dir, 'lexical.bin') });
+    expect(await g.lexical!.read()).toEqual(data);
 
     // altered after the generation was loaded: read() checks again, so what is parsed is what was checksummed
-    const file = join(dir, 'lexical.json');
-    await writeFile(file, data.replace('text', 'TEXT'));
+    const file = join(dir, 'lexical.bin');
+    await writeFile(file, Buffer.from(data.toString('latin1').replace('bytes', 'BYTES'), 'latin1'));
     await expect(g.lexical!.read()).rejects.toThrow(`index file ${file}: content does not match the sha256 in the manifest (corrupted)`);
     const err = await store.load().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IndexFileError);

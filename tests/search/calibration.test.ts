@@ -10,7 +10,7 @@ import { openDictionary, type Dictionary } from '../../src/lang/dictionary.js';
 import { buildSeedEngine, MODELS_CACHE, type SeedEngine } from '../../src/eval/seed-engine.js';
 import { calibrateConfidence, calibrateGeneration, nullVocabulary, type Calibration } from '../../src/search/calibration.js';
 import { createEngineContext } from '../../src/search/engine.js';
-import { openGenerationEngine } from '../../src/search/open.js';
+import { openGenerationEngine } from '../../src/index/open-engine.js';
 import { thresholdsFor } from '../../src/search/confidence.js';
 import type { Embedder } from '../../src/embed/types.js';
 

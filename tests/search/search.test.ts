@@ -4,9 +4,9 @@ import { disposeSeedFixture, seedFixture, type Fixture } from './fixture.js';
 import { SearchInputError } from '../../src/search/errors.js';
 import { createSearchEngine } from '../../src/search/engine.js';
 import { indexPapers } from '../../src/eval/seed-engine.js';
-import { buildLexicalIndex, buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexDriftError, LexicalIndexLoadError, serializeLexicalIndex, updateLexicalIndex } from '../../src/search/lexical.js';
+import { buildLexicalIndex, buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexLoadError, serializeLexicalIndex } from '../../src/search/lexical.js';
 import { analyzeQuery } from '../../src/search/analyzer.js';
-import { openGenerationEngine } from '../../src/search/open.js';
+import { openGenerationEngine } from '../../src/index/open-engine.js';
 import { thresholdsFor } from '../../src/search/confidence.js';
 import { IndexFileError } from '../../src/index/errors.js';
 import pino from 'pino';
@@ -315,7 +315,7 @@ describe('opening an engine over an index generation', () => {
 
   it('uses the persisted lexical index and the dictionary: the same answers as an engine built from scratch', async () => {
     const data = serializeLexicalIndex(buildLexicalIndex(f.papers));
-    const gen = { name: '7', papers: f.papers, index: f.index, lexical: { analyzer: lexicalAnalyzerId(), path: '/gen/7/lexical.json', read: async () => data } };
+    const gen = { name: '7', papers: f.papers, index: f.index, lexical: { analyzer: lexicalAnalyzerId(), path: '/gen/7/lexical.bin', read: async () => data } };
     const opened = await openGenerationEngine(gen, f.embedder, { dictionary: f.dictionary });
     expect(await answers(opened)).toEqual(await answers(f.engine));
   });
@@ -328,34 +328,24 @@ describe('opening an engine over an index generation', () => {
     expect(lines.join('')).toContain('generation 3 has no persisted lexical index');
   });
 
-  it('an update whose previous papers are not what the index holds fails instead of corrupting the index', async () => {
-    const index = buildLexicalIndex(f.papers);
-    const [first, ...rest] = f.papers;
-    const misremembered = { ...first!, title: { ...first!.title, en: 'Zeppelins over Quasicrystals' } };
-    await expect(updateLexicalIndex(index, [misremembered, ...rest], rest)).rejects.toBeInstanceOf(LexicalIndexDriftError);
-  });
-
-  it('loads in slices that let other work run, to the same index', async () => {
-    const data = serializeLexicalIndex(buildLexicalIndex(f.papers));
-    let otherWork = 0;
-    const timer = setInterval(() => otherWork++, 0);
-    const sliced = await loadLexicalIndex(data, f.papers, 'x.json', { yieldToEventLoop: true });
-    clearInterval(timer);
-    const whole = await loadLexicalIndex(data, f.papers, 'x.json');
-    const q = analyzeQuery('protein 预训练 masked image', f.dictionary, whole.has);
-    expect(sliced.search(q, { limit: 10 })).toEqual(whole.search(q, { limit: 10 }));
-    expect(sliced.search(q, { limit: 10 }).length).toBeGreaterThan(0);
-    expect(otherWork).toBeGreaterThan(0);
+  it('serves a generation written before the upgrade (lexical.json, analyzer v1): its lexical index rebuilt, with a warning', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => void lines.push(l) });
+    const read = async () => Buffer.from('{"format":"papersift-lexical","analyzer":"v1:0123456789abcdef","minisearch":{}}');
+    const gen = { name: '5', papers: f.papers, index: f.index, lexical: { analyzer: 'v1:0123456789abcdef', path: '/gen/5/lexical.json', read } };
+    const opened = await openGenerationEngine(gen, f.embedder, { dictionary: f.dictionary, logger });
+    expect(await answers(opened)).toEqual(await answers(f.engine));
+    expect(lines.join('')).toContain(`lexical index was written by lexical analyzer v1:0123456789abcdef, this version is ${lexicalAnalyzerId()}; building it from the papers`);
   });
 
   it('refuses a lexical file it cannot use, naming it, instead of serving it', async () => {
-    const gen = (read: () => Promise<string>) => ({ name: '8', papers: f.papers, index: f.index, lexical: { analyzer: lexicalAnalyzerId(), path: '/gen/8/lexical.json', read } });
-    const garbage = await openGenerationEngine(gen(async () => '{"format":"papersift-lexical","analyzer":"' + lexicalAnalyzerId() + '", oops'), f.embedder).catch((e: unknown) => e);
+    const gen = (read: () => Promise<Buffer>) => ({ name: '8', papers: f.papers, index: f.index, lexical: { analyzer: lexicalAnalyzerId(), path: '/gen/8/lexical.bin', read } });
+    const garbage = await openGenerationEngine(gen(async () => Buffer.from('{"format":"papersift-lexical-bin", oops')), f.embedder).catch((e: unknown) => e);
     expect(garbage).toBeInstanceOf(IndexFileError);
-    expect((garbage as Error).message).toContain('index file /gen/8/lexical.json: unusable lexical index');
+    expect((garbage as Error).message).toContain('index file /gen/8/lexical.bin: unusable lexical index');
     // an index of other papers (a file copied from another generation)
     const other = serializeLexicalIndex(buildLexicalIndex(f.papers.slice(1)));
     await expect(openGenerationEngine(gen(async () => other), f.embedder)).rejects.toThrow(`indexes ${f.papers.length - 1} papers but the generation has ${f.papers.length}`);
-    await expect(loadLexicalIndex(other, f.papers, 'x.json')).rejects.toBeInstanceOf(LexicalIndexLoadError);
+    expect(() => loadLexicalIndex(other, f.papers, 'x.bin')).toThrow(LexicalIndexLoadError);
   });
 });

@@ -10,7 +10,7 @@ import { openEmbedder } from '../../src/embed/select.js';
 import { openGenerationStore } from '../../src/index/generations.js';
 import { openDictionary } from '../../src/lang/dictionary.js';
 import { loadGlossary } from '../../src/lang/glossary.js';
-import { openGenerationEngine } from '../../src/search/open.js';
+import { openGenerationEngine } from '../../src/index/open-engine.js';
 import { seededService, testConfig, type Service } from './fixture.js';
 
 let s: Service;

@@ -121,8 +121,11 @@ describe('picking up a new index generation', () => {
     });
     const store = openGenerationStore(s.dir);
     const file = join(store.dir, name, LEXICAL_FILE);
-    const text = await readFile(file, 'utf8');
-    await writeFile(file, text.replace('"attent', '"attenx')); // same size, different postings
+    const bytes = await readFile(file);
+    const at = bytes.indexOf('attent');
+    expect(at).toBeGreaterThan(0);
+    bytes[at + 5] = 'x'.charCodeAt(0); // same size, another term
+    await writeFile(file, bytes);
     await store.switchTo(name);
     try {
       await expect(s.state.refresh()).rejects.toThrow(`index file ${file}: content does not match the sha256 in the manifest (corrupted)`);

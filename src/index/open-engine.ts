@@ -3,15 +3,15 @@
 // expansion. Generations written before lexical indexes were persisted (or by another lexical analyzer) still
 // open: their lexical index is rebuilt from the papers, in chunks that yield to the event loop, with a warning.
 import type { Embedder } from '../embed/types.js';
-import type { LoadedGeneration } from '../index/generations.js';
-import { IndexFileError } from '../index/errors.js';
+import type { LoadedGeneration } from './generations.js';
+import { IndexFileError } from './errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
-import type { Translator } from './analyzer.js';
-import type { ConfidenceThresholds } from './confidence.js';
-import { createSearchEngine, type PhaseListener } from './engine.js';
-import { buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexLoadError, type LexicalIndex } from './lexical.js';
-import type { SearchEngine } from './types.js';
+import type { Translator } from '../search/analyzer.js';
+import type { ConfidenceThresholds } from '../search/confidence.js';
+import { createSearchEngine, type PhaseListener } from '../search/engine.js';
+import { buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexLoadError, type LexicalIndex } from '../search/lexical.js';
+import type { SearchEngine } from '../search/types.js';
 
 export interface OpenEngineOptions {
   /** Cross-language expansion: the project dictionary (openDictionary). Without it, the glossary alone. */
@@ -19,8 +19,6 @@ export interface OpenEngineOptions {
   logger?: Logger;
   /** Shows a lexical rebuild of an old generation. */
   progress?: Progress;
-  /** Load the lexical index in slices that let other work run (a server answering requests meanwhile; ~4x slower). */
-  yieldToEventLoop?: boolean;
   confidence?: ConfidenceThresholds;
   /** Told how long each retrieval phase of every search took (the service's /metrics). */
   onPhase?: PhaseListener;
@@ -31,7 +29,7 @@ export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index
 
 export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
   const logger = opts.logger ?? silentLogger;
-  const lexical = await generationLexicalIndex(gen, { logger, progress: opts.progress ?? noProgress, yieldToEventLoop: opts.yieldToEventLoop ?? false });
+  const lexical = await generationLexicalIndex(gen, { logger, progress: opts.progress ?? noProgress });
   return createSearchEngine({
     papers: gen.papers,
     index: gen.index,
@@ -49,14 +47,14 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
  * The generation's persisted lexical index, or why it has none usable. A damaged file (checksum, or content this
  * format cannot read) throws IndexFileError naming the file: it is never served and never silently rebuilt.
  */
-export async function persistedLexicalIndex(gen: EngineGeneration, opts: { yieldToEventLoop?: boolean } = {}): Promise<{ index: LexicalIndex } | { reason: string }> {
+export async function persistedLexicalIndex(gen: EngineGeneration): Promise<{ index: LexicalIndex } | { reason: string }> {
   if (!gen.lexical) return { reason: `generation ${gen.name} has no persisted lexical index (written before they were persisted)` };
   if (gen.lexical.analyzer !== lexicalAnalyzerId()) {
     return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${gen.lexical.analyzer}, this version is ${lexicalAnalyzerId()}` };
   }
-  const text = await gen.lexical.read();
+  const bytes = await gen.lexical.read();
   try {
-    return { index: await loadLexicalIndex(text, gen.papers, gen.lexical.path, opts) };
+    return { index: loadLexicalIndex(bytes, gen.papers, gen.lexical.path) };
   } catch (err) {
     if (err instanceof LexicalIndexLoadError) {
       if (err.reason === 'analyzer') return { reason: err.message };
@@ -66,8 +64,8 @@ export async function persistedLexicalIndex(gen: EngineGeneration, opts: { yield
   }
 }
 
-async function generationLexicalIndex(gen: EngineGeneration, o: { logger: Logger; progress: Progress; yieldToEventLoop: boolean }): Promise<LexicalIndex> {
-  const found = await persistedLexicalIndex(gen, { yieldToEventLoop: o.yieldToEventLoop });
+async function generationLexicalIndex(gen: EngineGeneration, o: { logger: Logger; progress: Progress }): Promise<LexicalIndex> {
+  const found = await persistedLexicalIndex(gen);
   if ('index' in found) return found.index;
   o.logger.warn({ generation: gen.name, papers: gen.papers.length }, `${found.reason}; building it from the papers (reindex to persist one)`);
   return buildLexicalIndexAsync(gen.papers, { progress: o.progress });

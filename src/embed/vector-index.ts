@@ -1,4 +1,4 @@
-import type { ViewName } from '../embed/types.js';
+import type { ViewName } from './types.js';
 
 export interface VectorKey {
   paperId: string;
