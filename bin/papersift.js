@@ -1,16 +1,22 @@
 #!/usr/bin/env node
-// `papersift` from npm link / npx: the compiled CLI (dist/, `npm run build`) when there is one, else the sources
-// through tsx. Either way the CLI runs in this process (no child), so signals reach it directly.
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+// `papersift` (npm link / npx) and `npm start`: the compiled CLI in dist/, built first when it is missing or was
+// compiled from other sources (scripts/dist.mjs), so an edit to src/ is never served from an old build. Without the
+// compiler (`npm ci --omit=dev`) a stale dist/ is not run: the sources run through tsx instead, with a warning.
+// Either way the CLI runs in this process (no child), so signals reach it directly.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build, canBuild, DIST, ROOT, staleness } from '../scripts/dist.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const built = join(root, 'dist', 'cli.js');
-if (existsSync(built)) {
-  await import(pathToFileURL(built).href);
+const stale = staleness();
+if (stale && canBuild()) {
+  process.stderr.write(`papersift: ${stale}; building it (npm run build)\n`);
+  build();
+}
+if (!stale || canBuild()) {
+  await import(pathToFileURL(join(DIST, 'cli.js')).href);
 } else {
+  process.stderr.write(`papersift: ${stale} and typescript is not installed to build it; running src/ through tsx\n`);
   const { register } = await import('tsx/esm/api');
   register();
-  await import(pathToFileURL(join(root, 'src', 'cli.ts')).href);
+  await import(pathToFileURL(join(ROOT, 'src', 'cli.ts')).href);
 }

@@ -1,23 +1,18 @@
-// `npm run build`: compiles src/ to dist/ with tsc (tsconfig.build.json: .ts imports rewritten to .js) and copies
-// the data files src/ reads at run time (glossary.tsv, queries.json) next to the compiled modules, so
-// `node dist/cli.js` runs without tsx. dist/ sits beside src/ at the same depth, so paths the code resolves
-// relative to its own file (../../seeds, ../../node_modules/.cache) mean the same in both.
-import { spawnSync } from 'node:child_process';
-import { cpSync, readdirSync, rmSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
+// `npm run build [-- --out <dir>]`: compiles src/ to dist/ (or <dir>, a directory directly in the repository root)
+// so `node dist/cli.js` runs without tsx. `npm start` and bin/papersift.js build on their own when dist/ is missing
+// or older than src/ (scripts/dist.mjs), so this is for deployments that build once, ahead of time.
+import { resolve } from 'node:path';
+import { build, DIST } from './dist.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const src = join(root, 'src');
-const dist = join(root, 'dist');
-
-rmSync(dist, { recursive: true, force: true }); // no stale modules from deleted sources
-const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-if (tsc.status !== 0) process.exit(tsc.status ?? 1);
-
-const assets = readdirSync(src, { recursive: true, withFileTypes: true }).filter((e) => e.isFile() && !/\.tsx?$/.test(e.name));
-for (const e of assets) {
-  const from = join(e.parentPath ?? e.path, e.name); // parentPath: Node >= 20.12
-  cpSync(from, join(dist, relative(src, from)));
+const args = process.argv.slice(2);
+const at = args.indexOf('--out');
+if (args.length !== (at < 0 ? 0 : 2) || (at >= 0 && !args[at + 1])) {
+  console.error('usage: node scripts/build.mjs [--out <dir directly in the repository root>]');
+  process.exit(2);
 }
-console.log(`built ${relative(root, dist)}/ (${assets.length} data files copied)`);
+try {
+  build(undefined, at < 0 ? DIST : resolve(args[at + 1]));
+} catch (e) {
+  console.error(`build: ${e.message}`);
+  process.exit(1);
+}

@@ -6,6 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from '../helpers/dist.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -35,8 +36,9 @@ function invocation(words: string[]): [string, string[]] {
 const commands = readmeCommands();
 let data: string;
 beforeAll(async () => {
+  ensureBuilt(); // `npm start` runs dist/
   data = await mkdtemp(join(tmpdir(), 'papersift-help-'));
-});
+}, 300_000);
 afterAll(() => rm(data, { recursive: true, force: true }));
 
 describe('--help for every command in the README', () => {

@@ -10,14 +10,16 @@ import { ExitCode } from '../../src/reindex/exit-codes.js';
 import { processAlive } from '../../src/util/process.js';
 import { editAbstract, ROOT, runReindexProcess, workspaces, type Workspace } from '../reindex/workspace.js';
 import { until } from './serve-process.js';
+import { ensureBuilt } from '../helpers/dist.js';
 
 const spaces = workspaces();
 let base: Workspace;
 const started: ChildProcess[] = [];
 
 beforeAll(async () => {
+  ensureBuilt(); // `npm start` runs dist/
   base = await spaces.built();
-}, 180_000);
+}, 400_000);
 afterAll(async () => {
   for (const c of started) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   await spaces.removeAll();
