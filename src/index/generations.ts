@@ -1,22 +1,32 @@
 // Index generations: each build writes a complete, self-consistent directory `generations/<n>/`
-// (hnsw.bin, labels.json, papers.json, lexical.bin, then manifest.json last) and the one-line file CURRENT names the
-// live one. A generation is first written as `<n>.partial-<pid>` and renamed to `<n>` only once complete,
+// (hnsw.bin, labels.json, papers-<i>.json segments, lexical.bin, then manifest.json last) and the one-line file
+// CURRENT names the live one; files identical to the live generation's are hard links to them (src/index/reuse.ts).
+// A generation is first written as `<n>.partial-<pid>` and renamed to `<n>` only once complete,
 // and CURRENT is replaced atomically, so a crash at any point leaves CURRENT on the previous complete
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
 import type { Calibration } from '../search/calibration.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
 import { dataPaths } from '../config.js';
-import { fsyncDir, fsyncFile, naming, writeFileAtomic } from '../util/atomic.js';
+import { fsyncDir, naming, writeFileAtomic } from '../util/atomic.js';
+import { reuseFrom } from './reuse.js';
 import { HnswIndex } from './hnsw.js';
 import { IndexFileError } from './errors.js';
-import { checkEmbedder, fileEntry, MANIFEST_FILE, readManifest, verifyBytes, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
+import { checkEmbedder, MANIFEST_FILE, readManifest, verifyBytes, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
 import { processAlive } from '../util/process.js';
 
+/** The papers of generations written before the papers were split into segments. */
 export const PAPERS_FILE = 'papers.json';
+/**
+ * The papers are stored in segments so that a change to a few papers rewrites a few segments and the rest are
+ * shared with the previous generation. A segment ends after a paper whose id hashes to 0 modulo this (about this
+ * many papers per segment): boundaries depend only on the papers at them, so papers added or removed elsewhere
+ * (new newsletters sort in by name) leave the other segments byte-identical, which fixed-size chunks would not.
+ */
+export const PAPERS_PER_SEGMENT = 512;
 export const LEXICAL_FILE = 'lexical.bin';
 
 /** A persisted lexical index: opaque bytes owned by src/search/lexical.ts, stored and checksummed like the rest. */
@@ -108,7 +118,7 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     await verifyFiles(dir, manifest);
     const { M, efConstruction } = manifest.index;
     // read side by side (fewer event-loop turns for a server loading under load)
-    const [papers, index] = await Promise.all([readPapers(join(dir, PAPERS_FILE)), HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef })]);
+    const [papers, index] = await Promise.all([readPaperSegments(dir, manifest), HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef })]);
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
@@ -123,19 +133,13 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     const tmp = join(root, `${name}.partial-${process.pid}`);
     await mkdir(tmp);
     try {
-      const written = [...(await build.index.save(tmp))];
-      await writeFile(join(tmp, PAPERS_FILE), JSON.stringify(build.papers));
-      written.push(PAPERS_FILE);
-      if (build.lexical) {
-        await writeFile(join(tmp, LEXICAL_FILE), build.lexical.data);
-        written.push(LEXICAL_FILE);
-      }
+      const reuse = reuseFrom(await liveFiles());
       const files: Record<string, FileEntry> = {};
-      for (const f of written) {
-        await fsyncFile(join(tmp, f)); // hnswlib writes without fsync; the manifest must not outlive its data
-        files[f] = await fileEntry(join(tmp, f));
-      }
-      await writeManifest(tmp, manifestFor(name, build, files));
+      for (const f of await build.index.save(tmp)) files[f] = (await reuse.adopt(tmp, f)).entry;
+      const segments = paperSegments(build.papers).map((papers, i) => ({ file: `papers-${i}.json`, papers }));
+      for (const s of segments) files[s.file] = (await reuse.write(tmp, s.file, JSON.stringify(s.papers))).entry;
+      if (build.lexical) files[LEXICAL_FILE] = (await reuse.write(tmp, LEXICAL_FILE, build.lexical.data)).entry;
+      await writeManifest(tmp, manifestFor(name, build, files, segments.map((s) => s.file)));
       await rename(tmp, join(root, name));
       await fsyncDir(root);
       return name;
@@ -143,6 +147,15 @@ export function openGenerationStore(dataDir: string): GenerationStore {
       await rm(tmp, { recursive: true, force: true });
       throw naming(err, `writing index generation ${name} in ${tmp} failed (removed it)`);
     }
+  }
+
+  /** The live generation's directory and manifest, to share files with; none when CURRENT names no readable one. */
+  async function liveFiles(): Promise<{ dir: string; manifest: Manifest } | undefined> {
+    const live = current();
+    if (!live || !list().includes(live)) return undefined;
+    const dir = join(root, live);
+    const manifest = await readManifest(dir).catch(() => undefined); // a damaged one: nothing to share
+    return manifest && { dir, manifest };
   }
 
   async function switchTo(name: string): Promise<void> {
@@ -186,7 +199,7 @@ export function openGenerationStore(dataDir: string): GenerationStore {
   return { dir: root, current, list, fallbacks, recordedEmbedder, load, write, switchTo, prune };
 }
 
-function manifestFor(name: string, build: GenerationBuild, files: Record<string, FileEntry>): Manifest {
+function manifestFor(name: string, build: GenerationBuild, files: Record<string, FileEntry>, papers: string[]): Manifest {
   const { index } = build;
   return {
     format: 1,
@@ -197,6 +210,7 @@ function manifestFor(name: string, build: GenerationBuild, files: Record<string,
     counts: { papers: build.papers.length, vectors: index.size, deleted: index.deletedCount },
     build: build.build,
     files,
+    papers,
     ...(build.lexical ? { lexical: { file: LEXICAL_FILE, analyzer: build.lexical.analyzer } } : {}),
     ...(build.calibration ? { calibration: build.calibration } : {}),
   };
@@ -223,6 +237,32 @@ function lexicalOf(dir: string, manifest: Manifest): GenerationLexical {
 function generationNumber(entry: string): number {
   const n = Number(COMPLETE.test(entry) ? entry : PARTIAL.exec(entry)?.[1]);
   return Number.isFinite(n) ? n : 0;
+}
+
+/** Cuts the papers into segments at content-defined boundaries (see PAPERS_PER_SEGMENT); always at least one. */
+export function paperSegments(papers: Paper[]): Paper[][] {
+  const segments: Paper[][] = [[]];
+  for (const p of papers) {
+    segments.at(-1)!.push(p);
+    if (fnv1a(p.id) % PAPERS_PER_SEGMENT === 0) segments.push([]);
+  }
+  if (segments.length > 1 && segments.at(-1)!.length === 0) segments.pop();
+  return segments;
+}
+
+/** 32-bit FNV-1a: a cheap, stable hash of a paper id for segment boundaries. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
+  return h;
+}
+
+/** The papers from their segment files, each of which the manifest must list (so it was verified with the rest). */
+async function readPaperSegments(dir: string, manifest: Manifest): Promise<Paper[]> {
+  const files = manifest.papers ?? [PAPERS_FILE];
+  const unlisted = files.find((f) => !manifest.files[f] || f.includes('/') || f.includes('\\'));
+  if (unlisted !== undefined) throw new IndexFileError(join(dir, MANIFEST_FILE), `names papers file "${unlisted}" but lists no such file`);
+  return (await Promise.all(files.map((f) => readPapers(join(dir, f))))).flat();
 }
 
 async function readPapers(path: string): Promise<Paper[]> {

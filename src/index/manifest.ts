@@ -31,6 +31,8 @@ export interface Manifest {
   counts: { papers: number; vectors: number; deleted: number };
   build: BuildStats;
   files: Record<string, FileEntry>;
+  /** The papers' segment files, in order (also listed in `files`); absent in generations written as one papers.json. */
+  papers?: string[];
   /** The persisted lexical (BM25) index, when the generation has one: its file (also listed in `files`) and the
    *  lexical analyzer that wrote it. Generations written before lexical indexes were persisted have none. */
   lexical?: { file: string; analyzer: string };

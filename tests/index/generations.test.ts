@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Paper } from '../../src/catalogue/types.js';
 import type { EmbedderInfo } from '../../src/embed/types.js';
 import { HnswIndex } from '../../src/index/hnsw.js';
-import { openGenerationStore, type GenerationStore } from '../../src/index/generations.js';
+import { openGenerationStore, paperSegments, PAPERS_PER_SEGMENT, type GenerationStore } from '../../src/index/generations.js';
 import { EmbedderMismatchError, IndexFileError } from '../../src/index/errors.js';
 import { loadConfig } from '../../src/config.js';
 import { vectorSource } from './vectors.js';
@@ -68,9 +68,10 @@ describe('generation store', () => {
     const { name, b, dir } = await firstGeneration();
     expect(name).toBe('1');
     expect((await readFile(join(dataDir, 'CURRENT'), 'utf8')).trim()).toBe('1');
-    expect((await readdir(dir)).sort()).toEqual(['hnsw.bin', 'labels.json', 'manifest.json', 'papers.json']);
-
     const g = await store.load(undefined, { embedder: e5 });
+    expect(g.manifest.papers).toEqual(['papers-0.json']); // 40 papers: one segment
+    expect((await readdir(dir)).sort()).toEqual(['hnsw.bin', 'labels.json', 'manifest.json', 'papers-0.json']);
+
     expect(g.name).toBe('1');
     expect(g.papers).toEqual(b.papers);
     expect(g.index.size).toBe(80);
@@ -89,7 +90,7 @@ describe('generation store', () => {
     expect(m.index).toEqual({ library: 'hnswlib-node', space: 'cosine', dimensions: D, capacity: g.index.capacity, M: 16, efConstruction: 200, ef: 96 });
     expect(g.index.hnswParams).toEqual({ M: 16, efConstruction: 200, ef: 96 });
     expect(Date.parse(m.createdAt)).toBeGreaterThan(Date.now() - 60_000);
-    for (const f of ['hnsw.bin', 'labels.json', 'papers.json']) {
+    for (const f of ['hnsw.bin', 'labels.json', 'papers-0.json']) {
       expect(m.files[f]!.bytes).toBe((await stat(join(dir, f))).size);
       expect(m.files[f]!.sha256).toMatch(/^[0-9a-f]{64}$/);
     }
@@ -135,7 +136,7 @@ describe('generation store', () => {
     const name = await store.write({ ...buildOf(5, 4), lexical: { analyzer: 'v9:test', data } });
     await store.switchTo(name);
     const dir = join(dataDir, 'generations', name);
-    expect((await readdir(dir)).sort()).toEqual(['hnsw.bin', 'labels.json', 'lexical.bin', 'manifest.json', 'papers.json']);
+    expect((await readdir(dir)).sort()).toEqual(['hnsw.bin', 'labels.json', 'lexical.bin', 'manifest.json', 'papers-0.json']);
     const g = await store.load();
     expect(g.manifest.lexical).toEqual({ file: 'lexical.bin', analyzer: 'v9:test' });
     expect(g.manifest.files['lexical.bin']).toEqual({ bytes: data.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
@@ -192,5 +193,80 @@ describe('generation store', () => {
     expect(store.list()).toEqual(['2', '3', '4']);
     await expect(store.switchTo('9')).rejects.toThrow('no complete generation by that name');
     await expect(store.prune(0)).rejects.toThrow('keep must be an integer >= 1');
+  });
+});
+
+describe('generations share unchanged data', () => {
+  const inode = async (gen: string, file: string) => (await stat(join(dataDir, 'generations', gen, file))).ino;
+  const dataFiles = async (gen: string) => Object.keys((await store.load(gen)).manifest.files).sort();
+
+  it('a generation identical to the live one is hard links to its files, and outlives the pruning of the older', async () => {
+    const b = buildOf(40, 1);
+    const lexical = { analyzer: 'v9:test', data: Buffer.from([7, 0, 255, 1]) };
+    await store.switchTo(await store.write({ ...b, lexical }));
+    await store.switchTo(await store.write({ ...b, lexical: { ...lexical, data: Buffer.from(lexical.data) } }));
+    const files = await dataFiles('2');
+    expect(files).toEqual(['hnsw.bin', 'labels.json', 'lexical.bin', 'papers-0.json']);
+    for (const f of files) expect(await inode('2', f), f).toBe(await inode('1', f));
+    expect(await inode('2', 'manifest.json')).not.toBe(await inode('1', 'manifest.json'));
+
+    expect(await store.prune(1)).toEqual(['1']);
+    const g = await store.load('2');
+    expect(g.papers).toEqual(b.papers);
+    expect(g.index.search(b.query, 5)).toEqual(b.index.search(b.query, 5));
+  });
+
+  it('cuts papers into segments at boundaries set by the papers themselves', () => {
+    const papers = Array.from({ length: 5000 }, (_, i) => paper(i));
+    const segments = paperSegments(papers);
+    expect(segments.flat()).toEqual(papers);
+    expect(segments.length).toBeGreaterThan(5000 / PAPERS_PER_SEGMENT / 2);
+    expect(segments.length).toBeLessThan((5000 / PAPERS_PER_SEGMENT) * 2);
+    // a paper added in the middle changes only the segment it lands in
+    const added = [...papers.slice(0, 2500), paper(99_999), ...papers.slice(2500)];
+    const after = paperSegments(added).map((s) => JSON.stringify(s));
+    const before = new Set(segments.map((s) => JSON.stringify(s)));
+    expect(after.filter((s) => !before.has(s))).toHaveLength(1);
+    expect(paperSegments([])).toEqual([[]]);
+  });
+
+  it('a change to one paper rewrites its segment and shares the others', async () => {
+    const b = buildOf(3000, 2);
+    await store.switchTo(await store.write(b));
+    const papers = b.papers.map((p, i) => (i === 1500 ? { ...p, title: { ...p.title, en: 'A retitled paper' } } : p));
+    await store.switchTo(await store.write({ ...b, papers }));
+    const segments = (await store.load('2')).manifest.papers!;
+    expect(segments.length).toBeGreaterThan(2);
+    const linked = [];
+    for (const f of segments) if ((await inode('2', f)) === (await inode('1', f))) linked.push(f);
+    expect(linked).toHaveLength(segments.length - 1);
+    expect(await inode('2', 'hnsw.bin')).toBe(await inode('1', 'hnsw.bin')); // the vectors did not change
+    expect((await store.load('2')).papers).toEqual(papers);
+  });
+
+  it('never links a live file that no longer matches its manifest: the new generation gets an intact copy', async () => {
+    const b = buildOf(40, 1);
+    await store.switchTo(await store.write(b));
+    const bin = join(dataDir, 'generations', '1', 'hnsw.bin');
+    const original = await readFile(bin);
+    await writeFile(bin, Buffer.concat([Buffer.from([original[0]! ^ 0xff]), original.subarray(1)])); // same size
+    await store.write(b);
+    expect(await inode('2', 'hnsw.bin')).not.toBe(await inode('1', 'hnsw.bin'));
+    expect(await inode('2', 'labels.json')).toBe(await inode('1', 'labels.json'));
+    expect((await store.load('2')).index.search(b.query, 5)).toEqual(b.index.search(b.query, 5));
+    await expect(store.load('1')).rejects.toThrow(`index file ${bin}: content does not match the sha256`);
+  });
+
+  it('loads a generation written before segments, with one papers.json', async () => {
+    const { b, dir } = await firstGeneration();
+    const manifestFile = join(dir, 'manifest.json');
+    const m = JSON.parse(await readFile(manifestFile, 'utf8')) as { papers?: string[]; files: Record<string, unknown> };
+    await writeFile(join(dir, 'papers.json'), await readFile(join(dir, 'papers-0.json')));
+    m.files['papers.json'] = m.files['papers-0.json'];
+    delete m.files['papers-0.json'];
+    delete m.papers;
+    await unlink(join(dir, 'papers-0.json'));
+    await writeFile(manifestFile, JSON.stringify(m));
+    expect((await store.load()).papers).toEqual(b.papers);
   });
 });
