@@ -59,7 +59,7 @@ export function pausingEmbedder(embedder: Embedder): Embedder {
 
 /**
  * With PAPERSIFT_TEST_PAUSE_AT=writing, pauses when the generation writer (src/index/generations.ts, not ours
- * to instrument) writes the papers snapshot into a partial generation directory. It patches fs/promises'
+ * to instrument) writes a papers segment (papers-<i>.json, src/index/reuse.ts) into a partial generation directory. It patches fs/promises'
  * writeFile and re-syncs the built-in ESM bindings, so the writer's own import sees the patch.
  */
 export function installWritePause(): void {
@@ -67,7 +67,7 @@ export function installWritePause(): void {
   const fsp = createRequire(import.meta.url)('node:fs/promises') as typeof import('node:fs/promises');
   const original = fsp.writeFile;
   fsp.writeFile = (async (...args: Parameters<typeof original>) => {
-    if (/\.partial-\d+[\\/]papers\.json$/.test(String(args[0]))) await pauseIfRequested('writing');
+    if (/\.partial-\d+[\\/]papers-\d+\.json$/.test(String(args[0]))) await pauseIfRequested('writing');
     return original(...args);
   }) as typeof original;
   syncBuiltinESMExports();
