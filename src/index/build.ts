@@ -37,6 +37,13 @@ export interface BuildOptions {
   compactThreshold?: number;
   batchSize?: number;
   concurrency?: number;
+  /**
+   * The current generation, when the caller has just loaded and verified it (the nightly reindex does): its papers,
+   * manifest and lexical file are used as they are instead of being read and checksummed a second time. Its HNSW
+   * index is loaded afresh from its directory, because a build changes the index it starts from and the caller's
+   * copy must stay as it was (the reindex gate measures it).
+   */
+  current?: LoadedGeneration;
 }
 
 export interface BuildResult {
@@ -163,7 +170,7 @@ async function startingPoint(store: GenerationStore, opts: BuildOptions, logger:
   if (opts.full) return { previous, fullReason: 'requested (--full)' };
   let gen: LoadedGeneration;
   try {
-    gen = await store.load(previous, { ef: opts.config.hnsw.ef });
+    gen = opts.current?.name === previous ? await withOwnIndex(opts.current, opts.config.hnsw.ef) : await store.load(previous, { ef: opts.config.hnsw.ef });
   } catch (err) {
     if (err instanceof IndexFileError) {
       logger.warn({ generation: previous, err: err.message }, 'current index generation is unreadable; rebuilding in full');
@@ -178,6 +185,12 @@ async function startingPoint(store: GenerationStore, opts: BuildOptions, logger:
     throw err;
   }
   return { index: gen.index, gen, previous };
+}
+
+/** The generation with an HNSW index of its own, read from its (already verified) files. */
+async function withOwnIndex(gen: LoadedGeneration, ef: number): Promise<LoadedGeneration> {
+  const { M, efConstruction } = gen.manifest.index;
+  return { ...gen, index: await HnswIndex.load(gen.dir, { M, efConstruction, ef }) };
 }
 
 /**

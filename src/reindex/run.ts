@@ -113,7 +113,8 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
       conclude(r, 'nothing-to-do', `nothing to do: generation ${live.name} already serves the catalogue with ${embedder.info.id}`);
       return;
     }
-    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full: (opts.full ?? false) || ctx.repairing !== undefined, progress: ctx.progress, logger: ctx.logger, switchTo: false });
+    const full = (opts.full ?? false) || ctx.repairing !== undefined;
+    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full, progress: ctx.progress, logger: ctx.logger, switchTo: false, ...(live ? { current: live } : {}) });
     recordBuild(r, build);
     await gateAndSwitch(ctx, lock, build.generation, live, embedder);
   } finally {

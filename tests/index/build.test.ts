@@ -140,6 +140,25 @@ describe('buildIndex', () => {
     expect(openGenerationStore(dataDir).list()).toEqual(['2', '3']);
   });
 
+  it('starts from a current generation the caller already loaded, leaving the caller\'s copy as it was', async () => {
+    await buildIndex({ config, catalogue, embedder: model });
+    const current = await openGenerationStore(dataDir).load();
+    const keys = current.index.keys();
+    const doc = 'weekly-pretraining-no28.txt';
+    await ingestText(catalogue, doc, (await readFile(join(SEEDS, doc), 'utf8')).replace('本文介绍了掩码自编码器 (MAE)', '本文提出了掩码自编码器 (MAE)'));
+    await catalogue.commit({ upsert: [], remove: ['daily-arxiv-2021-06.txt'] });
+    const one = counting(model);
+    const next = await buildIndex({ config, catalogue, embedder: one.embedder, current });
+    expect(next).toMatchObject({ generation: '2', previous: '1', full: false, embedded: 1, updated: 1 });
+    expect(next.removed).toBeGreaterThan(0);
+    // the caller's index still holds every entry it had (the build updated an index of its own)
+    expect(current.index.keys()).toEqual(keys);
+    expect(current.index.deletedCount).toBe(0);
+    const built = await openGenerationStore(dataDir).load('2');
+    expect(built.papers).toEqual(catalogue.papers());
+    expect(built.index.size).toBe(keys.length - next.removed);
+  });
+
   it('removes the vectors of papers that left the catalogue and compacts past the threshold', async () => {
     const first = await buildIndex({ config, catalogue, embedder: model });
     const before = catalogue.papers().map((p) => p.id);
