@@ -98,7 +98,7 @@ describe('built JavaScript', () => {
     const third = modelsCheck();
     expect(third.stderr).toContain('papersift: src/ changed since dist/ was built; building it');
     expect(third.stdout).toContain('the static embedder (edited) needs nothing');
-  });
+  }, 400_000); // two builds: 10-90 s each on a busy machine
 
   it('without the compiler (production install) a stale dist/ is not run: the sources run through tsx, with a warning', async () => {
     // the repository's node_modules minus typescript, as `npm ci --omit=dev` leaves it
