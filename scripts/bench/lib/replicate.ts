@@ -51,7 +51,7 @@ function rotate<T>(xs: T[], by: number): T[] {
 /** The title with two of its words exchanged (positions chosen by the copy number), or a copy mark if too short. */
 function swapWords(title: string, copy: number): string {
   const w = title.split(' ');
-  if (w.length < 3) return `${title} (${copy})`;
+  if (w.length < 3) return `${title} Revisited ${copy}`; // no parentheses: the weekly format puts the Chinese title in them
   const a = copy % w.length;
   const b = (a + 1 + (copy % (w.length - 1))) % w.length;
   [w[a], w[b]] = [w[b]!, w[a]!];
