@@ -28,7 +28,7 @@ import { openGenerationStore } from '../../src/index/generations.js';
 import { openDictionary } from '../../src/lang/dictionary.js';
 import { runReindex } from '../../src/reindex/run.js';
 import type { ReindexResult } from '../../src/reindex/report.js';
-import { openGenerationEngine } from '../../src/search/open.js';
+import { openGenerationEngine } from '../../src/index/open-engine.js';
 import type { SearchMode } from '../../src/search/types.js';
 import { measure, type Autocannon } from './lib/load.js';
 import { replicate, type RenderRecord } from './lib/replicate.js';
