@@ -1,29 +1,30 @@
-// The builder process behind createBuilder (build-process.ts): builds index generations, one job per line of JSON
-// on stdin, answering each with one line of JSON on stdout. Running builds here keeps their CPU work (embedding,
-// HNSW inserts, the lexical index, checksums) off the server's event loop, so searches are not starved by an upload
-// and the upload is not starved by searches. It stays up between jobs (starting node and opening the embedder
-// take longer than a small build) and exits when its parent goes away (stdin closes): a build nobody waits for must
-// not go on writing without the data lock its parent held.
+// The builder process behind createBuilder (build-process.ts): writes uploaded documents through to a live index
+// generation (write-document.ts), one job per line of JSON on stdin, answering each with one line of JSON on stdout.
+// Running the write here keeps its CPU work (parsing, embedding, HNSW inserts, the lexical index, checksums) and its
+// dozens of file operations off the server's event loop, so searches are not starved by an upload and the upload is
+// not starved by searches: on a server answering 50 concurrent searches, each file operation there waits a whole
+// event-loop turn. It stays up between jobs (starting node and opening the embedder take longer than a small build)
+// and exits when its parent goes away (stdin closes): a write nobody waits for must not go on without the data lock
+// its parent held.
 import { createInterface } from 'node:readline';
 import type { Config } from '../config.js';
-import { openCatalogue } from '../catalogue/lowdb.js';
 import { openEmbedder } from '../embed/select.js';
 import type { Embedder, EmbedderInfo } from '../embed/types.js';
-import { buildIndex, type BuildResult } from '../index/build.js';
 import { createLogger } from '../log.js';
 import { installWritePause, pausingEmbedder } from './test-hooks.js';
+import { DocumentRejectedError, writeDocument, type DocumentWrite, type WrittenDocument } from './write-document.js';
 
 export interface BuildJob {
   config: Config;
-  /** The catalogue file to build from (read only). */
-  catalogue: string;
+  /** The document to write; without one, the job only opens the embedder (at server start, ahead of the first upload). */
+  write?: DocumentWrite;
   /** The embedder the served generation was built with; a build must match it. */
   embedder?: EmbedderInfo;
-  /** Only open the embedder (at server start), so the first upload does not wait for it. */
-  warmUp?: boolean;
 }
 
-export type BuildAnswer = { ok: true; result?: BuildResult } | { ok: false; error: string };
+export type BuildAnswer =
+  | { ok: true; result?: WrittenDocument }
+  | { ok: false; error: string; rejected?: DocumentRejectedError['details'] };
 
 let open: { id: string; embedder: Embedder } | undefined; // kept between jobs
 
@@ -40,10 +41,10 @@ async function run(job: BuildJob): Promise<BuildAnswer> {
   try {
     const logger = createLogger(job.config.logLevel);
     const embedder = await embedderFor(job, logger);
-    if (job.warmUp) return { ok: true };
-    const catalogue = await openCatalogue(job.catalogue);
-    return { ok: true, result: await buildIndex({ config: job.config, catalogue, embedder, logger, switchTo: false }) };
+    if (!job.write) return { ok: true };
+    return { ok: true, result: await writeDocument(job.config, embedder, job.write, logger) };
   } catch (err) {
+    if (err instanceof DocumentRejectedError) return { ok: false, error: err.message, rejected: err.details };
     return { ok: false, error: err instanceof Error ? err.message : String(err) };
   }
 }

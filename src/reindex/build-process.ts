@@ -1,12 +1,12 @@
-// Index builds in a builder process (build-child.ts), for the service: an upload's build would otherwise run on
-// the event loop that answers searches. The parent only writes one line and waits for one line back. The builder
+// Document writes in a builder process (build-child.ts), for the service: an upload's ingest, build and switch would
+// otherwise run on the event loop that answers searches. The parent only writes one line and waits for one line back. The builder
 // is started on first use and kept; if it dies, the build in progress fails and the next one starts a new builder.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import type { BuildResult } from '../index/build.js';
 import type { BuildAnswer, BuildJob } from './build-child.js';
+import { DocumentRejectedError, type WrittenDocument } from './write-document.js';
 
 const CHILD = fileURLToPath(new URL('./build-child.ts', import.meta.url));
 /** The TypeScript loader by absolute URL: the builder must start from any working directory and under any parent
@@ -14,10 +14,14 @@ const CHILD = fileURLToPath(new URL('./build-child.ts', import.meta.url));
 const TSX = import.meta.resolve('tsx');
 
 export interface Builder {
-  /** Builds a generation (not switched to); rejects with the builder's error. Jobs run one at a time, in order. */
-  build(job: BuildJob): Promise<BuildResult>;
-  /** Starts the builder and opens its embedder ahead of the first build; failures surface in that build instead. */
-  warmUp(job: Omit<BuildJob, 'catalogue' | 'warmUp'>): void;
+  /**
+   * Writes a document through to a live generation (write-document.ts; the caller holds the data lock); rejects
+   * with DocumentRejectedError for a document that cannot be ingested, else with the builder's error. Jobs run one
+   * at a time, in order.
+   */
+  write(job: Required<Pick<BuildJob, 'write'>> & BuildJob): Promise<WrittenDocument>;
+  /** Starts the builder and opens its embedder ahead of the first write; failures surface in that write instead. */
+  warmUp(job: Omit<BuildJob, 'write'>): void;
   /** Stops the builder (it finishes nothing). */
   close(): void;
 }
@@ -77,14 +81,14 @@ export function createBuilder(): Builder {
   }
 
   return {
-    async build(job) {
+    async write(job) {
       const answer = await ask(job);
-      if (!answer.ok) throw new Error(answer.error);
-      if (!answer.result) throw new Error('the index builder answered without a build result');
+      if (!answer.ok) throw answer.rejected ? new DocumentRejectedError(answer.error, answer.rejected) : new Error(answer.error);
+      if (!answer.result) throw new Error('the index builder answered without a write result');
       return answer.result;
     },
     warmUp(job) {
-      ask({ ...job, catalogue: '', warmUp: true }).catch(() => {});
+      ask(job).catch(() => {});
     },
     close() {
       child?.stdin.end();
