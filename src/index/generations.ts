@@ -6,7 +6,7 @@
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
 import type { Calibration } from '../search/calibration.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
@@ -17,6 +17,7 @@ import { HnswIndex } from './hnsw.js';
 import { IndexFileError } from './errors.js';
 import { checkEmbedder, MANIFEST_FILE, readManifest, verifyBytes, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
 import { processAlive } from '../util/process.js';
+import { readFileFewTurns } from '../util/read-file.js';
 
 /** The papers of generations written before the papers were split into segments. */
 export const PAPERS_FILE = 'papers.json';
@@ -225,7 +226,7 @@ function lexicalOf(dir: string, manifest: Manifest): GenerationLexical {
     analyzer,
     path,
     async read() {
-      const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+      const bytes = await readFileFewTurns(path).catch((e: NodeJS.ErrnoException) => {
         throw new IndexFileError(path, e.code === 'ENOENT' ? 'missing' : e.message);
       });
       verifyBytes(path, bytes, want);
@@ -267,7 +268,7 @@ async function readPaperSegments(dir: string, manifest: Manifest): Promise<Paper
 
 async function readPapers(path: string): Promise<Paper[]> {
   try {
-    const papers = JSON.parse(await readFile(path, 'utf8')) as unknown;
+    const papers = JSON.parse((await readFileFewTurns(path)).toString('utf8')) as unknown;
     if (!Array.isArray(papers)) throw new Error('expected an array of papers');
     return papers as Paper[];
   } catch (e) {

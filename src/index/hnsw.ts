@@ -5,7 +5,7 @@
 // on unit vectors this is the same graph 'ip' would build.
 // Labels: hnswlib stores integer labels. Each (paperId, view) gets a fresh label on every upsert and labels are
 // never reused, so a deleted entry (markDelete) can never be confused with a live one; compaction renumbers.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import type { ViewName } from '../embed/types.js';
@@ -13,6 +13,7 @@ import type { VectorHit, VectorIndex, VectorKey } from '../embed/vector-index.js
 import { hnswlib } from './native.js';
 import { IndexFileError } from './errors.js';
 import { noProgress, type Progress } from '../util/progress.js';
+import { readFileFewTurns } from '../util/read-file.js';
 
 export interface HnswParams {
   M: number;
@@ -65,7 +66,7 @@ export class HnswIndex implements VectorIndex {
   /** Reads hnsw.bin + labels.json from `dir`; any unreadable or inconsistent file is an IndexFileError naming it. */
   static async load(dir: string, params: HnswParams): Promise<HnswIndex> {
     const labelsPath = join(dir, LABELS_FILE);
-    const labels = parseLabels(labelsPath, await readFile(labelsPath, 'utf8').catch((e: Error) => fail(labelsPath, e.message)));
+    const labels = parseLabels(labelsPath, await readFileFewTurns(labelsPath).then((b) => b.toString('utf8')).catch((e: Error) => fail(labelsPath, e.message)));
     const binPath = join(dir, HNSW_FILE);
     const graph = new (hnswlib().lib.HierarchicalNSW)('cosine', labels.dimensions);
     await graph.readIndex(binPath).catch((e: Error) => fail(binPath, `unreadable (${e.message})`));

@@ -2,8 +2,8 @@
 // of every other file in it. It is written last, so its presence marks a complete generation, and its
 // checksums let a reader refuse a truncated or altered file instead of serving it.
 import type { Calibration } from '../search/calibration.js';
-import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { readFileFewTurns, smallFile } from '../util/read-file.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { EmbedderInfo } from '../embed/types.js';
@@ -41,6 +41,10 @@ export interface Manifest {
 }
 
 export async function fileEntry(path: string): Promise<FileEntry> {
+  if (smallFile(statSync(path).size)) {
+    const bytes = await readFileFewTurns(path);
+    return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
   const hash = createHash('sha256');
   let bytes = 0;
   // large chunks: each one is an event-loop turn, and a server verifying a new generation under load waits behind
@@ -58,7 +62,7 @@ export async function writeManifest(dir: string, manifest: Manifest): Promise<vo
 
 export async function readManifest(dir: string): Promise<Manifest> {
   const path = join(dir, MANIFEST_FILE);
-  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+  const text = await readFileFewTurns(path).then((b) => b.toString('utf8')).catch((e: NodeJS.ErrnoException) => {
     throw new IndexFileError(path, e.code === 'ENOENT' ? 'missing (the generation is incomplete or damaged)' : e.message);
   });
   let m: Partial<Manifest>;
@@ -81,10 +85,7 @@ export async function verifyFiles(dir: string, manifest: Manifest): Promise<void
 }
 
 async function verifyFile(path: string, want: FileEntry): Promise<void> {
-  const size = await stat(path).then(
-    (s) => s.size,
-    () => undefined,
-  );
+  const size = existsSync(path) ? statSync(path).size : undefined; // blocking: microseconds, not an event-loop turn
   if (size === undefined) throw new IndexFileError(path, 'missing');
   checkSize(path, size, want);
   checkSha256(path, (await fileEntry(path)).sha256, want);

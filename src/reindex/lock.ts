@@ -9,7 +9,9 @@
 // its server as the same pid again), so a live process with the recorded pid but another start time is not the
 // holder; a short-lived "<lock>.break" file (also exclusive) makes sure only one process
 // breaks a given stale lock, so two recovering processes cannot both end up "holding" it.
-import { link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+// Its file operations are synchronous: each takes microseconds on these tiny files, while each asynchronous one
+// would wait a whole event-loop turn on a server busy answering searches (an upload's lock took ~1 s under load).
+import { linkSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { dirname, basename, join } from 'node:path';
@@ -73,11 +75,11 @@ export async function acquireLock(path: string, opts: AcquireOptions): Promise<L
   const logger = opts.logger ?? silentLogger;
   const maxAgeMs = opts.maxAgeMs ?? DEFAULT_LOCK_MAX_AGE_MS;
   const deadline = Date.now() + (opts.waitMs ?? 0);
-  await mkdir(dirname(path), { recursive: true });
+  mkdirSync(dirname(path), { recursive: true });
   for (;;) {
     const info = lockInfo(opts.owner);
-    if (await tryCreate(path, info)) return heldLock(path, info);
-    const existing = await readHolder(path);
+    if (tryCreate(path, info)) return heldLock(path, info);
+    const existing = readHolder(path);
     if (existing === 'gone') continue; // released between our attempt and the read: try again at once
     const reason = staleReason(existing, maxAgeMs);
     if (reason) {
@@ -112,30 +114,30 @@ interface Holder {
   info?: LockInfo; // undefined when the file is not a lock we can read (garbage, foreign format)
 }
 
-async function tryCreate(path: string, info: LockInfo): Promise<boolean> {
+function tryCreate(path: string, info: LockInfo): boolean {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${info.token}.tmp`);
   try {
-    await writeFile(tmp, JSON.stringify(info) + '\n', { flag: 'wx' });
+    writeFileSync(tmp, JSON.stringify(info) + '\n', { flag: 'wx' });
   } catch (err) {
     // e.g. ENOSPC: the file may exist, empty; leave nothing behind and say which file could not be written
-    await unlink(tmp).catch(() => {});
+    unlinkQuietly(tmp);
     throw naming(err, `cannot create lock ${path}: writing ${tmp} failed`);
   }
   try {
-    await link(tmp, path);
+    linkSync(tmp, path);
     return true;
   } catch (err) {
     if (errCode(err) === 'EEXIST') return false;
     throw new Error(`cannot create lock ${path}: ${(err as Error).message}`);
   } finally {
-    await unlink(tmp).catch(() => {});
+    unlinkQuietly(tmp);
   }
 }
 
-async function readHolder(path: string): Promise<Holder | 'gone'> {
+function readHolder(path: string): Holder | 'gone' {
   let raw: string;
   try {
-    raw = await readFile(path, 'utf8');
+    raw = readFileSync(path, 'utf8');
   } catch (err) {
     if (errCode(err) === 'ENOENT') return 'gone';
     throw err;
@@ -176,40 +178,40 @@ function staleReason(holder: Holder, maxAgeMs: number, now = Date.now()): string
 async function breakStale(path: string, stale: Holder, reason: string, logger: Logger): Promise<void> {
   const breaker = `${path}.break`;
   const me = lockInfo('lock recovery');
-  if (!(await tryCreate(breaker, me))) {
-    await clearDeadBreaker(breaker, logger);
+  if (!(tryCreate(breaker, me))) {
+    clearDeadBreaker(breaker, logger);
     await sleep(20);
     return; // someone else is breaking it; the caller re-examines the lock
   }
   try {
-    const now = await readHolder(path);
+    const now = readHolder(path);
     if (now !== 'gone' && now.raw === stale.raw) {
-      await unlink(path);
+      unlinkSync(path);
       const who = stale.info ? `pid ${stale.info.pid} on ${stale.info.hostname} (${stale.info.owner}), taken ${stale.info.startedAt}` : 'unknown holder';
       logger.warn({ lock: path, holder: stale.info, reason }, `recovered stale lock ${path}: ${reason}; was held by ${who}`);
     }
   } finally {
-    await unlink(breaker).catch(() => {});
+    unlinkQuietly(breaker);
   }
 }
 
-async function clearDeadBreaker(breaker: string, logger: Logger): Promise<void> {
-  const holder = await readHolder(breaker);
+function clearDeadBreaker(breaker: string, logger: Logger): void {
+  const holder = readHolder(breaker);
   if (holder === 'gone') return;
-  const st = await stat(breaker).catch(() => undefined);
+  const st = statOrUndefined(breaker);
   const old = st ? Date.now() - st.mtimeMs > BREAKER_MAX_AGE_MS : false;
   const dead = holder.info ? holder.info.hostname === hostname() && goneReason(holder.info) !== undefined : false;
   if (!old && !dead) return;
-  const now = await readHolder(breaker);
+  const now = readHolder(breaker);
   if (now !== 'gone' && now.raw === holder.raw) {
-    await unlink(breaker).catch(() => {});
+    unlinkQuietly(breaker);
     logger.warn({ lock: breaker }, `removed abandoned lock-recovery file ${breaker}`);
   }
 }
 
 function heldLock(path: string, info: LockInfo): Lock {
   const isHeld = async () => {
-    const h = await readHolder(path);
+    const h = readHolder(path);
     return h !== 'gone' && h.info?.token === info.token;
   };
   return {
@@ -217,11 +219,30 @@ function heldLock(path: string, info: LockInfo): Lock {
     info,
     isHeld,
     async release() {
-      if (await isHeld()) await unlink(path).catch((err: unknown) => {
+      if (!(await isHeld())) return;
+      try {
+        unlinkSync(path);
+      } catch (err) {
         if (errCode(err) !== 'ENOENT') throw err;
-      });
+      }
     },
   };
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // already gone, or it never was written
+  }
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
 }
 
 function errCode(err: unknown): string | undefined {
