@@ -24,7 +24,7 @@ export interface Config {
   maxQueryChars: number; // PAPERSIFT_MAX_QUERY_CHARS: longest accepted search query / recommend text
   maxLimit: number; // PAPERSIFT_MAX_LIMIT: largest page size (limit) a request may ask for
   maxBodyBytes: number; // PAPERSIFT_MAX_BODY_BYTES: largest accepted request body (413 above it)
-  maxConcurrentRecommend: number; // PAPERSIFT_MAX_CONCURRENT_RECOMMEND: recommendations in progress at once (429 above)
+  maxConcurrentExpensive: number; // PAPERSIFT_MAX_CONCURRENT_EXPENSIVE: recommendations, related-papers requests and deep searches in progress at once (429 above)
   watchIntervalMs: number; // PAPERSIFT_WATCH_INTERVAL_MS: polling fallback for noticing a new index generation
   /** PAPERSIFT_RATE_LIMIT (requests per window per client address; absent = off) and PAPERSIFT_RATE_LIMIT_LOOPBACK. */
   rateLimit?: RateLimit;
@@ -137,7 +137,7 @@ const SETTINGS = {
   maxQueryChars: { env: 'PAPERSIFT_MAX_QUERY_CHARS', accepted: 'an integer in [1, 1000]', schema: int(1, 1000) },
   maxLimit: { env: 'PAPERSIFT_MAX_LIMIT', accepted: 'an integer in [1, 100]', schema: int(1, 100) },
   maxBodyBytes: { env: 'PAPERSIFT_MAX_BODY_BYTES', accepted: `an integer in [1024, ${1 << 30}]`, schema: int(1024, 1 << 30) },
-  maxConcurrentRecommend: { env: 'PAPERSIFT_MAX_CONCURRENT_RECOMMEND', accepted: 'an integer in [1, 1000]', schema: int(1, 1000) },
+  maxConcurrentExpensive: { env: 'PAPERSIFT_MAX_CONCURRENT_EXPENSIVE', accepted: 'an integer in [1, 1000]', schema: int(1, 1000) },
   watchIntervalMs: { env: 'PAPERSIFT_WATCH_INTERVAL_MS', accepted: 'an integer in [50, 3600000]', schema: int(50, 3_600_000) },
   rateLimit: { env: 'PAPERSIFT_RATE_LIMIT', accepted: 'off, or <requests>/<seconds> per client address, e.g. 300/60', schema: rateLimit },
   rateLimitLoopback: { env: 'PAPERSIFT_RATE_LIMIT_LOOPBACK', accepted: `${TRUE.join(', ')} or ${FALSE.join(', ')}`, schema: bool },
@@ -178,7 +178,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
     maxQueryChars: get('maxQueryChars', o.maxQueryChars, 500),
     maxLimit: get('maxLimit', o.maxLimit, 100),
     maxBodyBytes: get('maxBodyBytes', o.maxBodyBytes, 2 * 1024 * 1024),
-    maxConcurrentRecommend: get('maxConcurrentRecommend', o.maxConcurrentRecommend, 2),
+    maxConcurrentExpensive: get('maxConcurrentExpensive', o.maxConcurrentExpensive, 2),
     watchIntervalMs: get('watchIntervalMs', o.watchIntervalMs, 2000),
   };
   const apiKey = optional<string>('apiKey', o.apiKey);

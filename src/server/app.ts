@@ -4,7 +4,7 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { HTTPException } from 'hono/http-exception';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { AppEnv, RouteContext } from './context.js';
@@ -24,10 +24,11 @@ import { registerOpenApi } from './routes/openapi.js';
 import { registerWeb } from './web/routes.js';
 import { allowedMethods, conditionalReads, methodNotAllowed, securityHeaders } from './conventions.js';
 import { rateLimit } from './rate-limit.js';
+import { expensiveRequests } from './limit.js';
 import { compression } from './compression.js';
 import { createMetrics, type SearchPhases } from './metrics.js';
 
-export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes' | 'rateLimit'> & Partial<Pick<Config, 'maxConcurrentRecommend'>>;
+export type ServerConfig = Pick<Config, 'apiKey' | 'corsOrigin' | 'maxQueryChars' | 'maxLimit' | 'maxBodyBytes' | 'rateLimit'> & Partial<Pick<Config, 'maxConcurrentExpensive'>>;
 
 export interface AppDeps {
   config: ServerConfig;
@@ -51,7 +52,6 @@ export function createApp(deps: AppDeps) {
     ...(deps.documents ? { documents: deps.documents } : {}),
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     maxBodyBytes: config.maxBodyBytes,
-    maxConcurrentRecommend: config.maxConcurrentRecommend ?? 2,
     retryAfterSeconds: deps.retryAfterSeconds ?? 5,
   };
 
@@ -78,6 +78,11 @@ export function createApp(deps: AppDeps) {
     app.use('/openapi.json', corsMw);
   }
   if (config.rateLimit) app.use(rateLimit(config.rateLimit)); // after CORS: browsers can read a 429
+  // before the routes (and their body parsing): requests arriving together are counted together
+  const expensive = expensiveRequests(config.maxConcurrentExpensive ?? 2);
+  app.use('/api/recommend', expensive.guard('a recommendation'));
+  app.use('/api/papers/*', expensive.guard('a related-papers request', (c) => c.req.path.endsWith('/related')));
+  app.use('/api/search', expensive.guard(`a search past result ${DEEP_SEARCH_RESULTS}`, deepSearch));
   app.use('/api/*', pin(state));
   app.use('/paper/*', pin(state));
   app.use('/', pin(state));
@@ -209,4 +214,12 @@ function fromHttpException(err: HTTPException): ApiError {
         ? `invalid body: malformed JSON (${err.message})`
         : err.message || 'bad request';
   return new ApiError(status, codes[status] ?? (status >= 500 ? 'internal' : 'bad_request'), message);
+}
+
+/** Searches whose page ends past this many results retrieve 2x that deep in both channels: expensive. */
+export const DEEP_SEARCH_RESULTS = 100;
+
+function deepSearch(c: Context): boolean {
+  const n = (name: string, fallback: number) => Number(c.req.query(name) ?? fallback) || 0;
+  return n('offset', 0) + n('limit', 10) > DEEP_SEARCH_RESULTS;
 }

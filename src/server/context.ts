@@ -20,7 +20,6 @@ export interface RouteContext {
   documents?: DocumentWriter;
   apiKey?: string;
   maxBodyBytes: number;
-  maxConcurrentRecommend: number;
   retryAfterSeconds: number;
 }
 

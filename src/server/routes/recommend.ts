@@ -5,7 +5,6 @@ import { checkDateRange, snapshotOf } from '../context.js';
 import type { PaperDirectory } from '../papers.js';
 import { errorResponses } from './common.js';
 import { limitBody } from './body.js';
-import { concurrencyLimit } from '../limit.js';
 
 /** Maps references to canonical ids; references that resolve to nothing are collected as unknown. */
 function canonicalise(papers: PaperDirectory, refs: string[] | undefined, unknown: Set<string>): string[] {
@@ -24,8 +23,7 @@ export function registerRecommend(app: OpenAPIHono<AppEnv>, ctx: RouteContext): 
     path: '/api/recommend',
     tags: ['search'],
     summary: 'Recommend papers like the positive examples (and unlike the negative ones)',
-    // the cap first: a request over it is refused before its body is even read
-    middleware: [concurrencyLimit(ctx.maxConcurrentRecommend, 'recommend'), limitBody(ctx.maxBodyBytes)] as const,
+    middleware: [limitBody(ctx.maxBodyBytes)] as const, // behind the cap on expensive requests (app.ts)
     request: { body: { required: true, content: { 'application/json': { schema: ctx.schemas.RecommendBody } } } },
     responses: {
       200: { description: 'Recommendations; ids that resolve to no paper are listed in unknownIds', content: { 'application/json': { schema: ctx.schemas.RecommendResponse } } },

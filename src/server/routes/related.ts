@@ -17,7 +17,7 @@ export function registerRelated(app: OpenAPIHono<AppEnv>, ctx: RouteContext): (c
     request: { params: ctx.schemas.PaperParams, query: ctx.schemas.RelatedQuery },
     responses: {
       200: { description: 'The paper and its nearest neighbours', content: { 'application/json': { schema: ctx.schemas.RelatedResponse } } },
-      ...errorResponses(400, 404, 503),
+      ...errorResponses(400, 404, 429, 503),
     },
   });
 

@@ -20,7 +20,7 @@ export function registerSearch(app: OpenAPIHono<AppEnv>, ctx: RouteContext): voi
     request: { query: ctx.schemas.SearchQuery },
     responses: {
       200: { description: 'Ranked hits with explanations', content: { 'application/json': { schema: ctx.schemas.SearchResponse } } },
-      ...errorResponses(400, 503),
+      ...errorResponses(400, 429, 503),
     },
   });
   app.openapi(route, async (c) => {
