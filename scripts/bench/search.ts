@@ -27,8 +27,9 @@ const MODES: SearchMode[] = ['hybrid', 'semantic', 'lexical'];
 /** Built synthetic indexes are kept here (per size and embedder) so a rerun skips minutes of embedding + HNSW inserts. */
 const INDEX_CACHE = fileURLToPath(new URL('../../node_modules/.cache/papersift/bench-search/', import.meta.url));
 
-export async function cachedIndex(papers: Paper[], embedder: Embedder): Promise<{ index: HnswIndex; cached: boolean }> {
-  const dir = join(INDEX_CACHE, `${papers.length}-${embedder.info.id.replace(/[^\w.-]+/g, '_')}`);
+export async function cachedIndex(papers: Paper[], embedder: Embedder, kind?: string): Promise<{ index: HnswIndex; cached: boolean }> {
+  // `kind` tells other paper sets of the same size apart (the synthetic ones here have none)
+  const dir = join(INDEX_CACHE, `${kind ? `${kind}-` : ''}${papers.length}-${embedder.info.id.replace(/[^\w.-]+/g, '_')}`);
   if (existsSync(join(dir, LABELS_FILE))) return { index: await HnswIndex.load(dir, loadConfig({}, {}).hnsw), cached: true };
   const index = await indexPapers(papers, embedder, createProgress());
   await mkdir(dir, { recursive: true });

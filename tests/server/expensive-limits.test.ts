@@ -2,6 +2,9 @@
 // per recommendation (a clear 400 above), and at most maxConcurrentExpensive recommendations, related-papers
 // requests and deep searches in progress at once, counted together (429 with Retry-After above).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Agent, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
 import { dataPaths } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { MAX_RECOMMEND_SEEDS } from '../../src/search/validate.js';
@@ -33,6 +36,38 @@ describe('limits on expensive requests', () => {
     }
     const ok = await post(s.app, { positive: ids.slice(0, MAX_RECOMMEND_SEEDS), text: 'vision', diversity: 1, limit: 100 });
     expect(ok.status).toBe(200);
+  });
+
+  it('counts requests that arrive together over real connections: of eight worst-case recommendations two run, six are refused', async () => {
+    const app = createApp({ config: { ...s.config, maxConcurrentExpensive: 2 }, state: s.state, logger: silentLogger });
+    const server = await new Promise<Server>((resolve) => {
+      const srv = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(srv as Server));
+    });
+    const { port } = server.address() as AddressInfo;
+    const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+    const send = (method: string, path: string, body?: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port, method, path, agent, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode!));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    try {
+      const page = (await (await s.app.request('/api/papers?limit=20')).json()) as { results: { id: string }[] };
+      const refs = page.results.map((p) => p.id);
+      const body = JSON.stringify({ positive: refs.slice(0, 10), negative: refs.slice(10, 20), text: 'vision transformers', diversity: 1, limit: 100 });
+      // eight connections already open, as a busy service's clients hold them: the eight requests arrive together
+      await Promise.all(Array.from({ length: 8 }, () => send('GET', '/health')));
+      const statuses = await Promise.all(Array.from({ length: 8 }, () => send('POST', '/api/recommend', body)));
+      expect(statuses.filter((st) => st === 200)).toHaveLength(2);
+      expect(statuses.filter((st) => st === 429)).toHaveLength(6);
+      expect(await send('POST', '/api/recommend', body)).toBe(200);
+    } finally {
+      agent.destroy();
+      server.close();
+    }
   });
 
   it('answers 429 with Retry-After past the concurrency cap, counting recommend, related and deep searches together', async () => {

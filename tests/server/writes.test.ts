@@ -107,6 +107,37 @@ describe('an upload\'s index build (issue 12, item 5)', () => {
   });
 });
 
+describe('uploads under search load (issue 12, item 5)', () => {
+  it('complete while 20 clients keep searching: each is live when acknowledged, and no search fails', async () => {
+    const s = await serve(await workspace());
+    let searching = true;
+    const statuses: number[] = [];
+    const client = async () => {
+      while (searching) {
+        const res = await fetch(`${s.base}/api/search?q=${encodeURIComponent('pre-training language model')}&limit=10`);
+        await res.arrayBuffer();
+        statuses.push(res.status);
+      }
+    };
+    const clients = Array.from({ length: 20 }, client);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const arxivId = `2401.0010${i}`;
+        const up = await upload(s, `loaded-${i}.txt`, dailyDoc(10 + i, arxivId, `Uploads Under Load Number ${i}`, `负载下的上传${i}`));
+        expect(up.status).toBe(200);
+        expect(up.body).toMatchObject({ document: { status: 'new' }, added: [`arxiv:${arxivId}`] });
+        expect(await paperStatus(s, `arxiv:${arxivId}`)).toBe(200); // acknowledged = live
+      }
+    } finally {
+      searching = false;
+      await Promise.all(clients);
+    }
+    expect(await servedPapers(s)).toBe(54);
+    expect(statuses.length).toBeGreaterThan(20); // the clients did search while the uploads ran
+    expect(statuses.filter((st) => st !== 200)).toEqual([]);
+  });
+});
+
 describe('an upload whose builder process dies', () => {
   it('answers 500 (the log names the builder), changes nothing, and the retry (on a new builder) is served', async () => {
     const ws = await workspace();
