@@ -9,6 +9,7 @@ import { dataPaths } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { MAX_RECOMMEND_SEEDS } from '../../src/search/validate.js';
 import { createApp, DEEP_SEARCH_RESULTS } from '../../src/server/app.js';
+import { MAX_IDS } from '../../src/server/schemas.js';
 import { ServiceState, type GenerationSource } from '../../src/server/state.js';
 import { seededService, type Service } from './fixture.js';
 
@@ -36,6 +37,19 @@ describe('limits on expensive requests', () => {
     }
     const ok = await post(s.app, { positive: ids.slice(0, MAX_RECOMMEND_SEEDS), text: 'vision', diversity: 1, limit: 100 });
     expect(ok.status).toBe(200);
+  });
+
+  it('refuses a text, a limit or an exclude list past its bound, naming the field', async () => {
+    const over = [
+      ['text', { text: 'x'.repeat(s.config.maxQueryChars + 1) }],
+      ['limit', { limit: s.config.maxLimit + 1 }],
+      ['exclude', { exclude: Array.from({ length: MAX_IDS + 1 }, (_, i) => `2106.${String(20000 + i)}`) }],
+    ] as const;
+    for (const [field, extra] of over) {
+      const res = await post(s.app, { positive: ['2209.11055'], ...extra });
+      expect(res.status, field).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(`"${field}"`);
+    }
   });
 
   it('counts requests that arrive together over real connections: of eight worst-case recommendations two run, six are refused', async () => {
