@@ -18,8 +18,6 @@ import { fsyncDir, writeFileAtomic } from '../util/atomic.js';
 export interface StagedCatalogue {
   /** The staged copy: ingest into this, build the generation from it. */
   readonly catalogue: Catalogue;
-  /** The file holding its current state (the staged file once written, else the live catalogue), for a reader elsewhere. */
-  file(): string;
   /** Records that `generation` (written, not yet live) was built from the staged copy. Call before switching to it. */
   bindTo(generation: string): Promise<void>;
   /** Installs the copy when its generation is live, drops it otherwise; safe to call more than once. */
@@ -42,7 +40,6 @@ export async function stageCatalogue(config: Config, store: GenerationStore, log
   const catalogue = await openCatalogue(p.catalogue, { writeFile: (_live, data) => writeFileAtomic(p.staged, data) });
   return {
     catalogue,
-    file: () => (existsSync(p.staged) ? p.staged : p.catalogue),
     bindTo: (generation) => writeFileAtomic(p.boundTo, `${generation}\n`),
     settle: () => settleStagedCatalogue(config, store, logger),
     install: () => installStaged(p),
