@@ -48,12 +48,13 @@ export default async function bench(opts: BenchOptions): Promise<void> {
   try {
     const embedder = await openStaticEmbedder({ modelsDir: MODELS_CACHE, progress: createProgress() });
     const dictionary = await openDictionary({ modelsDir: MODELS_CACHE });
-    const { papers: all, corpus } = await corpusPapers(dataDir, Math.max(...sizes));
+    const { papers: all, corpus, kind } = await corpusPapers(dataDir, Math.max(...sizes));
     const rows: string[] = [];
     let largest: { papers: Paper[]; engine: SearchEngine } | undefined;
     for (const n of sizes) {
       const papers = all.slice(0, n);
-      const { index } = await cachedIndex(papers, embedder, 'corpus');
+      // cached per corpus: a checkout without ../shared renders the vendored 150 papers, another index
+      const { index } = await cachedIndex(papers, embedder, kind === 'shared' ? 'corpus' : `corpus-${kind}`);
       const engine = createSearchEngine({ papers, index, embedder, dictionary, lexical: buildLexicalIndex(papers) });
       const ids = papers.map((p) => p.id);
       // warm-up (JIT, jieba) on other seeds; the timed runs' seeds are new, so their distinctive terms are not memoised

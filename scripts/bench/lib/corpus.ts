@@ -7,7 +7,7 @@ import { ingestSeeds } from '../../../src/eval/seed-engine.js';
 import { findCorpus, render } from '../../../tests/helpers/corpus.js';
 
 /** `n` papers from the corpus, rendered and ingested under `dataDir`. Deterministic. */
-export async function corpusPapers(dataDir: string, n: number): Promise<{ papers: Paper[]; real: number; corpus: string }> {
+export async function corpusPapers(dataDir: string, n: number): Promise<{ papers: Paper[]; real: number; corpus: string; kind: string }> {
   const corpus = findCorpus();
   const out = join(dataDir, 'rendered');
   render(corpus, out, { format: 'mixed', seed: 'bench' });
@@ -19,7 +19,7 @@ export async function corpusPapers(dataDir: string, n: number): Promise<{ papers
       papers.push(perturbed(p, copy));
     }
   }
-  return { papers, real: Math.min(n, real.length), corpus: `${corpus.kind} corpus (${real.length} papers)` };
+  return { papers, real: Math.min(n, real.length), corpus: `${corpus.kind} corpus (${real.length} papers)`, kind: corpus.kind };
 }
 
 /** The paper under another arXiv id: its year moved back 3 years per copy (the corpus holds 2025-26 papers only). */
