@@ -51,7 +51,8 @@ describe('serve with a damaged live generation', () => {
     expect((health.degraded as { reason: string }).reason).toContain(`${hnsw}: content does not match the sha256`);
     const stats = await json(`${s.base}/api/stats`);
     expect(stats).toMatchObject({ papers: 51, generation: { name: '1' }, degraded: { current: '2' } });
-    expect(s.stderr()).toMatch(/generation 2 \(CURRENT\) cannot be served.*serving the older generation 1/);
+    // the log line travels through the logger's asynchronous stderr stream: it may arrive after the answers above
+    await until('the fallback to be logged', async () => (/generation 2 \(CURRENT\) cannot be served.*serving the older generation 1/.test(s.stderr()) ? true : undefined), 10_000);
 
     const repair = await runReindexProcess(ws);
     expect(repair.code).toBe(ExitCode.Switched);
