@@ -258,6 +258,12 @@ function fnv1a(s: string): number {
   return h;
 }
 
+/** The papers of a complete generation alone (no index, no checksums): e.g. to compare them with a catalogue. */
+export async function generationPapers(store: Pick<GenerationStore, 'dir'>, name: string): Promise<Paper[]> {
+  const dir = join(store.dir, name);
+  return readPaperSegments(dir, await readManifest(dir));
+}
+
 /** The papers from their segment files, each of which the manifest must list (so it was verified with the rest). */
 async function readPaperSegments(dir: string, manifest: Manifest): Promise<Paper[]> {
   const files = manifest.papers ?? [PAPERS_FILE];

@@ -3,14 +3,12 @@
 // failed or killed write changes nothing and its retry is built again. Runs in the builder process (build-child.ts)
 // under the data lock its parent (the service) holds: every step here reads or writes files, and on a server busy
 // answering searches each file operation would wait a whole event-loop turn behind the queued requests.
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Config } from '../config.js';
-import type { Catalogue, IngestReport, Paper } from '../catalogue/types.js';
+import type { Catalogue, IngestReport } from '../catalogue/types.js';
 import { ingestText } from '../catalogue/ingest.js';
 import type { Embedder } from '../embed/types.js';
 import { buildIndex } from '../index/build.js';
-import { openGenerationStore, PAPERS_FILE, type GenerationStore } from '../index/generations.js';
+import { generationPapers, openGenerationStore, type GenerationStore } from '../index/generations.js';
 import { IngestError } from '../ingest/errors.js';
 import type { Logger } from '../log.js';
 import { stageCatalogue } from './staging.js';
@@ -75,7 +73,7 @@ export async function writeDocument(config: Config, embedder: Embedder, write: D
  * before catalogue changes were staged.
  */
 async function holdsExactly(store: GenerationStore, generation: string, catalogue: Catalogue): Promise<boolean> {
-  const live = JSON.parse(await readFile(join(store.dir, generation, PAPERS_FILE), 'utf8')) as Paper[];
+  const live = await generationPapers(store, generation);
   const want = catalogue.papers();
   const ids = new Set(live.map((p) => p.id));
   return ids.size === want.length && want.every((p) => ids.has(p.id));
