@@ -5,7 +5,7 @@ import type { Candidate } from './candidate.js';
 import { isConfident } from './confidence.js';
 import { bestViewCosine, denseSearch } from './dense.js';
 import type { EngineContext, Phase } from './engine.js';
-import { rankByScore, scoreFusion } from './fusion.js';
+import { scoreFusion } from './fusion.js';
 import { relatedCandidates } from './related.js';
 import type { SearchMode } from './types.js';
 import type { ValidSearch } from './validate.js';
@@ -81,20 +81,26 @@ export async function rankQuery(
   const byId = new Map<string, Candidate>();
   const get = (paperId: string) => byId.get(paperId) ?? byId.set(paperId, { paperId, score: 0, lowConfidence: true }).get(paperId)!;
   dense.forEach((h, i) => Object.assign(get(h.paperId), { semantic: { ...h, rank: i + 1 }, cosine: h.score }));
-  lexical.forEach((h, i) => (get(h.paperId).lexical = { rank: i + 1, score: h.score, coverage: h.coverage, matchedTerms: h.matchedTerms }));
+  // matchedTerms stays lazy (a getter on the hit): only the hits of a page need them
+  lexical.forEach((h, i) => (get(h.paperId).lexical = { rank: i + 1, score: h.score, coverage: h.coverage, get matchedTerms() { return h.matchedTerms; } }));
 
   let order: string[];
   if (mode === 'hybrid') {
     // the lexical channel's top candidates need a cosine too (for fusion and confidence), as deep as the dense channel
-    // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all.
-    if (vector) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
+    // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all,
+    // and none when the dense channel's last hit is already below the floor and the confidence cut-off: a paper it
+    // did not reach has a lower cosine, which counts 0 in fusion and cannot make the paper confident.
+    const last = dense[dense.length - 1]?.score;
+    const floorAt = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
+    const reachedBelow = last !== undefined && dense.length >= Math.min(depth, fusion.denseDepth ?? depth) && last <= floorAt && last < ctx.thresholds.semantic;
+    if (vector && !reachedBelow) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
     const cands = [...byId.values()].map((c) => ({ id: c.paperId, lexical: c.lexical?.score, cosine: c.cosine }));
-    const floor = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
-    const fused = scoreFusion(cands, w, floor);
+    const fused = scoreFusion(cands, w, floorAt);
     for (const [id, s] of fused) get(id).score = s;
-    // candidates below the floor with no lexical match all score 0: the closer cosine first among them
-    const cosine = (id: string) => byId.get(id)!.cosine ?? -Infinity;
-    order = rankByScore(fused).sort((a, b) => fused.get(b)! - fused.get(a)! || Math.sign(cosine(b) - cosine(a) || 0));
+    // candidates below the floor with no lexical match all score 0: the closer cosine first among them, then by id
+    const ranked = cands.map((c) => ({ id: c.id, score: fused.get(c.id)!, cosine: c.cosine ?? -Infinity }));
+    ranked.sort((a, b) => b.score - a.score || b.cosine - a.cosine || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    order = ranked.map((r) => r.id);
   } else {
     const list = mode === 'semantic' ? dense : lexical;
     list.forEach((h) => (get(h.paperId).score = h.score));

@@ -206,40 +206,74 @@ export function createScorer(p: Postings): Scorer {
         if (filter && !filter(p.ids[d]!)) continue;
         best.offer(d, score[d]! * (covered[d]! / total) ** COVERAGE_EXPONENT);
       }
-      return best.sorted().map(({ doc, score: s }) => ({ paperId: p.ids[doc]!, score: s, matchedTerms: matched(words, doc), coverage: covered[doc]! / total }));
+      // matched terms are worked out when read (a page's hits), not for every hit of a deep ranking
+      return best.sorted().map(({ doc, score: s }) => {
+        let terms: string[] | undefined;
+        return { paperId: p.ids[doc]!, score: s, coverage: covered[doc]! / total, get matchedTerms() { return (terms ??= matched(words, doc)); } };
+      });
     },
   };
 }
 
 /**
  * The `k` best papers offered, by score then id (so a fresh build and one updated paper by paper, which number
- * papers differently, rank ties alike). A sorted array of at most k entries: most offers lose to the k-th at once.
+ * papers differently, rank ties alike). A bounded min-heap in typed arrays (the worst kept paper at the root): a
+ * deep ranking (k = 1,000) offers every matching paper, and most lose to the root at once.
  */
 class TopK {
-  private readonly items: { doc: number; score: number }[] = [];
+  private readonly docs: Uint32Array;
+  private readonly scores: Float64Array;
+  private size = 0;
   constructor(
     private readonly k: number,
     private readonly ids: readonly string[],
-  ) {}
+  ) {
+    this.docs = new Uint32Array(Math.max(0, k));
+    this.scores = new Float64Array(Math.max(0, k));
+  }
   offer(doc: number, score: number): void {
-    const items = this.items;
-    if (this.k <= 0 || (items.length === this.k && this.before(items[items.length - 1]!, { doc, score }))) return;
-    let lo = 0;
-    let hi = items.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (this.before(items[mid]!, { doc, score })) lo = mid + 1;
-      else hi = mid;
+    if (this.k <= 0) return;
+    if (this.size < this.k) {
+      this.docs[this.size] = doc;
+      this.scores[this.size] = score;
+      this.up(this.size++);
+    } else if (this.worse(this.docs[0]!, this.scores[0]!, doc, score)) {
+      this.docs[0] = doc;
+      this.scores[0] = score;
+      this.down(0);
     }
-    items.splice(lo, 0, { doc, score });
-    if (items.length > this.k) items.pop();
   }
   /** Best first. */
   sorted(): { doc: number; score: number }[] {
-    return this.items;
+    const out = Array.from({ length: this.size }, (_, i) => ({ doc: this.docs[i]!, score: this.scores[i]! }));
+    return out.sort((a, b) => (this.worse(a.doc, a.score, b.doc, b.score) ? 1 : -1));
   }
-  /** Whether a ranks at or above b. */
-  private before(a: { doc: number; score: number }, b: { doc: number; score: number }): boolean {
-    return a.score > b.score || (a.score === b.score && this.ids[a.doc]! <= this.ids[b.doc]!);
+  /** Whether paper a ranks below paper b (lower score, or the same score and a later id). */
+  private worse(a: number, as: number, b: number, bs: number): boolean {
+    return as < bs || (as === bs && this.ids[a]! > this.ids[b]!);
+  }
+  private up(i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.worse(this.docs[i]!, this.scores[i]!, this.docs[parent]!, this.scores[parent]!)) return;
+      this.swap(i, parent);
+      i = parent;
+    }
+  }
+  private down(i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let worst = i;
+      if (l < this.size && this.worse(this.docs[l]!, this.scores[l]!, this.docs[worst]!, this.scores[worst]!)) worst = l;
+      if (r < this.size && this.worse(this.docs[r]!, this.scores[r]!, this.docs[worst]!, this.scores[worst]!)) worst = r;
+      if (worst === i) return;
+      this.swap(i, worst);
+      i = worst;
+    }
+  }
+  private swap(i: number, j: number): void {
+    [this.docs[i], this.docs[j]] = [this.docs[j]!, this.docs[i]!];
+    [this.scores[i], this.scores[j]] = [this.scores[j]!, this.scores[i]!];
   }
 }
