@@ -24,6 +24,13 @@ export interface CorpusRecord {
   summaryZh: string;
 }
 
+/** A corpus line with every field render.mjs prints (readCorpus checks only the CorpusRecord ones). */
+export interface RenderRecord extends CorpusRecord {
+  authors: string[];
+  categories: string[];
+  date: string;
+}
+
 /** Reads a corpus file; a malformed line is an error naming file:line and the field. */
 export function readCorpus(path: string): CorpusRecord[] {
   const out: CorpusRecord[] = [];

@@ -5,20 +5,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Paper } from '../../src/catalogue/types.js';
+import type { RenderRecord } from '../../src/eval/corpus.js';
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const SHARED = join(REPO_ROOT, '..', 'shared', 'corpus');
 const VENDORED = join(REPO_ROOT, 'tests', 'fixtures', 'corpus');
 
-export interface CorpusPaper {
-  arxivId: string;
-  titleEn: string;
-  titleZh?: string;
-  abstractEn: string;
-  summaryZh: string;
-  authors: string[];
-  categories: string[];
-}
+/** A corpus line (the vendored subset's lines may lack a date). */
+export type CorpusPaper = Omit<RenderRecord, 'date'>;
 
 export interface Corpus {
   /** 'shared' when ../shared/corpus is present (CI), else the vendored subset. */
