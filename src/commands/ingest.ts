@@ -1,7 +1,7 @@
 // `papersift ingest <file|dir>...`: parse newsletters into the catalogue and print what changed.
 import { Command } from 'commander';
 import { dataPaths } from '../config.js';
-import { ingestPaths } from '../catalogue/ingest.js';
+import { ingestPaths } from '../ingest/into-catalogue.js';
 import { openCatalogue } from '../catalogue/lowdb.js';
 import { withDataLock } from '../reindex/lock.js';
 import { settleStagedCatalogue } from '../reindex/staging.js';

@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import { dataPaths } from '../config.js';
 import type { Logger } from '../log.js';
 import { openCatalogue } from '../catalogue/lowdb.js';
-import { ingestPaths } from '../catalogue/ingest.js';
+import { ingestPaths } from '../ingest/into-catalogue.js';
 import { buildIndex } from '../index/build.js';
 import { LockHeldError, withDataLock } from '../reindex/lock.js';
 import { settleStagedCatalogue } from '../reindex/staging.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Paper } from '../catalogue/types.js';
 import { openCatalogue } from '../catalogue/lowdb.js';
-import { ingestPaths } from '../catalogue/ingest.js';
+import { ingestPaths } from '../ingest/into-catalogue.js';
 import { paperViews } from '../embed/views.js';
 import type { Embedder } from '../embed/types.js';
 import { HnswIndex } from '../index/hnsw.js';

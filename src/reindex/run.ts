@@ -7,7 +7,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { dataPaths, type Config } from '../config.js';
-import { ingestPaths } from '../catalogue/ingest.js';
+import { ingestPaths } from '../ingest/into-catalogue.js';
 import { diffPapers } from '../catalogue/report.js';
 import type { Catalogue, IngestReport, Paper } from '../catalogue/types.js';
 import { openEmbedder } from '../embed/select.js';

@@ -5,7 +5,7 @@
 // answering searches each file operation would wait a whole event-loop turn behind the queued requests.
 import type { Config } from '../config.js';
 import type { Catalogue, IngestReport } from '../catalogue/types.js';
-import { ingestText } from '../catalogue/ingest.js';
+import { ingestText } from '../ingest/into-catalogue.js';
 import type { Embedder } from '../embed/types.js';
 import { buildIndex } from '../index/build.js';
 import { generationPapers, openGenerationStore, type GenerationStore } from '../index/generations.js';

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestText } from '../../src/catalogue/ingest.js';
+import { ingestText } from '../../src/ingest/into-catalogue.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
 import { derivePapers } from '../../src/catalogue/merge.js';
 import type { Catalogue, DocumentRecord } from '../../src/catalogue/types.js';

@@ -3,7 +3,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, unlink, writeFile } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ingestPaths, ingestText } from '../../src/catalogue/ingest.js';
+import { ingestPaths, ingestText } from '../../src/ingest/into-catalogue.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
 import { IngestError } from '../../src/ingest/errors.js';
 import { SEEDS_DIR } from '../ingest/seeds.js';

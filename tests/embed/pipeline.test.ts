@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
-import { ingestPaths } from '../../src/catalogue/ingest.js';
+import { ingestPaths } from '../../src/ingest/into-catalogue.js';
 import { paperViews } from '../../src/embed/views.js';
 import { EmbeddingCache } from '../../src/embed/cache.js';
 import { embedViews, viewKey } from '../../src/embed/pipeline.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, dataPaths, type Config } from '../../src/config.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
-import { ingestPaths, ingestText } from '../../src/catalogue/ingest.js';
+import { ingestPaths, ingestText } from '../../src/ingest/into-catalogue.js';
 import type { Catalogue } from '../../src/catalogue/types.js';
 import type { Embedder } from '../../src/embed/types.js';
 import { paperViews } from '../../src/embed/views.js';

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestPaths } from '../../src/catalogue/ingest.js';
+import { ingestPaths } from '../../src/ingest/into-catalogue.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
 import { checkRecovery, findCorpus, loadCorpus, render, type RenderOptions } from '../helpers/corpus.js';
 

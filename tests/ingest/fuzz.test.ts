@@ -6,7 +6,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestPaths, ingestText } from '../../src/catalogue/ingest.js';
+import { ingestPaths, ingestText } from '../../src/ingest/into-catalogue.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
 import type { Catalogue, IngestReport, Paper } from '../../src/catalogue/types.js';
 import { IngestError } from '../../src/ingest/errors.js';

@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { dataPaths, loadConfig, type Config, type ConfigOverrides } from '../../src/config.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
-import { ingestPaths } from '../../src/catalogue/ingest.js';
+import { ingestPaths } from '../../src/ingest/into-catalogue.js';
 import { buildIndex } from '../../src/index/build.js';
 import { ensureStaticModel, staticModelDir } from '../../src/embed/static/index.js';
 import { acquireLock } from '../../src/reindex/lock.js';

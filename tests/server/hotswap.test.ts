@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { dataPaths } from '../../src/config.js';
 import { silentLogger } from '../../src/log.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
-import { ingestText } from '../../src/catalogue/ingest.js';
+import { ingestText } from '../../src/ingest/into-catalogue.js';
 import { buildIndex } from '../../src/index/build.js';
 import { LEXICAL_FILE, openGenerationStore } from '../../src/index/generations.js';
 import { openEmbedder } from '../../src/embed/select.js';

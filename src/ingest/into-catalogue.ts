@@ -2,9 +2,9 @@
 // committed; documents that fail are reported and never touch the catalogue; unchanged documents are not re-parsed.
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, isAbsolute } from 'node:path';
-import { parseDocument, readDocumentFile, sha256 } from '../ingest/document.js';
-import { IngestError } from '../ingest/errors.js';
-import type { Catalogue, DocumentRecord, IngestReport, IngestWarning } from './types.js';
+import { parseDocument, readDocumentFile, sha256 } from './document.js';
+import { IngestError } from './errors.js';
+import type { Catalogue, DocumentRecord, IngestReport, IngestWarning } from '../catalogue/types.js';
 
 const DOCUMENT_EXTENSIONS = new Set(['.txt', '.md']);
 
