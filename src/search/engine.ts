@@ -1,16 +1,15 @@
 // The search engine over one index generation: papers + vector index + embedder. Holds no global state, so the
 // service can build a new engine for a new generation and swap it in while the old one finishes its requests.
 import type { Paper } from '../catalogue/types.js';
-import type { Embedder } from '../embed/types.js';
-import type { VectorIndex } from '../embed/vector-index.js';
 import { loadGlossary } from '../lang/glossary.js';
-import { silentLogger, type Logger } from '../log.js';
+import { silentLogger } from '../log.js';
 import type { Translator } from './analyzer.js';
-import { thresholdsFor, type ConfidenceThresholds } from './confidence.js';
+import { thresholdsFor } from './confidence.js';
 import { DEFAULT_SEMANTIC_WEIGHT } from './fusion.js';
-import { buildLexicalIndex, type LexicalIndex } from './lexical.js';
+import { buildLexicalIndex } from './lexical.js';
 import { PaperLookup } from './lookup.js';
-import { distinctiveTerms, relatedCandidates, recommendCandidates, type DistinctiveTerm } from './related.js';
+import { distinctiveTerms, relatedCandidates, recommendCandidates } from './related.js';
+import type { EngineContext, SearchEngineOptions } from './context.js';
 import { AsyncMemo, BoundedMemo } from './memo.js';
 import { keepAnswers, MAX_DEPTH, retrieve, sortByDate, type Retrieved } from './retrieve.js';
 import { toHits } from './hits.js';
@@ -21,41 +20,7 @@ import { parseQuery, rankedText, type ParsedQuery } from './query-syntax.js';
 import { queryPredicate } from './query-filters.js';
 import { facetCounts } from './facets.js';
 
-export interface SearchEngineOptions {
-  papers: Paper[];
-  index: VectorIndex;
-  embedder: Embedder;
-  logger?: Logger;
-  /** A lexical index built earlier over the same papers (building one takes ~seconds per 100k papers). */
-  lexical?: LexicalIndex;
-  /** Cross-language expansion; pass the project dictionary (openDictionary) for CC-CEDICT coverage. Default: the glossary. */
-  dictionary?: Translator;
-  /** Override the calibrated confidence cut-offs (default: per embedder, see confidence.ts). */
-  confidence?: ConfidenceThresholds;
-  /** The semantic channel's share of hybrid fusion (default DEFAULT_SEMANTIC_WEIGHT, see fusion.ts). */
-  semanticWeight?: number;
-  /** Called with the time each retrieval phase took (benchmarks; keep it cheap). */
-  onPhase?: PhaseListener;
-}
-
-export type Phase = 'embed' | 'hnsw' | 'bm25' | 'fusion';
-export type PhaseListener = (phase: Phase, ms: number) => void;
-
-/** Everything a request needs, shared read-only between requests of one engine. */
-export interface EngineContext {
-  lookup: PaperLookup;
-  index: VectorIndex;
-  embedder: Embedder;
-  lexical: LexicalIndex;
-  translator: Translator;
-  thresholds: ConfidenceThresholds;
-  /** Hybrid fusion's semantic share when a request gives none. */
-  semanticWeight: number;
-  logger: Logger;
-  onPhase?: PhaseListener;
-  /** Each paper's distinctive terms (its related-papers BM25 query), memoised per engine: they depend on its index. */
-  distinctiveTerms: BoundedMemo<Paper, readonly DistinctiveTerm[]>;
-}
+export type { EngineContext, Phase, PhaseListener, SearchEngineOptions } from './context.js';
 
 /** Papers whose distinctive terms an engine keeps (20 terms each; a working set, not the whole catalogue). */
 const DISTINCTIVE_MEMO_LIMIT = 4_096;

@@ -3,7 +3,7 @@
 import type { Paper } from '../catalogue/types.js';
 import { stem as porterStem } from '../lang/english.js';
 import type { Candidate } from './candidate.js';
-import type { EngineContext } from './engine.js';
+import type { EngineContext } from './context.js';
 import { matchSpans, snippet, textWords, type Span, type TextWord } from './snippets.js';
 import type { Explanation, Hit } from './types.js';
 import { BoundedMemo } from './memo.js';

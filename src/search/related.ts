@@ -5,7 +5,7 @@ import { documentTerms, type AnalyzedQuery } from './analyzer.js';
 import type { Candidate } from './candidate.js';
 import { isConfident } from './confidence.js';
 import { bestViewCosine, denseSearch, paperVector, viewVectors, type DenseHit } from './dense.js';
-import type { EngineContext } from './engine.js';
+import type { DistinctiveTerm, EngineContext } from './context.js';
 import type { LexicalHit } from './lexical.js';
 import { rankByScore, reciprocalRankFusion, type RankedList } from './fusion.js';
 import { mmrSelect } from './mmr.js';
@@ -39,10 +39,6 @@ export function distinctiveTerms(ctx: Pick<EngineContext, 'lexical'>, paper: Pap
     .slice(0, MLT_TERMS);
   const max = scored[0]?.weight ?? 1;
   return scored.map((t) => ({ term: t.term, weight: t.weight / max }));
-}
-export interface DistinctiveTerm {
-  readonly term: string;
-  readonly weight: number;
 }
 const term = (t: { term: string }) => t.term;
 

@@ -4,7 +4,7 @@ import { analyzeQuery } from './analyzer.js';
 import type { Candidate } from './candidate.js';
 import { isConfident } from './confidence.js';
 import { bestViewCosine, denseSearch } from './dense.js';
-import type { EngineContext, Phase } from './engine.js';
+import type { EngineContext, Phase } from './context.js';
 import { scoreFusion } from './fusion.js';
 import { relatedCandidates } from './related.js';
 import type { SearchMode } from './types.js';
