@@ -1,7 +1,7 @@
 // One query through the channels: dense + lexical candidates, fusion, confidence flags, the no-padding rule.
 import type { Paper } from '../catalogue/types.js';
 import { analyzeQuery } from './analyzer.js';
-import type { Candidate } from './candidate.js';
+import { lexicalEvidence, type Candidate } from './candidate.js';
 import { isConfident } from './confidence.js';
 import { bestViewCosine, denseSearch } from './dense.js';
 import type { EngineContext, Phase } from './context.js';
@@ -75,24 +75,24 @@ export async function rankQuery(
   clock('bm25');
   const vector = useSemantic ? await ctx.embedder.embedQuery(q) : undefined;
   clock('embed');
-  const dense = vector ? denseSearch(ctx.index, vector, mode === 'hybrid' ? Math.min(depth, fusion.denseDepth ?? depth) : depth, filter) : [];
+  const denseDepth = mode === 'hybrid' ? Math.min(depth, fusion.denseDepth ?? depth) : depth;
+  const dense = vector ? denseSearch(ctx.index, vector, denseDepth, filter) : [];
   clock('hnsw');
 
   const byId = new Map<string, Candidate>();
   const get = (paperId: string) => byId.get(paperId) ?? byId.set(paperId, { paperId, score: 0, lowConfidence: true }).get(paperId)!;
   dense.forEach((h, i) => Object.assign(get(h.paperId), { semantic: { ...h, rank: i + 1 }, cosine: h.score }));
-  // matchedTerms stays lazy (a getter on the hit): only the hits of a page need them
-  lexical.forEach((h, i) => (get(h.paperId).lexical = { rank: i + 1, score: h.score, coverage: h.coverage, get matchedTerms() { return h.matchedTerms; } }));
+  lexical.forEach((h, i) => (get(h.paperId).lexical = lexicalEvidence(h, i + 1)));
 
   let order: string[];
   if (mode === 'hybrid') {
     // the lexical channel's top candidates need a cosine too (for fusion and confidence), as deep as the dense channel
     // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all,
-    // and none when the dense channel's last hit is already below the floor and the confidence cut-off: a paper it
-    // did not reach has a lower cosine, which counts 0 in fusion and cannot make the paper confident.
-    const last = dense[dense.length - 1]?.score;
+    // and none when the dense channel filled its depth and its last hit (at or below the floor, the list being
+    // sorted) is below the confidence cut-off: a paper it did not reach has a lower cosine, which counts 0 in fusion
+    // and cannot make the paper confident.
     const floorAt = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
-    const reachedBelow = last !== undefined && dense.length >= Math.min(depth, fusion.denseDepth ?? depth) && last <= floorAt && last < ctx.thresholds.semantic;
+    const reachedBelow = dense.length > 0 && dense.length >= denseDepth && dense[dense.length - 1]!.score < ctx.thresholds.semantic;
     if (vector && !reachedBelow) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
     const cands = [...byId.values()].map((c) => ({ id: c.paperId, lexical: c.lexical?.score, cosine: c.cosine }));
     const fused = scoreFusion(cands, w, floorAt);
