@@ -7,7 +7,7 @@ import type { Paper } from '../catalogue/types.js';
 import { learnBridge, loadShippedBridge, loadShippedCounts, type AlignedPair, type Bridge } from '../lang/bridge.js';
 
 /** Bilingual papers a catalogue needs before its bridge is refitted (the shipped counts hold 4,870). */
-export const MIN_REFIT_PAIRS = 500;
+export const MIN_REFIT_PAIRS = 100;
 
 /** The bridge for these papers: refitted on top of the shipped counts, or the shipped bridge for small catalogues. */
 export function catalogueBridge(papers: readonly Paper[]): Bridge {
