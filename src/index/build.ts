@@ -19,7 +19,7 @@ import { checkEmbedder } from './manifest.js';
 import type { Paper } from '../catalogue/types.js';
 import { buildLexicalIndexAsync, lexicalAnalyzerId, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../search/lexical.js';
 import { persistedLexicalIndex } from './open-engine.js';
-import { catalogueBridge } from '../search/catalogue-bridge.js';
+import { chooseBridge } from './bridge.js';
 import type { Bridge } from '../lang/bridge.js';
 import { calibrateGeneration, MIN_CALIBRATION_PAPERS } from '../search/calibration.js';
 import { openDictionary } from '../lang/dictionary.js';
@@ -68,8 +68,8 @@ export interface BuildResult {
   deleted: number; // deleted entries still in its graph
   pruned: string[];
   lexical: LexicalBuildStats;
-  /** The bridge the generation is indexed with (a refit from the catalogue, or the shipped one for small catalogues). */
-  bridge: string;
+  /** The bridge the generation is indexed with: refitted by this build or kept, fitted from `pairs` bilingual papers, `drift` changed since (src/index/bridge.ts). */
+  bridge: { id: string; refit: boolean; pairs: number; drift: number };
   ms: { load: number; embed: number; index: number; compact: number; bridge: number; lexical: number; calibrate: number; write: number; total: number };
 }
 
@@ -116,7 +116,8 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
   if (compacted) index.compact(progress);
   const compact = clock.lap();
 
-  const bridge = catalogueBridge(papers);
+  const chosen = await chooseBridge(papers, base.gen);
+  const { bridge } = chosen;
   const bridgeMs = clock.lap();
 
   const lexical = await lexicalFor(base, papers, bridge, opts, logger);
@@ -140,7 +141,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     removed: stale.length,
     compacted,
     lexical: lexical.stats,
-    bridge: bridge.id,
+    bridge: { id: bridge.id, refit: chosen.refit, pairs: chosen.pairs, drift: chosen.drift },
   };
   const stored = { analyzer: lexicalAnalyzerId(bridge), data: serializeLexicalIndex(lexical.index) };
   const generation = await store.write({
@@ -148,7 +149,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     papers,
     embedder: embedder.info,
     build: { ms: Math.round(clock.total()), ...stats },
-    bridge: { id: bridge.id, data: bridge.serialize() },
+    bridge: { id: bridge.id, data: bridge.serialize(), pairs: chosen.pairs, drift: chosen.drift },
     lexical: stored,
     ...(calibration ? { calibration } : {}),
   });

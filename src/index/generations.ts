@@ -42,6 +42,9 @@ export interface StoredLexical {
 export interface StoredBridge {
   id: string;
   data: string;
+  /** Bilingual papers it was fitted from, and changed since (src/index/bridge.ts). */
+  pairs: number;
+  drift: number;
 }
 
 export interface GenerationBuild {
@@ -229,7 +232,7 @@ function manifestFor(name: string, build: GenerationBuild, files: Record<string,
     files,
     papers,
     ...(build.lexical ? { lexical: { file: LEXICAL_FILE, analyzer: build.lexical.analyzer } } : {}),
-    ...(build.bridge ? { bridge: { file: BRIDGE_FILE, id: build.bridge.id } } : {}),
+    ...(build.bridge ? { bridge: { file: BRIDGE_FILE, id: build.bridge.id, pairs: build.bridge.pairs, drift: build.bridge.drift } } : {}),
     ...(build.calibration ? { calibration: build.calibration } : {}),
   };
 }

@@ -1,6 +1,7 @@
 // Each generation is indexed with a Chinese-English bridge refitted from the catalogue's own bilingual papers (the
 // shipped counts plus the catalogue's pairs), stored with it and served with it; small catalogues keep the shipped one.
 import { execFileSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { dataPaths, loadConfig, type Config } from '../../src/config.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
-import { ingestPaths } from '../../src/ingest/into-catalogue.js';
+import { ingestPaths, ingestText } from '../../src/ingest/into-catalogue.js';
 import type { Catalogue } from '../../src/catalogue/types.js';
 import type { Embedder } from '../../src/embed/types.js';
 import { buildIndex } from '../../src/index/build.js';
@@ -55,8 +56,8 @@ describe('the bridge a generation is indexed with', () => {
     const r = await buildIndex({ config, catalogue, embedder: model });
     const gen = await openGenerationStore(dataDir).load();
     const bridge = await generationBridge(gen);
-    expect(bridge.id).toBe(r.bridge);
-    expect(gen.manifest.bridge).toEqual({ file: BRIDGE_FILE, id: bridge.id });
+    expect(r.bridge).toEqual({ id: bridge.id, refit: true, pairs: 150, drift: 0 });
+    expect(gen.manifest.bridge).toEqual({ file: BRIDGE_FILE, id: bridge.id, pairs: 150, drift: 0 });
     expect(bridge.id).not.toBe(shipped.id);
     // "high-entropy" tokens are the uncertain ones: the papers that write it say 不确定性 in Chinese
     expect(shipped.chinese('high-entropi')).toEqual([]);
@@ -108,11 +109,26 @@ describe('the bridge a generation is indexed with', () => {
     expect(r.embedded).toBeLessThan(r.views); // the seeds' vectors were kept: only the lexical side starts over
   });
 
+  it('is kept while few bilingual papers changed since it was fitted, so the lexical index is updated, not rebuilt; a full build refits it', async () => {
+    await ingestPaths(catalogue, [rendered]);
+    const first = await buildIndex({ config, catalogue, embedder: model });
+    // one paper's Chinese summary rewritten: 1 of the 150 pairs it was fitted from (a refit waits for 10%)
+    const doc = readdirSync(rendered).sort()[0]!;
+    await ingestText(catalogue, doc, (await readFile(join(rendered, doc), 'utf8')).replace('。', '。另外讨论了不确定性。'));
+    const kept = await buildIndex({ config, catalogue, embedder: model });
+    expect(kept.bridge).toEqual({ id: first.bridge.id, refit: false, pairs: 150, drift: 1 });
+    expect(kept.lexical).toEqual({ full: false, added: 0, updated: 1, removed: 0 });
+
+    const full = await buildIndex({ config, catalogue, embedder: model, full: true });
+    expect(full.bridge).toMatchObject({ refit: true, pairs: 150, drift: 0 });
+    expect(full.bridge.id).not.toBe(first.bridge.id); // the rewritten summary is counted now
+  });
+
   it('is the shipped bridge for a catalogue with few bilingual papers (the 51 seed papers)', async () => {
     await ingestPaths(catalogue, [SEEDS]);
     const r = await buildIndex({ config, catalogue, embedder: model });
     const gen = await openGenerationStore(dataDir).load();
-    expect(r.bridge).toBe(shipped.id);
+    expect(r.bridge).toMatchObject({ id: shipped.id, refit: true });
     expect(gen.manifest.bridge!.id).toBe(shipped.id);
     expect((await readFile(join(gen.dir, BRIDGE_FILE), 'utf8')) === shipped.serialize()).toBe(true);
     expect(gen.manifest.lexical!.analyzer).toBe(lexicalAnalyzerId(shipped));
