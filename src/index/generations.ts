@@ -67,7 +67,7 @@ export interface LoadedGeneration {
   /** The persisted lexical index, if the generation has one (read on demand: it is the largest file). */
   lexical?: GenerationLexical;
   /** The generation's own bridge, if it has one (generations written before they carried one were built with the shipped bridge). */
-  bridge?: GenerationFile & { id: string };
+  bridge?: GenerationFile;
 }
 
 /** A generation file read on demand. */
@@ -141,7 +141,7 @@ export function openGenerationStore(dataDir: string): GenerationStore {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
     const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index') };
-    const bridge = manifest.bridge && { id: manifest.bridge.id, ...fileOf(dir, manifest, manifest.bridge.file, 'bridge') };
+    const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge');
     return { name, dir, manifest, papers, index, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
   }
 
