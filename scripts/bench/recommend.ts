@@ -17,6 +17,7 @@ import { openDictionary } from '../../src/lang/dictionary.js';
 import { silentLogger } from '../../src/log.js';
 import { MODELS_CACHE } from '../../src/eval/seed-engine.js';
 import { buildLexicalIndex } from '../../src/search/lexical.js';
+import { catalogueBridge } from '../../src/search/catalogue-bridge.js';
 import { createSearchEngine } from '../../src/search/engine.js';
 import type { SearchEngine } from '../../src/search/types.js';
 import { MAX_LIMIT, MAX_RECOMMEND_SEEDS } from '../../src/search/validate.js';
@@ -55,7 +56,7 @@ export default async function bench(opts: BenchOptions): Promise<void> {
       const papers = all.slice(0, n);
       // cached per corpus: a checkout without ../shared renders the vendored 150 papers, another index
       const { index } = await cachedIndex(papers, embedder, kind === 'shared' ? 'corpus' : `corpus-${kind}`);
-      const engine = createSearchEngine({ papers, index, embedder, dictionary, lexical: buildLexicalIndex(papers) });
+      const engine = createSearchEngine({ papers, index, embedder, dictionary, lexical: buildLexicalIndex(papers, catalogueBridge(papers)) });
       const ids = papers.map((p) => p.id);
       // warm-up (JIT, jieba) on other seeds; the timed runs' seeds are new, so their distinctive terms are not memoised
       await engine.recommend({ positive: ids.slice(-SEEDS), diversity: 1, limit: MAX_LIMIT, text: 'warm-up 预热' });

@@ -7,6 +7,7 @@ import type { Translator } from './analyzer.js';
 import { thresholdsFor } from './confidence.js';
 import { DEFAULT_SEMANTIC_WEIGHT } from './fusion.js';
 import { buildLexicalIndex } from './lexical.js';
+import { loadShippedBridge } from '../lang/bridge.js';
 import { PaperLookup } from './lookup.js';
 import { distinctiveTerms, relatedCandidates, recommendCandidates } from './related.js';
 import type { EngineContext, SearchEngineOptions } from './context.js';
@@ -37,7 +38,7 @@ function glossaryTranslator(): Translator {
 
 /** The shared read-only state of an engine (exported for calibration, which needs raw channel evidence). */
 export function createEngineContext(opts: SearchEngineOptions): EngineContext {
-  const lexical = opts.lexical ?? buildLexicalIndex(opts.papers);
+  const lexical = opts.lexical ?? buildLexicalIndex(opts.papers, loadShippedBridge());
   return {
     lookup: new PaperLookup(opts.papers),
     index: opts.index,

@@ -70,7 +70,7 @@ export async function rankQuery(
   const useSemantic = mode === 'semantic' || (mode === 'hybrid' && w > 0);
   const useLexical = mode === 'lexical' || (mode === 'hybrid' && w < 1);
   const clock = phaseClock(ctx);
-  const query = analyzeQuery(q, ctx.translator, ctx.lexical.has);
+  const query = analyzeQuery(q, ctx.translator, ctx.lexical.has, ctx.lexical.bridge);
   const lexical = useLexical ? ctx.lexical.search(query, { limit: depth, filter }) : [];
   clock('bm25');
   const vector = useSemantic ? await ctx.embedder.embedQuery(q) : undefined;
