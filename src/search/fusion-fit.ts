@@ -14,7 +14,7 @@ import type { Paper } from '../catalogue/types.js';
 import { middleSentence } from '../lang/sentences.js';
 import type { EngineContext } from './context.js';
 import { heldOutContext } from './held-out.js';
-import { fuseCandidates, keepAnswers, retrieve } from './retrieve.js';
+import { fuseCandidates, keepAnswers, rankQuery, SEARCH_FUSION } from './retrieve.js';
 
 /** Semantic weights tried; hybrid always fuses both channels (a user who wants one channel picks its mode). */
 export const WEIGHT_GRID: readonly number[] = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
@@ -23,6 +23,13 @@ const QUERIES_PER_KIND = 150;
 /** Fewer questions than this (a catalogue with little text to hold out) say too little: the prior stays. */
 export const MIN_FIT_QUERIES = 60;
 const K = 10;
+/**
+ * How deep each channel ranks a question. A search ranks 1,000 deep for its later pages; a paper past the lexical
+ * 100th with no dense hit scores below 100 others at any weight, so it reaches the top 10 only if the no-padding
+ * rule drops nearly all of them, and re-fusing 100-odd candidates per weight instead of 1,000 is what keeps the fit
+ * cheap.
+ */
+const RANK_DEPTH = 100;
 
 /** The kinds of held-out question: what the query is, and what the paper loses so the query does not copy it. */
 const KINDS = {
@@ -64,7 +71,7 @@ export async function fitSemanticWeight(ctx: EngineContext, papers: readonly Pap
   // reciprocal ranks per weight, per kind
   const rr = new Map<number, Map<Kind, number[]>>(WEIGHT_GRID.map((w) => [w, new Map()]));
   for (const x of questions) {
-    const ranked = await retrieve(held, x.q, { mode: 'hybrid', semanticWeight: prior });
+    const ranked = await rankQuery(held, x.q, 'hybrid', prior, RANK_DEPTH, undefined, SEARCH_FUSION);
     for (const w of WEIGHT_GRID) {
       const fused = fuseCandidates(ranked.candidates, w, ranked.fusionFloor ?? 0);
       const top = keepAnswers(fused).candidates.slice(0, K);

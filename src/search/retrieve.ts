@@ -43,6 +43,8 @@ const FUSION_DEPTH = 30;
  * applies to the ranking, still finds semantic neighbours of that kind. ~3 ms of HNSW at 7k papers.
  */
 const HYBRID_DENSE_DEPTH = 100;
+/** The fusion depths a search ranks hybrid queries with (rankQuery's `fusion`). */
+export const SEARCH_FUSION = { depth: FUSION_DEPTH, denseDepth: HYBRID_DENSE_DEPTH } as const;
 
 export interface Ranked {
   candidates: Candidate[]; // fused order, every candidate flagged
@@ -151,7 +153,7 @@ export async function retrieve(ctx: EngineContext, text: string, r: Pick<ValidSe
   if (text === '') return listByDate(ctx, filter);
   const id = ctx.lookup.resolveRef(text);
   if (id && (!filter || filter(id.paper.id))) return idResult(ctx, id.paper, id.matched, filter);
-  const ranked = await rankQuery(ctx, text, r.mode, r.semanticWeight, MAX_DEPTH, filter, { depth: FUSION_DEPTH, denseDepth: HYBRID_DENSE_DEPTH });
+  const ranked = await rankQuery(ctx, text, r.mode, r.semanticWeight, MAX_DEPTH, filter, SEARCH_FUSION);
   const capped = ranked.candidates.filter((c) => c.lexical).length >= MAX_DEPTH || (r.mode === 'semantic' && ranked.candidates.length >= MAX_DEPTH);
   return { ...ranked, capped };
 }
