@@ -1,13 +1,10 @@
 // The hybrid fusion weight a generation is served with is fitted on held-out questions about its own papers.
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStaticEmbedder } from '../../src/embed/static/index.js';
-import { openDictionary, type Dictionary } from '../../src/lang/dictionary.js';
-import { buildSeedEngine, indexPapers, MODELS_CACHE, SEEDS_DIR, type SeedEngine } from '../../src/eval/seed-engine.js';
+import type { Dictionary } from '../../src/lang/dictionary.js';
+import { indexPapers, MODELS_CACHE, SEEDS_DIR, type SeedEngine } from '../../src/eval/seed-engine.js';
 import { calibrateConfidence, MIN_CALIBRATION_PAPERS, nullVocabulary, type Calibration } from '../../src/search/calibration.js';
 import { createEngineContext, createSearchEngine } from '../../src/search/engine.js';
 import { fitSemanticWeight, WEIGHT_GRID, type FusionFit } from '../../src/search/fusion-fit.js';
@@ -22,12 +19,10 @@ import { openCatalogue } from '../../src/catalogue/lowdb.js';
 import { ingestPaths } from '../../src/ingest/into-catalogue.js';
 import { dataPaths, loadConfig } from '../../src/config.js';
 import type { Embedder } from '../../src/embed/types.js';
+import { buildFixtureEngine, type FixtureEngine } from '../helpers/fixture-engine.js';
 import { openTestEmbedder } from '../helpers/test-model.js';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/corpus/papers.jsonl', import.meta.url));
-const RENDER = fileURLToPath(new URL('../fixtures/corpus/render.mjs', import.meta.url));
-
-let dataDir: string;
+let fixture: FixtureEngine;
 let embedder: Embedder;
 let dictionary: Dictionary;
 let built: SeedEngine;
@@ -38,19 +33,13 @@ const contextOf = (b: Pick<SeedEngine, 'papers' | 'index' | 'lexical'>, e: Embed
   createEngineContext({ papers: b.papers, index: b.index, lexical: b.lexical, embedder: e, dictionary });
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'fusion-fit-'));
-  execFileSync(process.execPath, [RENDER, '--papers', FIXTURE, '--out', join(dataDir, 'nl'), '--format', 'mixed'], { stdio: 'ignore' });
-  embedder = await openStaticEmbedder({ modelsDir: MODELS_CACHE });
-  dictionary = await openDictionary({ modelsDir: MODELS_CACHE });
-  built = await buildSeedEngine({ dataDir, embedder, dictionary, paths: [join(dataDir, 'nl')] });
+  fixture = await buildFixtureEngine('fusion-fit');
+  ({ embedder, dictionary, built } = fixture);
   const ctx = contextOf(built, embedder);
   calibration = (await calibrateConfidence(ctx, built.papers, nullVocabulary(dictionary), thresholdsFor(embedder.info.id), { minPapers: 100 }))!;
   fit = (await fitSemanticWeight({ ...ctx, thresholds: calibration.confidence }, built.papers, DEFAULT_SEMANTIC_WEIGHT))!;
 }, 120_000);
-afterAll(async () => {
-  await embedder.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => fixture.close());
 
 describe('held-out questions', () => {
   it('hide the held-out text from both channels, and only for the papers held out', async () => {
@@ -143,7 +132,7 @@ describe('an index build', () => {
     try {
       await symlink(MODELS_CACHE, dataPaths(dir).models); // the dictionary, converted once per checkout
       const catalogue = await openCatalogue(dataPaths(dir).catalogue);
-      await ingestPaths(catalogue, [SEEDS_DIR, join(dataDir, 'nl')]);
+      await ingestPaths(catalogue, [SEEDS_DIR, fixture.newsletters]);
       expect(catalogue.papers().length).toBeGreaterThanOrEqual(MIN_CALIBRATION_PAPERS);
       const r = await buildIndex({ config: loadConfig({ dataDir: dir }, {}), catalogue, embedder });
       const gen = await openGenerationStore(dir).load(r.generation);
