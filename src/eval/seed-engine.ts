@@ -64,9 +64,11 @@ export async function buildSeedEngine(
   const index = await indexPapers(papers, opts.embedder, opts.progress);
   // the bridge refitted from the catalogue's own bilingual papers, as index builds refit it
   const lexical = buildLexicalIndex(papers, catalogueBridge(papers));
-  // large catalogues are served with cut-offs fitted on themselves (as index builds do); the seeds keep the priors
+  // large catalogues are served with cut-offs and a fusion weight fitted on themselves (as index builds do); the
+  // seeds keep the priors
   const fitted = !opts.confidence && opts.dictionary && 'chineseWords' in opts.dictionary ? await calibrateGeneration({ papers, index, lexical, embedder: opts.embedder, dictionary: opts.dictionary as Dictionary }) : undefined;
-  const engine = createSearchEngine({ papers, index, lexical, embedder: opts.embedder, ...pick(opts), ...(fitted ? { confidence: fitted.confidence } : {}) });
+  const served = fitted ? { confidence: fitted.confidence, ...(fitted.fusion ? { semanticWeight: fitted.fusion.semanticWeight } : {}) } : {};
+  const engine = createSearchEngine({ papers, index, lexical, embedder: opts.embedder, ...pick(opts), ...served });
   return { engine, papers, index, lexical, ...(fitted ? { calibration: fitted } : {}) };
 }
 

@@ -42,6 +42,8 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
     ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
     // the generation's own fitted cut-offs, unless the caller overrides them; without either, the embedder's priors
     ...(opts.confidence ?? gen.manifest?.calibration ? { confidence: opts.confidence ?? gen.manifest!.calibration!.confidence } : {}),
+    // and the hybrid fusion weight fitted on it; without one, the prior (DEFAULT_SEMANTIC_WEIGHT)
+    ...(gen.manifest?.calibration?.fusion ? { semanticWeight: gen.manifest.calibration.fusion.semanticWeight } : {}),
   });
 }
 
