@@ -128,15 +128,12 @@ export interface RelatedFound {
   terms: string[];
 }
 
-/** Papers like the seeds (seeds themselves and `exclude` never returned), fused over both channels, flagged not dropped. */
-export function relatedCandidates(
-  ctx: EngineContext,
-  seeds: readonly Paper[],
-  depth: number,
-  filter?: (paperId: string) => boolean,
-  exclude: ReadonlySet<string> = new Set(),
-): RelatedFound {
-  const skip = new Set([...exclude, ...seeds.map((s) => s.id)]);
+/**
+ * Papers like the seeds (never the seeds themselves), fused over both channels, flagged not dropped; the best `limit`
+ * of them, whose evidence alone is worked out (a related-papers list shows a few of the papers it ranks).
+ */
+export function relatedCandidates(ctx: EngineContext, seeds: readonly Paper[], depth: number, filter?: (paperId: string) => boolean, limit = Infinity): RelatedFound {
+  const skip = new Set(seeds.map((s) => s.id));
   const viewsOf = requestViews(ctx.index);
   const n = neighbours(ctx, seeds, depth, depth, (id) => !skip.has(id) && (!filter || filter(id)), viewsOf);
   const fused = reciprocalRankFusion([
@@ -144,7 +141,7 @@ export function relatedCandidates(
     { ids: n.lexical.map((h) => h.paperId), weight: 0.5 },
   ]);
   const evidence = evidenceOf(ctx, n, viewsOf);
-  return { candidates: rankByScore(fused).map((id) => evidence(id, fused.get(id)!)), terms: n.terms };
+  return { candidates: rankByScore(fused).slice(0, limit).map((id) => evidence(id, fused.get(id)!)), terms: n.terms };
 }
 
 export interface RecommendFound extends RelatedFound {
