@@ -98,8 +98,8 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
       const filter = filterFor(o.filters);
       const seed = paper(id);
       if (!seed) return undefined;
-      const found = relatedCandidates(ctx, [seed], Math.max(30, 2 * limit), filter);
-      return { paper: seed, results: toHits(ctx, found.candidates.slice(0, limit), found.terms) };
+      const found = relatedCandidates(ctx, [seed], Math.max(30, 2 * limit), filter, limit);
+      return { paper: seed, results: toHits(ctx, found.candidates, found.terms) };
     },
 
     async recommend(req: RecommendRequest): Promise<{ results: Hit[]; unknownIds: string[] }> {
