@@ -21,7 +21,7 @@ import { noProgress, type Progress } from '../util/progress.js';
 import { ExitCode } from './exit-codes.js';
 import { decideGate } from './gate.js';
 import { acquireLock, LockHeldError, type Lock } from './lock.js';
-import { comparePseudo, measureQuality, readQuality, writeQuality, type MeasureOptions, type QualityRecord } from './quality.js';
+import { gatePseudo, measureQuality, readQuality, writeQuality, type MeasureOptions, type QualityRecord } from './quality.js';
 import { writeReport, type GateResult, type ReindexOutcome, type ReindexResult } from './report.js';
 import { installWritePause, pauseIfRequested, pausingEmbedder } from './test-hooks.js';
 import { settleStagedCatalogue, stageCatalogue, type StagedCatalogue } from './staging.js';
@@ -210,12 +210,14 @@ async function evaluateGate(ctx: Ctx, name: string, live: LoadedGeneration | und
   // each generation's engine (one lexical index load) serves both the labelled set and the pseudo-queries
   const engines: MeasureOptions['engines'] = new WeakMap();
   const candidate = await measureQuality(candidateGen, embedder, { logger: ctx.logger, progress: ctx.progress, dictionary, engines });
-  await writeQuality(candidateGen.dir, candidate);
   const baseline = live ? await liveQuality(ctx, live, embedder, engines) : undefined;
   // pseudo-queries need both engines with one embedder; across an embedder change the labelled set alone decides
-  const comparable = live && embedderDifference(live.manifest.embedder, embedder.info) === undefined;
-  const pseudo = comparable ? await comparePseudo(live, candidateGen, embedder, { logger: ctx.logger, dictionary, engines }) : undefined;
-  return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false }, pseudo);
+  const comparable = live && embedderDifference(live.manifest.embedder, embedder.info) === undefined ? live : undefined;
+  const recorded = baseline?.searches ? { recorded: baseline.searches } : {};
+  const pseudo = await gatePseudo(comparable, candidateGen, embedder, { logger: ctx.logger, dictionary, engines, ...recorded });
+  // the new generation's answers go with its score, so that the next run's gate need not search it again
+  await writeQuality(candidateGen.dir, { ...candidate, searches: pseudo.searches });
+  return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false }, pseudo.comparison);
 }
 
 /**
