@@ -6,7 +6,7 @@ import { Low } from 'lowdb';
 import { createPaperResolver, type PaperResolver } from './resolve.js';
 import { deriveCatalogue } from './merge.js';
 import { diffPapers, mergedIds } from './report.js';
-import { AtomicJsonAdapter, CATALOGUE_VERSION, type CatalogueData, type WriteFile } from './store.js';
+import { SegmentedCatalogueAdapter, CATALOGUE_VERSION, type CatalogueData, type WriteFile } from './store.js';
 import type { Catalogue, DocumentRecord, IngestReport, Paper } from './types.js';
 
 export { CatalogueError } from './store.js';
@@ -19,7 +19,7 @@ export interface OpenOptions {
 /** Opens (or starts) the catalogue at `path`; throws CatalogueError naming the file if it is corrupt. */
 export async function openCatalogue(path: string, opts: OpenOptions = {}): Promise<Catalogue> {
   const file = resolvePath(path);
-  const db = new Low<CatalogueData>(new AtomicJsonAdapter(file, opts.writeFile), emptyData());
+  const db = new Low<CatalogueData>(new SegmentedCatalogueAdapter(file, opts.writeFile), emptyData());
   await db.read();
   return new LowCatalogue(file, db, await signature(file));
 }
