@@ -53,7 +53,7 @@ interface Ctx {
   repairing?: string;
   /** The catalogue this run ingests into: installed only with the generation built from it (staging.ts). */
   staged?: StagedCatalogue;
-  /** The project dictionary, opened once per run for the quality gate (the service searches with it too). */
+  /** The project dictionary, opened once per run for the build's calibration and the quality gate (the service searches with it too). */
   dictionary?: Promise<Dictionary>;
 }
 
@@ -114,7 +114,8 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
       return;
     }
     const full = (opts.full ?? false) || ctx.repairing !== undefined;
-    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full, progress: ctx.progress, logger: ctx.logger, switchTo: false, ...(live ? { current: live } : {}) });
+    const dictionary = await timed(r, 'dictionary', () => dictionaryOf(ctx)); // once, for the build's calibration and the gate
+    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full, progress: ctx.progress, logger: ctx.logger, switchTo: false, dictionary, ...(live ? { current: live } : {}) });
     recordBuild(r, build);
     await gateAndSwitch(ctx, lock, build.generation, live, embedder);
   } finally {
@@ -275,8 +276,8 @@ function recordBuild(r: ReindexResult, b: BuildResult): void {
   if (b.fullReason) r.embedder.reason = b.fullReason;
   const { fullReason: reason, ...lexical } = b.lexical;
   r.index = { entries: b.vectors, compacted: b.compacted, lexical: { ...lexical, ...(reason ? { reason } : {}) } };
-  const { load, embed, index, compact, lexical: lexicalMs, write } = b.ms;
-  Object.assign(r.phasesMs, { load, embed, index, compact, lexical: lexicalMs, write });
+  const { load, embed, index, compact, lexical: lexicalMs, calibrate, write } = b.ms;
+  Object.assign(r.phasesMs, { load, embed, index, compact, lexical: lexicalMs, calibrate, write });
 }
 
 function emptyResult(config: Config, opts: ReindexOptions): ReindexResult {
