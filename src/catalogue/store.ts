@@ -84,8 +84,9 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
     await mkdir(dir, { recursive: true });
     const documents: string[] = [];
     for (const doc of data.documents) {
+      // a known segment is reused while it exists (a prune since it was read would have removed an unnamed one)
       const known = this.written.get(doc);
-      documents.push(known ?? this.remember([doc], await writeSegment(dir, JSON.stringify([doc]))));
+      documents.push(known && existsSync(join(dir, known)) ? known : this.remember([doc], await writeSegment(dir, JSON.stringify([doc]))));
     }
     const papers: string[] = [];
     for (const chunk of contentSegments(data.papers, (p) => p.id, CATALOGUE_PAPERS_PER_SEGMENT)) papers.push(await writeSegment(dir, JSON.stringify(chunk)));
