@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Paper } from '../catalogue/types.js';
 import type { SearchEngine, SearchMode } from '../search/types.js';
+import { middleSentence } from '../lang/sentences.js';
 import { mean, ndcg, recall, reciprocalRank } from './metrics.js';
 
 /** One line of a bilingual corpus file (the fields papersift reads; see ../shared/corpus/README.md). */
@@ -99,21 +100,6 @@ export const CATALOGUE_SETS = {
   'en-sentence': 'a middle sentence of the English abstract (indexed text)',
   'zh-sentence': 'a middle sentence of the Chinese summary (indexed text)',
 } as const;
-
-/** Sentences of a text: Chinese and English sentence ends, then whitespace for English. */
-export function sentences(text: string): string[] {
-  return text
-    .split(/(?<=[。！？!?；;])|(?<=\.)\s+(?=[A-Z\d("“])/u)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/** A sentence from the middle of a text (the first ones restate the title, the last ones claim results). */
-function middleSentence(text: string | undefined, minChars: number): string | undefined {
-  if (!text) return undefined;
-  const all = sentences(text).filter((s) => s.length >= minChars && s.length <= 400);
-  return all.length ? all[Math.floor(all.length / 2)] : undefined;
-}
 
 /** A contiguous half of the title's words (at least 3) at an offset chosen by the paper's hash. */
 function titlePart(title: string | undefined, key: string): string | undefined {

@@ -276,8 +276,8 @@ function recordBuild(r: ReindexResult, b: BuildResult): void {
   if (b.fullReason) r.embedder.reason = b.fullReason;
   const { fullReason: reason, ...lexical } = b.lexical;
   r.index = { entries: b.vectors, compacted: b.compacted, lexical: { ...lexical, ...(reason ? { reason } : {}) } };
-  const { load, embed, index, compact, lexical: lexicalMs, calibrate, write } = b.ms;
-  Object.assign(r.phasesMs, { load, embed, index, compact, lexical: lexicalMs, calibrate, write });
+  const { load, embed, index, compact, bridge, lexical: lexicalMs, calibrate, write } = b.ms;
+  Object.assign(r.phasesMs, { load, embed, index, compact, bridge, lexical: lexicalMs, calibrate, write });
 }
 
 function emptyResult(config: Config, opts: ReindexOptions): ReindexResult {

@@ -43,10 +43,14 @@ const FUSION_DEPTH = 30;
  * applies to the ranking, still finds semantic neighbours of that kind. ~3 ms of HNSW at 7k papers.
  */
 const HYBRID_DENSE_DEPTH = 100;
+/** The fusion depths a search ranks hybrid queries with (rankQuery's `fusion`). */
+export const SEARCH_FUSION = { depth: FUSION_DEPTH, denseDepth: HYBRID_DENSE_DEPTH } as const;
 
 export interface Ranked {
   candidates: Candidate[]; // fused order, every candidate flagged
   terms: string[]; // the query's lexical terms (for highlighting)
+  /** Hybrid mode: the cosine fusion scaled from (re-fusing the candidates with another weight needs it). */
+  fusionFloor?: number;
 }
 
 /**
@@ -70,7 +74,7 @@ export async function rankQuery(
   const useSemantic = mode === 'semantic' || (mode === 'hybrid' && w > 0);
   const useLexical = mode === 'lexical' || (mode === 'hybrid' && w < 1);
   const clock = phaseClock(ctx);
-  const query = analyzeQuery(q, ctx.translator, ctx.lexical.has);
+  const query = analyzeQuery(q, ctx.translator, ctx.lexical.has, ctx.lexical.bridge);
   const lexical = useLexical ? ctx.lexical.search(query, { limit: depth, filter }) : [];
   clock('bm25');
   const vector = useSemantic ? await ctx.embedder.embedQuery(q) : undefined;
@@ -85,22 +89,17 @@ export async function rankQuery(
   lexical.forEach((h, i) => (get(h.paperId).lexical = lexicalEvidence(h, i + 1)));
 
   let order: string[];
+  let fusionFloor: number | undefined;
   if (mode === 'hybrid') {
     // the lexical channel's top candidates need a cosine too (for fusion and confidence), as deep as the dense channel
     // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all,
     // and none when the dense channel filled its depth and its last hit (at or below the floor, the list being
     // sorted) is below the confidence cut-off: a paper it did not reach has a lower cosine, which counts 0 in fusion
     // and cannot make the paper confident.
-    const floorAt = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
+    fusionFloor = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
     const reachedBelow = dense.length > 0 && dense.length >= denseDepth && dense[dense.length - 1]!.score < ctx.thresholds.semantic;
     if (vector && !reachedBelow) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
-    const cands = [...byId.values()].map((c) => ({ id: c.paperId, lexical: c.lexical?.score, cosine: c.cosine }));
-    const fused = scoreFusion(cands, w, floorAt);
-    for (const [id, s] of fused) get(id).score = s;
-    // candidates below the floor with no lexical match all score 0: the closer cosine first among them, then by id
-    const ranked = cands.map((c) => ({ id: c.id, score: fused.get(c.id)!, cosine: c.cosine ?? -Infinity }));
-    ranked.sort((a, b) => b.score - a.score || b.cosine - a.cosine || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    order = ranked.map((r) => r.id);
+    order = fuseCandidates([...byId.values()], w, fusionFloor).map((c) => c.paperId);
   } else {
     const list = mode === 'semantic' ? dense : lexical;
     list.forEach((h) => (get(h.paperId).score = h.score));
@@ -112,7 +111,19 @@ export async function rankQuery(
     c.lowConfidence = !isConfident({ ...(mode !== 'lexical' ? { semantic: c.cosine } : {}), lexical }, ctx.thresholds);
   }
   clock('fusion');
-  return { candidates, terms: query.terms.map((t) => t.term) };
+  return { candidates, terms: query.terms.map((t) => t.term), ...(fusionFloor !== undefined ? { fusionFloor } : {}) };
+}
+
+/**
+ * Hybrid fusion of candidates that carry both channels' evidence: sets each one's score (scoreFusion) and returns
+ * them best first. Candidates below the floor with no lexical match all score 0: the closer cosine first among them,
+ * then by id.
+ */
+export function fuseCandidates<C extends Candidate>(candidates: readonly C[], semanticWeight: number, cosineFloor: number): C[] {
+  const fused = scoreFusion(candidates.map((c) => ({ id: c.paperId, lexical: c.lexical?.score, cosine: c.cosine })), semanticWeight, cosineFloor);
+  for (const c of candidates) c.score = fused.get(c.paperId)!;
+  const cosine = (c: Candidate) => c.cosine ?? -Infinity;
+  return [...candidates].sort((a, b) => b.score - a.score || cosine(b) - cosine(a) || (a.paperId < b.paperId ? -1 : a.paperId > b.paperId ? 1 : 0));
 }
 
 /** Reports the time since the previous call to ctx.onPhase (no-op without a listener). */
@@ -142,7 +153,7 @@ export async function retrieve(ctx: EngineContext, text: string, r: Pick<ValidSe
   if (text === '') return listByDate(ctx, filter);
   const id = ctx.lookup.resolveRef(text);
   if (id && (!filter || filter(id.paper.id))) return idResult(ctx, id.paper, id.matched, filter);
-  const ranked = await rankQuery(ctx, text, r.mode, r.semanticWeight, MAX_DEPTH, filter, { depth: FUSION_DEPTH, denseDepth: HYBRID_DENSE_DEPTH });
+  const ranked = await rankQuery(ctx, text, r.mode, r.semanticWeight, MAX_DEPTH, filter, SEARCH_FUSION);
   const capped = ranked.candidates.filter((c) => c.lexical).length >= MAX_DEPTH || (r.mode === 'semantic' && ranked.candidates.length >= MAX_DEPTH);
   return { ...ranked, capped };
 }
