@@ -163,15 +163,24 @@ export function corpusQueries(records: CorpusRecord[], paperOf: (arxivId: string
 
 /** Pseudo-queries from a catalogue's own text (known-item search; see the module comment). */
 export function catalogueQueries(papers: readonly Paper[], opts: Omit<QueryOptions, 'split'> = {}): PseudoQuery[] {
+  const perSet = opts.perSet ?? 300;
   const out: PseudoQuery[] = [];
+  const count = new Map<string, number>();
+  const add = (set: keyof typeof CATALOGUE_SETS, q: string | undefined, relevant: string) => {
+    if (!q) return;
+    out.push({ set, q, relevant });
+    count.set(set, (count.get(set) ?? 0) + 1);
+  };
+  const sets = Object.keys(CATALOGUE_SETS).length;
   for (const p of byHash([...papers], (x) => x.id)) {
-    const add = (set: keyof typeof CATALOGUE_SETS, q: string | undefined) => q && out.push({ set, q, relevant: p.id });
-    add('en-title-part', titlePart(p.title.en, p.id));
-    add('zh-title-part', chineseTitlePart(p.title.zh, p.id));
-    add('en-sentence', middleSentence(p.summary.en, 40));
-    add('zh-sentence', middleSentence(p.summary.zh, 12));
+    add('en-title-part', titlePart(p.title.en, p.id), p.id);
+    add('zh-title-part', chineseTitlePart(p.title.zh, p.id), p.id);
+    add('en-sentence', middleSentence(p.summary.en, 40), p.id);
+    add('zh-sentence', middleSentence(p.summary.zh, 12), p.id);
+    // every set is full: later papers' queries would all be capped away (a sample of 20k papers stops after ~50)
+    if (count.size === sets && [...count.values()].every((n) => n >= perSet)) break;
   }
-  return capPerSet(out, opts.perSet ?? 300);
+  return capPerSet(out, perSet);
 }
 
 export interface SetRow {

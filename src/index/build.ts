@@ -22,7 +22,7 @@ import { persistedLexicalIndex } from './open-engine.js';
 import { chooseBridge } from './bridge.js';
 import type { Bridge } from '../lang/bridge.js';
 import { calibrateGeneration, MIN_CALIBRATION_PAPERS } from '../search/calibration.js';
-import { openDictionary } from '../lang/dictionary.js';
+import { openDictionary, type Dictionary } from '../lang/dictionary.js';
 
 /** Compact when more than this share of the graph is deleted entries. */
 export const DEFAULT_COMPACT_THRESHOLD = 0.2;
@@ -47,6 +47,8 @@ export interface BuildOptions {
    * copy must stay as it was (the reindex gate measures it).
    */
   current?: LoadedGeneration;
+  /** The project dictionary, when the caller has opened it already (the reindex gate searches with it too). */
+  dictionary?: Dictionary;
 }
 
 export interface BuildResult {
@@ -125,7 +127,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
 
   // the confidence cut-offs this generation is served with, fitted on its own papers (small catalogues keep the priors)
   const fit = papers.length >= MIN_CALIBRATION_PAPERS;
-  const dictionary = fit ? await openDictionary({ modelsDir: dataPaths(config.dataDir).models, logger }) : undefined;
+  const dictionary = fit ? (opts.dictionary ?? (await openDictionary({ modelsDir: dataPaths(config.dataDir).models, logger }))) : undefined;
   const calibration = dictionary && (await calibrateGeneration({ papers, index, embedder, lexical: lexical.index, dictionary }));
   const calibrate = clock.lap();
 

@@ -12,6 +12,7 @@ import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
 import { dataPaths } from '../config.js';
 import { fsyncDir, naming, writeFileAtomic } from '../util/atomic.js';
+import { contentSegments } from '../util/segments.js';
 import { reuseFrom } from './reuse.js';
 import { HnswIndex } from './hnsw.js';
 import { IndexFileError } from './errors.js';
@@ -261,20 +262,7 @@ function generationNumber(entry: string): number {
 
 /** Cuts the papers into segments at content-defined boundaries (see PAPERS_PER_SEGMENT); always at least one. */
 export function paperSegments(papers: Paper[]): Paper[][] {
-  const segments: Paper[][] = [[]];
-  for (const p of papers) {
-    segments.at(-1)!.push(p);
-    if (fnv1a(p.id) % PAPERS_PER_SEGMENT === 0) segments.push([]);
-  }
-  if (segments.length > 1 && segments.at(-1)!.length === 0) segments.pop();
-  return segments;
-}
-
-/** 32-bit FNV-1a: a cheap, stable hash of a paper id for segment boundaries. */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
+  return contentSegments(papers, (p) => p.id, PAPERS_PER_SEGMENT);
 }
 
 /** The papers of a complete generation alone (no index, no checksums): e.g. to compare them with a catalogue. */
