@@ -13,14 +13,26 @@ export interface Candidate {
   idMatch?: string;
 }
 
-/** A lexical hit as a candidate's evidence at `rank`; its matched terms stay lazy (only a page's hits read them). */
+/**
+ * A lexical hit as a candidate's evidence at `rank`; its matched terms stay lazy (only a page's hits read them). A
+ * class, not an object literal with a getter: a deep ranking makes ~1,000 of these per query, and a literal's getter
+ * is a new closure each.
+ */
+class LexicalEvidence {
+  readonly score: number;
+  readonly coverage: number;
+  constructor(
+    private readonly hit: LexicalHit,
+    readonly rank: number,
+  ) {
+    this.score = hit.score;
+    this.coverage = hit.coverage;
+  }
+  get matchedTerms(): string[] {
+    return this.hit.matchedTerms;
+  }
+}
+
 export function lexicalEvidence(h: LexicalHit, rank: number): NonNullable<Candidate['lexical']> {
-  return {
-    rank,
-    score: h.score,
-    coverage: h.coverage,
-    get matchedTerms() {
-      return h.matchedTerms;
-    },
-  };
+  return new LexicalEvidence(h, rank);
 }

@@ -2,10 +2,11 @@
 import type { Paper } from '../catalogue/types.js';
 import { analyzeQuery } from './analyzer.js';
 import { lexicalEvidence, type Candidate } from './candidate.js';
-import { isConfident } from './confidence.js';
-import { bestViewCosine, denseSearch } from './dense.js';
+import { isConfident, type CutOffs } from './confidence.js';
+import { bestViewCosine, denseSearch, type DenseHit } from './dense.js';
 import type { EngineContext, Phase } from './context.js';
-import { scoreFusion } from './fusion.js';
+import { fusedScore } from './fusion.js';
+import type { LexicalHit } from './lexical.js';
 import { relatedCandidates } from './related.js';
 import type { SearchMode } from './types.js';
 import type { ValidSearch } from './validate.js';
@@ -79,40 +80,73 @@ export async function rankQuery(
   const dense = vector ? denseSearch(ctx.index, vector, denseDepth, filter) : [];
   clock('hnsw');
 
-  const byId = new Map<string, Candidate>();
-  const get = (paperId: string) => byId.get(paperId) ?? byId.set(paperId, { paperId, score: 0, lowConfidence: true }).get(paperId)!;
-  dense.forEach((h, i) => Object.assign(get(h.paperId), { semantic: { ...h, rank: i + 1 }, cosine: h.score }));
-  lexical.forEach((h, i) => (get(h.paperId).lexical = lexicalEvidence(h, i + 1)));
-
-  let order: string[];
-  if (mode === 'hybrid') {
-    // the lexical channel's top candidates need a cosine too (for fusion and confidence), as deep as the dense channel
-    // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all,
-    // and none when the dense channel filled its depth and its last hit (at or below the floor, the list being
-    // sorted) is below the confidence cut-off: a paper it did not reach has a lower cosine, which counts 0 in fusion
-    // and cannot make the paper confident.
-    const floorAt = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
-    const reachedBelow = dense.length > 0 && dense.length >= denseDepth && dense[dense.length - 1]!.score < ctx.thresholds.semantic;
-    if (vector && !reachedBelow) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
-    const cands = [...byId.values()].map((c) => ({ id: c.paperId, lexical: c.lexical?.score, cosine: c.cosine }));
-    const fused = scoreFusion(cands, w, floorAt);
-    for (const [id, s] of fused) get(id).score = s;
-    // candidates below the floor with no lexical match all score 0: the closer cosine first among them, then by id
-    const ranked = cands.map((c) => ({ id: c.id, score: fused.get(c.id)!, cosine: c.cosine ?? -Infinity }));
-    ranked.sort((a, b) => b.score - a.score || b.cosine - a.cosine || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    order = ranked.map((r) => r.id);
-  } else {
-    const list = mode === 'semantic' ? dense : lexical;
-    list.forEach((h) => (get(h.paperId).score = h.score));
-    order = list.map((h) => h.paperId);
-  }
-  const candidates = order.map((id) => byId.get(id)!);
-  for (const c of candidates) {
-    const lexical = mode !== 'semantic' ? (c.lexical?.coverage ?? 0) : undefined;
-    c.lowConfidence = !isConfident({ ...(mode !== 'lexical' ? { semantic: c.cosine } : {}), lexical }, ctx.thresholds);
-  }
+  const candidates = mode === 'hybrid' ? fuseChannels(ctx, dense, lexical, vector, w, fusionDepth, denseDepth) : channelCandidates(mode === 'semantic' ? dense : lexical, mode === 'semantic');
+  for (const c of candidates) c.lowConfidence = !confident(c, mode, ctx.thresholds);
   clock('fusion');
   return { candidates, terms: query.terms.map((t) => t.term) };
+}
+
+/** A candidate in the shape every candidate has (one hidden class for the deep ranking's ~1,000 of them). */
+function candidate(paperId: string): Candidate {
+  return { paperId, score: 0, lowConfidence: true, semantic: undefined, lexical: undefined, cosine: undefined };
+}
+
+/** One channel's list as candidates, in its order, scored by it. */
+function channelCandidates(hits: readonly (DenseHit | LexicalHit)[], semantic: boolean): Candidate[] {
+  return hits.map((h, i) => {
+    const c = candidate(h.paperId);
+    c.score = h.score;
+    if (semantic) setSemantic(c, h as DenseHit, i + 1);
+    else c.lexical = lexicalEvidence(h as LexicalHit, i + 1);
+    return c;
+  });
+}
+
+function setSemantic(c: Candidate, h: DenseHit, rank: number): void {
+  c.semantic = { paperId: h.paperId, score: h.score, view: h.view, views: h.views, rank };
+  c.cosine = h.score;
+}
+
+/** Both channels' candidates merged, scored by scoreFusion's formula and sorted (see scoreFusion, rankQuery). */
+function fuseChannels(
+  ctx: EngineContext,
+  dense: readonly DenseHit[],
+  lexical: readonly LexicalHit[],
+  vector: Float32Array | undefined,
+  w: number,
+  fusionDepth: number,
+  denseDepth: number,
+): Candidate[] {
+  const byId = new Map<string, Candidate>();
+  dense.forEach((h, i) => {
+    const c = candidate(h.paperId);
+    setSemantic(c, h, i + 1);
+    byId.set(h.paperId, c);
+  });
+  lexical.forEach((h, i) => {
+    let c = byId.get(h.paperId);
+    if (!c) byId.set(h.paperId, (c = candidate(h.paperId)));
+    c.lexical = lexicalEvidence(h, i + 1);
+  });
+  // the lexical channel's top candidates need a cosine too (for fusion and confidence), as deep as the dense channel
+  // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all,
+  // and none when the dense channel filled its depth and its last hit (at or below the floor, the list being
+  // sorted) is below the confidence cut-off: a paper it did not reach has a lower cosine, which counts 0 in fusion
+  // and cannot make the paper confident.
+  const floor = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
+  const reachedBelow = dense.length > 0 && dense.length >= denseDepth && dense[dense.length - 1]!.score < ctx.thresholds.semantic;
+  if (vector && !reachedBelow) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
+  const candidates = [...byId.values()];
+  const best = Math.max(0, lexical[0]?.score ?? 0); // the lexical list is best first
+  for (const c of candidates) c.score = fusedScore(c.lexical?.score, c.cosine, best, w, floor);
+  // candidates below the floor with no lexical match all score 0: the closer cosine first among them, then by id
+  const cosine = (c: Candidate) => c.cosine ?? -Infinity;
+  return candidates.sort((a, b) => b.score - a.score || cosine(b) - cosine(a) || (a.paperId < b.paperId ? -1 : a.paperId > b.paperId ? 1 : 0));
+}
+
+/** The confidence flag: a mode's evidence is the channels it ranked with. */
+function confident(c: Candidate, mode: SearchMode, t: CutOffs): boolean {
+  return isConfident({ semantic: mode !== 'lexical' ? c.cosine : undefined, lexical: mode !== 'semantic' ? (c.lexical?.coverage ?? 0) : undefined }, t);
 }
 
 /** Reports the time since the previous call to ctx.onPhase (no-op without a listener). */

@@ -207,12 +207,33 @@ export function createScorer(p: Postings): Scorer {
         best.offer(d, score[d]! * (covered[d]! / total) ** COVERAGE_EXPONENT);
       }
       // matched terms are worked out when read (a page's hits), not for every hit of a deep ranking
-      return best.sorted().map(({ doc, score: s }) => {
-        let terms: string[] | undefined;
-        return { paperId: p.ids[doc]!, score: s, coverage: covered[doc]! / total, get matchedTerms() { return (terms ??= matched(words, doc)); } };
-      });
+      const matchedBy = (doc: number) => matched(words, doc);
+      return best.sorted().map(({ doc, score: s }) => new ScoredHit(p.ids[doc]!, s, covered[doc]! / total, doc, matchedBy));
     },
   };
+}
+
+/**
+ * A hit whose matched terms are found when first read: a class, so a deep ranking's ~1,000 hits share one getter.
+ * Its paper number and matcher are #private: they are this index's numbering, not part of what the hit says.
+ */
+class ScoredHit implements LexicalHit {
+  #terms: string[] | undefined;
+  readonly #doc: number;
+  readonly #matchedBy: (doc: number) => string[];
+  constructor(
+    readonly paperId: string,
+    readonly score: number,
+    readonly coverage: number,
+    doc: number,
+    matchedBy: (doc: number) => string[],
+  ) {
+    this.#doc = doc;
+    this.#matchedBy = matchedBy;
+  }
+  get matchedTerms(): string[] {
+    return (this.#terms ??= this.#matchedBy(this.#doc));
+  }
 }
 
 /**
@@ -243,10 +264,17 @@ class TopK {
       this.down(0);
     }
   }
-  /** Best first. */
+  /** Best first; empties the heap. */
   sorted(): { doc: number; score: number }[] {
-    const out = Array.from({ length: this.size }, (_, i) => ({ doc: this.docs[i]!, score: this.scores[i]! }));
-    return out.sort((a, b) => (this.worse(a.doc, a.score, b.doc, b.score) ? 1 : -1));
+    // heap sort in place: the worst kept paper leaves the root for the end of the list until the heap is empty
+    const out = new Array<{ doc: number; score: number }>(this.size);
+    while (this.size > 0) {
+      out[--this.size] = { doc: this.docs[0]!, score: this.scores[0]! };
+      this.docs[0] = this.docs[this.size]!;
+      this.scores[0] = this.scores[this.size]!;
+      this.down(0);
+    }
+    return out;
   }
   /** Whether paper a ranks below paper b (lower score, or the same score and a later id). */
   private worse(a: number, as: number, b: number, bs: number): boolean {
