@@ -208,7 +208,7 @@ export function createScorer(p: Postings): Scorer {
       }
       // matched terms are worked out when read (a page's hits), not for every hit of a deep ranking
       const matchedBy = (doc: number) => matched(words, doc);
-      return best.sorted().map(({ doc, score: s }) => new ScoredHit(p.ids[doc]!, s, covered[doc]! / total, doc, matchedBy));
+      return best.drain((doc, s) => new ScoredHit(p.ids[doc]!, s, covered[doc]! / total, doc, matchedBy));
     },
   };
 }
@@ -264,12 +264,12 @@ class TopK {
       this.down(0);
     }
   }
-  /** Best first; empties the heap. */
-  sorted(): { doc: number; score: number }[] {
+  /** The kept papers as `make` turns them, best first; empties the heap. */
+  drain<T>(make: (doc: number, score: number) => T): T[] {
     // heap sort in place: the worst kept paper leaves the root for the end of the list until the heap is empty
-    const out = new Array<{ doc: number; score: number }>(this.size);
+    const out = new Array<T>(this.size);
     while (this.size > 0) {
-      out[--this.size] = { doc: this.docs[0]!, score: this.scores[0]! };
+      out[--this.size] = make(this.docs[0]!, this.scores[0]!);
       this.docs[0] = this.docs[this.size]!;
       this.scores[0] = this.scores[this.size]!;
       this.down(0);
@@ -301,7 +301,11 @@ class TopK {
     }
   }
   private swap(i: number, j: number): void {
-    [this.docs[i], this.docs[j]] = [this.docs[j]!, this.docs[i]!];
-    [this.scores[i], this.scores[j]] = [this.scores[j]!, this.scores[i]!];
+    const doc = this.docs[i]!;
+    const score = this.scores[i]!;
+    this.docs[i] = this.docs[j]!;
+    this.scores[i] = this.scores[j]!;
+    this.docs[j] = doc;
+    this.scores[j] = score;
   }
 }
