@@ -1,7 +1,7 @@
 // One query through the channels: dense + lexical candidates, fusion, confidence flags, the no-padding rule.
 import type { Paper } from '../catalogue/types.js';
 import { analyzeQuery } from './analyzer.js';
-import { lexicalEvidence, type Candidate } from './candidate.js';
+import type { Candidate } from './candidate.js';
 import { isConfident, type CutOffs } from './confidence.js';
 import { bestViewCosine, denseSearch, type DenseHit } from './dense.js';
 import type { EngineContext, Phase } from './context.js';
@@ -97,7 +97,7 @@ function channelCandidates(hits: readonly (DenseHit | LexicalHit)[], semantic: b
     const c = candidate(h.paperId);
     c.score = h.score;
     if (semantic) setSemantic(c, h as DenseHit, i + 1);
-    else c.lexical = lexicalEvidence(h as LexicalHit, i + 1);
+    else c.lexical = h as LexicalHit; // its matched terms stay lazy: only a page's hits read them
     return c;
   });
 }
@@ -123,10 +123,10 @@ function fuseChannels(
     setSemantic(c, h, i + 1);
     byId.set(h.paperId, c);
   });
-  lexical.forEach((h, i) => {
+  lexical.forEach((h) => {
     let c = byId.get(h.paperId);
     if (!c) byId.set(h.paperId, (c = candidate(h.paperId)));
-    c.lexical = lexicalEvidence(h, i + 1);
+    c.lexical = h;
   });
   // the lexical channel's top candidates need a cosine too (for fusion and confidence), as deep as the dense channel
   // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all,

@@ -52,6 +52,7 @@ const BOOST = Float64Array.from(Object.values(FIELD_BOOST));
 
 export interface LexicalHit {
   paperId: string;
+  rank: number; // 1-based, in the list of hits it came in
   score: number; // BM25
   matchedTerms: string[];
   coverage: number; // 0..1: IDF-weighted share of the query's concepts this paper matched
@@ -208,7 +209,7 @@ export function createScorer(p: Postings): Scorer {
       }
       // matched terms are worked out when read (a page's hits), not for every hit of a deep ranking
       const matchedBy = (doc: number) => matched(words, doc);
-      return best.drain((doc, s) => new ScoredHit(p.ids[doc]!, s, covered[doc]! / total, doc, matchedBy));
+      return best.drain((doc, s, rank) => new ScoredHit(p.ids[doc]!, rank, s, covered[doc]! / total, doc, matchedBy));
     },
   };
 }
@@ -223,6 +224,7 @@ class ScoredHit implements LexicalHit {
   readonly #matchedBy: (doc: number) => string[];
   constructor(
     readonly paperId: string,
+    readonly rank: number,
     readonly score: number,
     readonly coverage: number,
     doc: number,
@@ -264,12 +266,12 @@ class TopK {
       this.down(0);
     }
   }
-  /** The kept papers as `make` turns them, best first; empties the heap. */
-  drain<T>(make: (doc: number, score: number) => T): T[] {
+  /** The kept papers as `make` turns them (rank 1 the best), best first; empties the heap. */
+  drain<T>(make: (doc: number, score: number, rank: number) => T): T[] {
     // heap sort in place: the worst kept paper leaves the root for the end of the list until the heap is empty
     const out = new Array<T>(this.size);
     while (this.size > 0) {
-      out[--this.size] = make(this.docs[0]!, this.scores[0]!);
+      out[--this.size] = make(this.docs[0]!, this.scores[0]!, this.size + 1);
       this.docs[0] = this.docs[this.size]!;
       this.scores[0] = this.scores[this.size]!;
       this.down(0);
