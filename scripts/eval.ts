@@ -18,6 +18,7 @@ import { checkTargets, evaluateEngine, formatReport, MODES } from '../src/eval/e
 import { calibrate, formatCalibration } from '../src/eval/calibrate.js';
 import { catalogueQueries, writeRenderInput, corpusQueries, evaluateQueries, formatCorpusReport, fusionLosses, readCorpus } from '../src/eval/corpus.js';
 import { thresholdsFor } from '../src/search/confidence.js';
+import type { FusionFit } from '../src/search/fusion-fit.js';
 import { createSearchEngine } from '../src/search/engine.js';
 import { openGenerationEngine } from '../src/index/open-engine.js';
 import { openGenerationStore } from '../src/index/generations.js';
@@ -72,6 +73,7 @@ try {
     else console.log(formatCorpusReport(report));
     const c = built.calibration;
     if (c) console.log(`\nconfidence cut-offs fitted on the catalogue: semantic cosine >= ${c.confidence.semantic} (null queries confident: ${c.fit.nullConfident}, known items kept: ${c.fit.knownKept}), related cosine >= ${c.confidence.related.semantic}`);
+    if (c?.fusion) console.log(formatFusionFit(c.fusion));
     const losses = fusionLosses(report);
     console.log(losses.length ? `hybrid loses:\n- ${losses.join('\n- ')}` : 'hybrid >= the best single channel on every set');
   } else {
@@ -106,4 +108,11 @@ async function evaluateDataDir(dir: string, perSet: number, modes: SearchMode[])
   } finally {
     await built.close();
   }
+}
+
+/** The fitted weight and how the held-out questions fared at each weight tried, for people. */
+function formatFusionFit(f: FusionFit): string {
+  const asked = Object.entries(f.kinds).map(([kind, k]) => `${k.queries} ${kind}`).join(', ');
+  const curve = Object.entries(f.mrr).map(([w, m]) => `${w}: ${m.toFixed(3)}`).join(', ');
+  return `hybrid fusion weight fitted on held-out questions (${asked}): semantic ${f.semanticWeight} (MRR@10 by weight: ${curve})`;
 }

@@ -24,7 +24,7 @@ export interface Config {
   maxQueryChars: number; // PAPERSIFT_MAX_QUERY_CHARS: longest accepted search query / recommend text
   maxLimit: number; // PAPERSIFT_MAX_LIMIT: largest page size (limit) a request may ask for
   maxBodyBytes: number; // PAPERSIFT_MAX_BODY_BYTES: largest accepted request body (413 above it)
-  maxConcurrentExpensive: number; // PAPERSIFT_MAX_CONCURRENT_EXPENSIVE: recommendations, related-papers requests and deep searches in progress at once (429 above)
+  maxConcurrentExpensive: number; // PAPERSIFT_MAX_CONCURRENT_EXPENSIVE: recommendations, related-papers requests, deep searches and paper pages in progress at once (429 above)
   watchIntervalMs: number; // PAPERSIFT_WATCH_INTERVAL_MS: polling fallback for noticing a new index generation
   /** PAPERSIFT_RATE_LIMIT (requests per window per client address; absent = off) and PAPERSIFT_RATE_LIMIT_LOOPBACK. */
   rateLimit?: RateLimit;

@@ -58,7 +58,7 @@ async function timedRun(label: string, run: () => Promise<ReindexResult>) {
   return { label, result };
 }
 
-const PHASES = ['verify', 'ingest', 'embedder', 'load', 'embed', 'index', 'compact', 'lexical', 'write', 'evaluate', 'switch'];
+const PHASES = ['verify', 'ingest', 'embedder', 'dictionary', 'load', 'embed', 'index', 'compact', 'lexical', 'calibrate', 'write', 'evaluate', 'switch'];
 
 function printTable(runs: { label: string; result: ReindexResult }[]): void {
   console.log('| run | outcome | papers | +/~/- | views embedded / reused | full rebuild | ' + PHASES.join(' | ') + ' | total |');

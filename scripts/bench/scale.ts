@@ -147,7 +147,7 @@ function generationDisk(config: Config, name: string, previous?: string) {
   return { files: files.length, bytes, written };
 }
 
-const PHASES = ['verify', 'ingest', 'embedder', 'load', 'embed', 'index', 'lexical', 'write', 'evaluate', 'switch'];
+const PHASES = ['verify', 'ingest', 'embedder', 'dictionary', 'load', 'embed', 'index', 'bridge', 'lexical', 'calibrate', 'write', 'evaluate', 'switch'];
 
 function reindexTable(runs: [string, ReindexResult][]): void {
   console.log(`| run | papers +/~/- | views embedded | ${PHASES.join(' s | ')} s | total s |\n|${' --- |'.repeat(PHASES.length + 4)}`);

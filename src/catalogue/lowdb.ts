@@ -1,12 +1,13 @@
 // The lowdb-backed Catalogue: documents are the source of truth, papers are re-derived from them on every commit
 // and stored alongside so readers need not re-parse. Commits are serialised and written atomically.
 import { stat } from 'node:fs/promises';
+import { isDeepStrictEqual } from 'node:util';
 import { resolve as resolvePath } from 'node:path';
 import { Low } from 'lowdb';
 import { createPaperResolver, type PaperResolver } from './resolve.js';
 import { deriveCatalogue } from './merge.js';
 import { diffPapers, mergedIds } from './report.js';
-import { AtomicJsonAdapter, CATALOGUE_VERSION, type CatalogueData, type WriteFile } from './store.js';
+import { SegmentedCatalogueAdapter, CATALOGUE_VERSION, type CatalogueData, type WriteFile } from './store.js';
 import type { Catalogue, DocumentRecord, IngestReport, Paper } from './types.js';
 
 export { CatalogueError } from './store.js';
@@ -19,7 +20,7 @@ export interface OpenOptions {
 /** Opens (or starts) the catalogue at `path`; throws CatalogueError naming the file if it is corrupt. */
 export async function openCatalogue(path: string, opts: OpenOptions = {}): Promise<Catalogue> {
   const file = resolvePath(path);
-  const db = new Low<CatalogueData>(new AtomicJsonAdapter(file, opts.writeFile), emptyData());
+  const db = new Low<CatalogueData>(new SegmentedCatalogueAdapter(file, opts.writeFile), emptyData());
   await db.read();
   return new LowCatalogue(file, db, await signature(file));
 }
@@ -67,9 +68,10 @@ class LowCatalogue implements Catalogue {
   private async commitNow(change: { upsert: DocumentRecord[]; remove: string[] }): Promise<IngestReport> {
     await this.reloadIfChangedOnDisk();
     const before = this.db.data;
-    const { documents, statuses } = applyChange(before.documents, change);
+    const { documents, statuses, restated } = applyChange(before.documents, change);
     if (!statuses.some((s) => s.status !== 'unchanged')) {
-      // nothing to change: no re-derivation, and the file is not rewritten
+      // no document changed: no re-derivation; only new file paths or stats, if any, are written
+      if (restated) await this.write({ version: CATALOGUE_VERSION, documents, papers: before.papers }, before);
       const ids = before.papers.map((p) => p.id);
       return { documents: statuses, added: [], updated: [], unchanged: ids, removed: [], merged: mergedIds(before.papers), warnings: [] };
     }
@@ -78,7 +80,12 @@ class LowCatalogue implements Catalogue {
     const touched = new Set(change.upsert.map((d) => d.name));
     const warnings = notes.filter((n) => touched.has(n.document)).map((n) => ({ file: n.document, line: n.line, message: n.message }));
     const report: IngestReport = { documents: statuses, ...diffPapers(before.papers, papers), warnings };
-    this.db.data = { version: CATALOGUE_VERSION, documents, papers };
+    await this.write({ version: CATALOGUE_VERSION, documents, papers }, before);
+    return report;
+  }
+
+  private async write(data: CatalogueData, before: CatalogueData): Promise<void> {
+    this.db.data = data;
     try {
       await this.db.write();
     } catch (err) {
@@ -87,7 +94,6 @@ class LowCatalogue implements Catalogue {
     }
     this.diskSignature = await signature(this.file);
     this.reindex();
-    return report;
   }
 
   // Another process (the server's upload endpoint, a manual `papersift ingest`) may have committed since we read.
@@ -115,6 +121,7 @@ class LowCatalogue implements Catalogue {
 function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord[]; remove: string[] }) {
   const byName = new Map(current.map((d) => [d.name, d]));
   const statuses: IngestReport['documents'] = [];
+  let restated = false;
   let order = Math.max(0, ...current.map((d) => d.ingestOrder ?? 0));
   for (const name of new Set(change.remove)) {
     const doc = byName.get(name);
@@ -128,9 +135,13 @@ function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord
     // ingest time (so they keep their firstSeen)
     if (status === 'changed') byName.set(doc.name, { ...doc, ingestedAt: old!.ingestedAt, ...(old!.ingestOrder ? { ingestOrder: old!.ingestOrder } : {}) });
     else if (status === 'new') byName.set(doc.name, { ...doc, ingestOrder: ++order });
+    else if (doc.path !== old!.path || !isDeepStrictEqual(doc.stat, old!.stat)) {
+      byName.set(doc.name, { ...old!, ...(doc.path ? { path: doc.path } : {}), ...(doc.stat ? { stat: doc.stat } : {}) });
+      restated = true;
+    }
   }
   const documents = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { documents, statuses };
+  return { documents, statuses, restated };
 }
 
 async function signature(file: string): Promise<string | undefined> {

@@ -75,7 +75,17 @@ export interface DocumentRecord {
    * names a paper. Absent in catalogues written before it existed (those documents count as earliest, by ingestedAt).
    */
   ingestOrder?: number;
+  /**
+   * The file's size and modification time when it was last read (file-sourced documents): a file found with both
+   * unchanged is not read again. Absent for uploads and in catalogues written before it existed.
+   */
+  stat?: FileStat;
   items: ParsedPaper[];
+}
+
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
 }
 
 export interface IngestReport {

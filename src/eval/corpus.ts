@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Paper } from '../catalogue/types.js';
 import type { SearchEngine, SearchMode } from '../search/types.js';
+import { middleSentence } from '../lang/sentences.js';
 import { mean, ndcg, recall, reciprocalRank } from './metrics.js';
 
 /** One line of a bilingual corpus file (the fields papersift reads; see ../shared/corpus/README.md). */
@@ -100,21 +101,6 @@ export const CATALOGUE_SETS = {
   'zh-sentence': 'a middle sentence of the Chinese summary (indexed text)',
 } as const;
 
-/** Sentences of a text: Chinese and English sentence ends, then whitespace for English. */
-export function sentences(text: string): string[] {
-  return text
-    .split(/(?<=[。！？!?；;])|(?<=\.)\s+(?=[A-Z\d("“])/u)
-    .map((s) => s.trim())
-    .filter(Boolean);
-}
-
-/** A sentence from the middle of a text (the first ones restate the title, the last ones claim results). */
-function middleSentence(text: string | undefined, minChars: number): string | undefined {
-  if (!text) return undefined;
-  const all = sentences(text).filter((s) => s.length >= minChars && s.length <= 400);
-  return all.length ? all[Math.floor(all.length / 2)] : undefined;
-}
-
 /** A contiguous half of the title's words (at least 3) at an offset chosen by the paper's hash. */
 function titlePart(title: string | undefined, key: string): string | undefined {
   if (!title) return undefined;
@@ -177,15 +163,24 @@ export function corpusQueries(records: CorpusRecord[], paperOf: (arxivId: string
 
 /** Pseudo-queries from a catalogue's own text (known-item search; see the module comment). */
 export function catalogueQueries(papers: readonly Paper[], opts: Omit<QueryOptions, 'split'> = {}): PseudoQuery[] {
+  const perSet = opts.perSet ?? 300;
   const out: PseudoQuery[] = [];
+  const count = new Map<string, number>();
+  const add = (set: keyof typeof CATALOGUE_SETS, q: string | undefined, relevant: string) => {
+    if (!q) return;
+    out.push({ set, q, relevant });
+    count.set(set, (count.get(set) ?? 0) + 1);
+  };
+  const sets = Object.keys(CATALOGUE_SETS).length;
   for (const p of byHash([...papers], (x) => x.id)) {
-    const add = (set: keyof typeof CATALOGUE_SETS, q: string | undefined) => q && out.push({ set, q, relevant: p.id });
-    add('en-title-part', titlePart(p.title.en, p.id));
-    add('zh-title-part', chineseTitlePart(p.title.zh, p.id));
-    add('en-sentence', middleSentence(p.summary.en, 40));
-    add('zh-sentence', middleSentence(p.summary.zh, 12));
+    add('en-title-part', titlePart(p.title.en, p.id), p.id);
+    add('zh-title-part', chineseTitlePart(p.title.zh, p.id), p.id);
+    add('en-sentence', middleSentence(p.summary.en, 40), p.id);
+    add('zh-sentence', middleSentence(p.summary.zh, 12), p.id);
+    // every set is full: later papers' queries would all be capped away (a sample of 20k papers stops after ~50)
+    if (count.size === sets && [...count.values()].every((n) => n >= perSet)) break;
   }
-  return capPerSet(out, opts.perSet ?? 300);
+  return capPerSet(out, perSet);
 }
 
 export interface SetRow {

@@ -13,6 +13,7 @@ import { loadConfig } from '../config.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { createSearchEngine, type SearchEngineOptions } from '../search/engine.js';
 import { buildLexicalIndex, type LexicalIndex } from '../search/lexical.js';
+import { catalogueBridge } from '../search/catalogue-bridge.js';
 import { calibrateGeneration, type Calibration } from '../search/calibration.js';
 import type { Dictionary } from '../lang/dictionary.js';
 import type { SearchEngine } from '../search/types.js';
@@ -61,10 +62,13 @@ export async function buildSeedEngine(
 ): Promise<SeedEngine> {
   const papers = await ingestSeeds(opts.dataDir, opts.paths);
   const index = await indexPapers(papers, opts.embedder, opts.progress);
-  const lexical = buildLexicalIndex(papers);
-  // large catalogues are served with cut-offs fitted on themselves (as index builds do); the seeds keep the priors
+  // the bridge refitted from the catalogue's own bilingual papers, as index builds refit it
+  const lexical = buildLexicalIndex(papers, catalogueBridge(papers));
+  // large catalogues are served with cut-offs and a fusion weight fitted on themselves (as index builds do); the
+  // seeds keep the priors
   const fitted = !opts.confidence && opts.dictionary && 'chineseWords' in opts.dictionary ? await calibrateGeneration({ papers, index, lexical, embedder: opts.embedder, dictionary: opts.dictionary as Dictionary }) : undefined;
-  const engine = createSearchEngine({ papers, index, lexical, embedder: opts.embedder, ...pick(opts), ...(fitted ? { confidence: fitted.confidence } : {}) });
+  const served = fitted ? { confidence: fitted.confidence, ...(fitted.fusion ? { semanticWeight: fitted.fusion.semanticWeight } : {}) } : {};
+  const engine = createSearchEngine({ papers, index, lexical, embedder: opts.embedder, ...pick(opts), ...served });
   return { engine, papers, index, lexical, ...(fitted ? { calibration: fitted } : {}) };
 }
 

@@ -1,8 +1,9 @@
 // Builds the next index generation from the catalogue. Incremental by default: start from the current
 // generation when the same embedder built it, embed only views whose text changed (and only texts the
-// embedding cache has never seen), upsert/remove them, compact when deleted entries pile up, bring the
-// generation's lexical (BM25) index up to date the same way (only papers whose text changed are re-tokenised), then
-// write a new generation and (by default) switch CURRENT to it. The current generation is never modified.
+// embedding cache has never seen), upsert/remove them, compact when deleted entries pile up, learn the generation's
+// Chinese-English bridge from the catalogue's bilingual papers, bring the generation's lexical (BM25) index up to
+// date the same way (only papers whose text changed are re-tokenised, unless the bridge changed), then write a new
+// generation and (by default) switch CURRENT to it. The current generation is never modified.
 import type { Catalogue } from '../catalogue/types.js';
 import { dataPaths, type Config } from '../config.js';
 import { EmbeddingCache, textHash } from '../embed/cache.js';
@@ -18,8 +19,10 @@ import { checkEmbedder } from './manifest.js';
 import type { Paper } from '../catalogue/types.js';
 import { buildLexicalIndexAsync, lexicalAnalyzerId, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../search/lexical.js';
 import { persistedLexicalIndex } from './open-engine.js';
+import { chooseBridge } from './bridge.js';
+import type { Bridge } from '../lang/bridge.js';
 import { calibrateGeneration, MIN_CALIBRATION_PAPERS } from '../search/calibration.js';
-import { openDictionary } from '../lang/dictionary.js';
+import { openDictionary, type Dictionary } from '../lang/dictionary.js';
 
 /** Compact when more than this share of the graph is deleted entries. */
 export const DEFAULT_COMPACT_THRESHOLD = 0.2;
@@ -44,6 +47,8 @@ export interface BuildOptions {
    * copy must stay as it was (the reindex gate measures it).
    */
   current?: LoadedGeneration;
+  /** The project dictionary, when the caller has opened it already (the reindex gate searches with it too). */
+  dictionary?: Dictionary;
 }
 
 export interface BuildResult {
@@ -65,7 +70,9 @@ export interface BuildResult {
   deleted: number; // deleted entries still in its graph
   pruned: string[];
   lexical: LexicalBuildStats;
-  ms: { load: number; embed: number; index: number; compact: number; lexical: number; calibrate: number; write: number; total: number };
+  /** The bridge the generation is indexed with: refitted by this build or kept, fitted from `pairs` bilingual papers, `drift` changed since (src/index/bridge.ts). */
+  bridge: { id: string; refit: boolean; pairs: number; drift: number };
+  ms: { load: number; embed: number; index: number; compact: number; bridge: number; lexical: number; calibrate: number; write: number; total: number };
 }
 
 /** How the lexical index was made: updated from the previous generation's, or built from every paper (and why). */
@@ -111,12 +118,16 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
   if (compacted) index.compact(progress);
   const compact = clock.lap();
 
-  const lexical = await lexicalFor(base, papers, opts, logger);
+  const chosen = await chooseBridge(papers, base.gen);
+  const { bridge } = chosen;
+  const bridgeMs = clock.lap();
+
+  const lexical = await lexicalFor(base, papers, bridge, opts, logger);
   const lexicalMs = clock.lap();
 
   // the confidence cut-offs this generation is served with, fitted on its own papers (small catalogues keep the priors)
   const fit = papers.length >= MIN_CALIBRATION_PAPERS;
-  const dictionary = fit ? await openDictionary({ modelsDir: dataPaths(config.dataDir).models, logger }) : undefined;
+  const dictionary = fit ? (opts.dictionary ?? (await openDictionary({ modelsDir: dataPaths(config.dataDir).models, logger }))) : undefined;
   const calibration = dictionary && (await calibrateGeneration({ papers, index, embedder, lexical: lexical.index, dictionary }));
   const calibrate = clock.lap();
 
@@ -132,9 +143,18 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     removed: stale.length,
     compacted,
     lexical: lexical.stats,
+    bridge: { id: bridge.id, refit: chosen.refit, pairs: chosen.pairs, drift: chosen.drift },
   };
-  const stored = { analyzer: lexicalAnalyzerId(), data: serializeLexicalIndex(lexical.index) };
-  const generation = await store.write({ index, papers, embedder: embedder.info, build: { ms: Math.round(clock.total()), ...stats }, lexical: stored, ...(calibration ? { calibration } : {}) });
+  const stored = { analyzer: lexicalAnalyzerId(bridge), data: serializeLexicalIndex(lexical.index) };
+  const generation = await store.write({
+    index,
+    papers,
+    embedder: embedder.info,
+    build: { ms: Math.round(clock.total()), ...stats },
+    bridge: { id: bridge.id, data: bridge.serialize(), pairs: chosen.pairs, drift: chosen.drift },
+    lexical: stored,
+    ...(calibration ? { calibration } : {}),
+  });
   const switched = opts.switchTo !== false;
   if (switched) await store.switchTo(generation);
   const pruned = switched ? await store.prune(config.keepGenerations) : [];
@@ -148,7 +168,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     vectors: index.size,
     deleted: index.deletedCount,
     pruned,
-    ms: { load, embed, index: indexMs, compact, lexical: lexicalMs, calibrate, write, total: Math.round(clock.total()) },
+    ms: { load, embed, index: indexMs, compact, bridge: bridgeMs, lexical: lexicalMs, calibrate, write, total: Math.round(clock.total()) },
   };
   logger.info(result, 'index generation built');
   return result;
@@ -195,16 +215,18 @@ async function withOwnIndex(gen: LoadedGeneration, ef: number): Promise<LoadedGe
 
 /**
  * The new generation's lexical index: the previous generation's, updated for the papers whose indexed text
- * changed, when it has one written by this lexical analyzer (an embedder change does not matter here); otherwise
- * built from every paper. A damaged lexical file was already refused by the checksum check (full build).
+ * changed, when it has one written by this lexical analyzer with this bridge (an embedder change does not matter
+ * here); otherwise built from every paper. A damaged lexical file was already refused by the checksum check (full build).
  */
-async function lexicalFor(base: StartingPoint, papers: Paper[], opts: BuildOptions, logger: Logger): Promise<{ index: LexicalIndex; stats: LexicalBuildStats }> {
+async function lexicalFor(base: StartingPoint, papers: Paper[], bridge: Bridge, opts: BuildOptions, logger: Logger): Promise<{ index: LexicalIndex; stats: LexicalBuildStats }> {
   const progress = opts.progress ?? noProgress;
   let fullReason = base.fullReason ?? 'no previous generation';
   if (base.gen) {
     let found: Awaited<ReturnType<typeof persistedLexicalIndex>>;
     try {
-      found = await persistedLexicalIndex(base.gen);
+      // a generation written before each carried its bridge: the analyzer id check below tells
+      const before = base.gen.manifest.bridge?.id;
+      found = before && before !== bridge.id ? { reason: `the bridge was refitted (${before} -> ${bridge.id})` } : await persistedLexicalIndex(base.gen, bridge);
     } catch (err) {
       if (!(err instanceof IndexFileError)) throw err;
       logger.warn({ generation: base.gen.name, err: err.message }, 'previous lexical index is unusable; building it from every paper');
@@ -216,7 +238,7 @@ async function lexicalFor(base: StartingPoint, papers: Paper[], opts: BuildOptio
     }
     fullReason = found.reason;
   }
-  const index = await buildLexicalIndexAsync(papers, { progress });
+  const index = await buildLexicalIndexAsync(papers, bridge, { progress });
   return { index, stats: { full: true, fullReason, added: papers.length, updated: 0, removed: 0 } };
 }
 

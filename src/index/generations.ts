@@ -1,5 +1,5 @@
 // Index generations: each build writes a complete, self-consistent directory `generations/<n>/`
-// (hnsw.bin, labels.json, papers-<i>.json segments, lexical.bin, then manifest.json last) and the one-line file
+// (hnsw.bin, labels.json, papers-<i>.json segments, bridge.tsv, lexical.bin, then manifest.json last) and the one-line file
 // CURRENT names the live one; files identical to the live generation's are hard links to them (src/index/reuse.ts).
 // A generation is first written as `<n>.partial-<pid>` and renamed to `<n>` only once complete,
 // and CURRENT is replaced atomically, so a crash at any point leaves CURRENT on the previous complete
@@ -12,6 +12,7 @@ import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
 import { dataPaths } from '../config.js';
 import { fsyncDir, naming, writeFileAtomic } from '../util/atomic.js';
+import { contentSegments } from '../util/segments.js';
 import { reuseFrom } from './reuse.js';
 import { HnswIndex } from './hnsw.js';
 import { IndexFileError } from './errors.js';
@@ -29,6 +30,7 @@ export const PAPERS_FILE = 'papers.json';
  */
 export const PAPERS_PER_SEGMENT = 512;
 export const LEXICAL_FILE = 'lexical.bin';
+export const BRIDGE_FILE = 'bridge.tsv';
 
 /** A persisted lexical index: opaque bytes owned by src/search/lexical.ts, stored and checksummed like the rest. */
 export interface StoredLexical {
@@ -37,12 +39,22 @@ export interface StoredLexical {
   data: Uint8Array;
 }
 
+/** The Chinese-English bridge the generation was indexed with (src/search/catalogue-bridge.ts), as its TSV table. */
+export interface StoredBridge {
+  id: string;
+  data: string;
+  /** Bilingual papers it was fitted from, and changed since (src/index/bridge.ts). */
+  pairs: number;
+  drift: number;
+}
+
 export interface GenerationBuild {
   index: HnswIndex;
   papers: Paper[]; // the catalogue snapshot the index was built from
   embedder: EmbedderInfo;
   build: BuildStats;
   lexical?: StoredLexical;
+  bridge?: StoredBridge;
   /** Confidence cut-offs fitted on this generation's own papers (src/search/calibration.ts), recorded in the manifest. */
   calibration?: Calibration;
 }
@@ -55,13 +67,19 @@ export interface LoadedGeneration {
   index: HnswIndex;
   /** The persisted lexical index, if the generation has one (read on demand: it is the largest file). */
   lexical?: GenerationLexical;
+  /** The generation's own bridge, if it has one (generations written before they carried one were built with the shipped bridge). */
+  bridge?: GenerationFile;
 }
 
-export interface GenerationLexical {
-  analyzer: string;
+/** A generation file read on demand. */
+export interface GenerationFile {
   path: string;
   /** The file's bytes, verified again against the manifest's size and sha256 (IndexFileError if it changed). */
   read(): Promise<Buffer>;
+}
+
+export interface GenerationLexical extends GenerationFile {
+  analyzer: string;
 }
 
 export interface LoadOptions {
@@ -123,8 +141,9 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
-    const lexical = manifest.lexical && lexicalOf(dir, manifest);
-    return { name, dir, manifest, papers, index, ...(lexical ? { lexical } : {}) };
+    const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index') };
+    const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge');
+    return { name, dir, manifest, papers, index, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
   }
 
   async function write(build: GenerationBuild): Promise<string> {
@@ -139,6 +158,7 @@ export function openGenerationStore(dataDir: string): GenerationStore {
       for (const f of await build.index.save(tmp)) files[f] = (await reuse.adopt(tmp, f)).entry;
       const segments = paperSegments(build.papers).map((papers, i) => ({ file: `papers-${i}.json`, papers }));
       for (const s of segments) files[s.file] = (await reuse.write(tmp, s.file, JSON.stringify(s.papers))).entry;
+      if (build.bridge) files[BRIDGE_FILE] = (await reuse.write(tmp, BRIDGE_FILE, build.bridge.data)).entry;
       if (build.lexical) files[LEXICAL_FILE] = (await reuse.write(tmp, LEXICAL_FILE, build.lexical.data)).entry;
       await writeManifest(tmp, manifestFor(name, build, files, segments.map((s) => s.file)));
       await rename(tmp, join(root, name));
@@ -213,17 +233,17 @@ function manifestFor(name: string, build: GenerationBuild, files: Record<string,
     files,
     papers,
     ...(build.lexical ? { lexical: { file: LEXICAL_FILE, analyzer: build.lexical.analyzer } } : {}),
+    ...(build.bridge ? { bridge: { file: BRIDGE_FILE, id: build.bridge.id, pairs: build.bridge.pairs, drift: build.bridge.drift } } : {}),
     ...(build.calibration ? { calibration: build.calibration } : {}),
   };
 }
 
-function lexicalOf(dir: string, manifest: Manifest): GenerationLexical {
-  const { file, analyzer } = manifest.lexical!;
+/** A file the manifest names as `what` (it must list it, so it was verified with the rest). */
+function fileOf(dir: string, manifest: Manifest, file: string, what: string): GenerationFile {
   const path = join(dir, file);
   const want = manifest.files[file];
-  if (!want || file.includes('/') || file.includes('\\')) throw new IndexFileError(join(dir, MANIFEST_FILE), `names lexical index "${file}" but lists no such file`);
+  if (!want || file.includes('/') || file.includes('\\')) throw new IndexFileError(join(dir, MANIFEST_FILE), `names ${what} "${file}" but lists no such file`);
   return {
-    analyzer,
     path,
     async read() {
       const bytes = await readFileFewTurns(path).catch((e: NodeJS.ErrnoException) => {
@@ -242,20 +262,7 @@ function generationNumber(entry: string): number {
 
 /** Cuts the papers into segments at content-defined boundaries (see PAPERS_PER_SEGMENT); always at least one. */
 export function paperSegments(papers: Paper[]): Paper[][] {
-  const segments: Paper[][] = [[]];
-  for (const p of papers) {
-    segments.at(-1)!.push(p);
-    if (fnv1a(p.id) % PAPERS_PER_SEGMENT === 0) segments.push([]);
-  }
-  if (segments.length > 1 && segments.at(-1)!.length === 0) segments.pop();
-  return segments;
-}
-
-/** 32-bit FNV-1a: a cheap, stable hash of a paper id for segment boundaries. */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
+  return contentSegments(papers, (p) => p.id, PAPERS_PER_SEGMENT);
 }
 
 /** The papers of a complete generation alone (no index, no checksums): e.g. to compare them with a catalogue. */

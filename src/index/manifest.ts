@@ -36,6 +36,10 @@ export interface Manifest {
   /** The persisted lexical (BM25) index, when the generation has one: its file (also listed in `files`) and the
    *  lexical analyzer that wrote it. Generations written before lexical indexes were persisted have none. */
   lexical?: { file: string; analyzer: string };
+  /** The Chinese-English bridge the generation was indexed with: its file (also listed in `files`), id, and the
+   *  bilingual papers it was fitted from and changed since (src/index/bridge.ts). Generations written before each
+   *  carried its own were built with the shipped bridge. */
+  bridge?: { file: string; id: string; pairs: number; drift: number };
   /** Confidence cut-offs fitted on the generation's own papers; absent for small catalogues (the priors apply). */
   calibration?: Calibration;
 }

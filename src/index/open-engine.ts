@@ -1,6 +1,6 @@
 // The one way to open a search engine over an index generation (the service, the reindex quality gate): its
-// papers and HNSW index, the lexical index persisted with it, and the project dictionary for cross-language
-// expansion. Generations written before lexical indexes were persisted (or by another lexical analyzer) still
+// papers and HNSW index, the bridge and lexical index persisted with it, and the project dictionary for
+// cross-language expansion. Generations written before lexical indexes were persisted (or by another lexical analyzer) still
 // open: their lexical index is rebuilt from the papers, in chunks that yield to the event loop, with a warning.
 import type { Embedder } from '../embed/types.js';
 import type { LoadedGeneration } from './generations.js';
@@ -12,6 +12,7 @@ import type { ConfidenceThresholds } from '../search/confidence.js';
 import { createSearchEngine, type PhaseListener } from '../search/engine.js';
 import { buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexLoadError, type LexicalIndex } from '../search/lexical.js';
 import type { SearchEngine } from '../search/types.js';
+import { loadShippedBridge, parseBridge, type Bridge } from '../lang/bridge.js';
 
 export interface OpenEngineOptions {
   /** Cross-language expansion: the project dictionary (openDictionary). Without it, the glossary alone. */
@@ -25,11 +26,12 @@ export interface OpenEngineOptions {
 }
 
 /** What an engine needs of a generation (a LoadedGeneration; tests may pass papers and an index alone). */
-export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index' | 'lexical'> & { manifest?: Pick<LoadedGeneration['manifest'], 'calibration'> };
+export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index' | 'lexical' | 'bridge'> & { manifest?: Pick<LoadedGeneration['manifest'], 'calibration'> };
 
 export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
   const logger = opts.logger ?? silentLogger;
-  const lexical = await generationLexicalIndex(gen, { logger, progress: opts.progress ?? noProgress });
+  const bridge = await generationBridge(gen);
+  const lexical = await generationLexicalIndex(gen, bridge, { logger, progress: opts.progress ?? noProgress });
   return createSearchEngine({
     papers: gen.papers,
     index: gen.index,
@@ -40,21 +42,35 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
     ...(opts.onPhase ? { onPhase: opts.onPhase } : {}),
     // the generation's own fitted cut-offs, unless the caller overrides them; without either, the embedder's priors
     ...(opts.confidence ?? gen.manifest?.calibration ? { confidence: opts.confidence ?? gen.manifest!.calibration!.confidence } : {}),
+    // and the hybrid fusion weight fitted on it; without one, the prior (DEFAULT_SEMANTIC_WEIGHT)
+    ...(gen.manifest?.calibration?.fusion ? { semanticWeight: gen.manifest.calibration.fusion.semanticWeight } : {}),
   });
 }
 
+/** The bridge the generation was indexed with: its own, or the shipped one for generations written before they carried one. */
+export async function generationBridge(gen: Pick<EngineGeneration, 'bridge'>): Promise<Bridge> {
+  if (!gen.bridge) return loadShippedBridge();
+  const text = (await gen.bridge.read()).toString('utf8');
+  try {
+    return parseBridge(text, gen.bridge.path);
+  } catch (err) {
+    throw new IndexFileError(gen.bridge.path, `unusable bridge (${(err as Error).message})`);
+  }
+}
+
 /**
- * The generation's persisted lexical index, or why it has none usable. A damaged file (checksum, or content this
+ * The generation's persisted lexical index built with `bridge`, or why it has none usable. A damaged file (checksum, or content this
  * format cannot read) throws IndexFileError naming the file: it is never served and never silently rebuilt.
  */
-export async function persistedLexicalIndex(gen: EngineGeneration): Promise<{ index: LexicalIndex } | { reason: string }> {
+export async function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridge): Promise<{ index: LexicalIndex } | { reason: string }> {
   if (!gen.lexical) return { reason: `generation ${gen.name} has no persisted lexical index (written before they were persisted)` };
-  if (gen.lexical.analyzer !== lexicalAnalyzerId()) {
-    return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${gen.lexical.analyzer}, this version is ${lexicalAnalyzerId()}` };
+  const analyzer = lexicalAnalyzerId(bridge);
+  if (gen.lexical.analyzer !== analyzer) {
+    return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${gen.lexical.analyzer}, this version is ${analyzer}` };
   }
   const bytes = await gen.lexical.read();
   try {
-    return { index: loadLexicalIndex(bytes, gen.papers, gen.lexical.path) };
+    return { index: loadLexicalIndex(bytes, gen.papers, bridge, gen.lexical.path) };
   } catch (err) {
     if (err instanceof LexicalIndexLoadError) {
       if (err.reason === 'analyzer') return { reason: err.message };
@@ -64,9 +80,9 @@ export async function persistedLexicalIndex(gen: EngineGeneration): Promise<{ in
   }
 }
 
-async function generationLexicalIndex(gen: EngineGeneration, o: { logger: Logger; progress: Progress }): Promise<LexicalIndex> {
-  const found = await persistedLexicalIndex(gen);
+async function generationLexicalIndex(gen: EngineGeneration, bridge: Bridge, o: { logger: Logger; progress: Progress }): Promise<LexicalIndex> {
+  const found = await persistedLexicalIndex(gen, bridge);
   if ('index' in found) return found.index;
   o.logger.warn({ generation: gen.name, papers: gen.papers.length }, `${found.reason}; building it from the papers (reindex to persist one)`);
-  return buildLexicalIndexAsync(gen.papers, { progress: o.progress });
+  return buildLexicalIndexAsync(gen.papers, bridge, { progress: o.progress });
 }

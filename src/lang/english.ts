@@ -41,9 +41,23 @@ export function englishTokens(text: string, opts: EnglishTokenOptions = {}): str
   return out;
 }
 
+/**
+ * Memo of stems: indexing and bridge learning stem every word of every paper, and the Porter stemmer's regular
+ * expressions cost more than the rest of tokenising. Words repeat (a catalogue has ~100k distinct ones), so a
+ * cleared-when-full map keeps the cost to one stemming per distinct word.
+ */
+const STEMS = new Map<string, string>();
+const MAX_STEMS = 500_000;
+
 /** Porter stem of a lower-case word (hyphenated words are stemmed part by part). */
 export function stem(word: string): string {
-  return word.includes('-') ? word.split('-').map((p) => stemmer(p)).join('-') : stemmer(word);
+  let s = STEMS.get(word);
+  if (s === undefined) {
+    s = word.includes('-') ? word.split('-').map((p) => stemmer(p)).join('-') : stemmer(word);
+    if (STEMS.size >= MAX_STEMS) STEMS.clear();
+    STEMS.set(word, s);
+  }
+  return s;
 }
 
 export function isEnglishStopWord(word: string): boolean {

@@ -2,11 +2,13 @@
 // compare against the live generation without rebuilding its engine.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Paper } from '../catalogue/types.js';
 import type { Embedder } from '../embed/types.js';
 import { evaluateEngine } from '../eval/evaluate.js';
 import { loadLabelledSet, refToId, type LabelledSet } from '../eval/labelled-set.js';
-import { catalogueQueries, evaluateQueries, type PseudoQuery } from '../eval/corpus.js';
+import { catalogueQueries, type PseudoQuery } from '../eval/corpus.js';
+import { mean, reciprocalRank } from '../eval/metrics.js';
 import type { Translator } from '../search/analyzer.js';
 import { openGenerationEngine, type EngineGeneration } from '../index/open-engine.js';
 import type { SearchEngine } from '../search/types.js';
@@ -28,6 +30,8 @@ export interface QualityRecord {
   /** The cross-language expansion the engine used: the dictionary (glossary + CC-CEDICT, as served) or the glossary
    *  alone. Records written before this field existed were measured with the glossary alone. */
   expansion?: Expansion;
+  /** The generation's answers to the pseudo-queries it was gated on, for the next run's gate. */
+  searches?: RecordedSearches;
 }
 
 export type Expansion = 'dictionary' | 'glossary';
@@ -117,7 +121,11 @@ export async function readQuality(generationDir: string, logger: Logger): Promis
   }
   try {
     const r = JSON.parse(raw) as Partial<QualityRecord>;
-    if (r.metric === GATE_METRIC && (typeof r.score === 'number' || r.score === null)) return r as QualityRecord;
+    if (r.metric === GATE_METRIC && (typeof r.score === 'number' || r.score === null)) {
+      // recorded answers in another shape are only an optimisation lost: the score still stands
+      if (r.searches !== undefined && !wellFormed(r.searches)) delete r.searches;
+      return r as QualityRecord;
+    }
   } catch {
     // fall through
   }
@@ -125,11 +133,19 @@ export async function readQuality(generationDir: string, logger: Logger): Promis
   return undefined;
 }
 
+function wellFormed(s: RecordedSearches): boolean {
+  const top = (s as Partial<RecordedSearches> | null)?.top;
+  return typeof top === 'object' && top !== null && Object.values(top).every((ids) => Array.isArray(ids) && ids.every((id) => typeof id === 'string'));
+}
+
 // ---- pseudo-queries: a gate for any catalogue ----
 
 export const PSEUDO_METRIC = 'hybrid MRR@10 on pseudo-queries';
 /** Pseudo-queries per set (title fragments and summary sentences in each language): up to 4 x this many. */
 const PSEUDO_PER_SET = 40;
+const K = 10;
+/** Recorded answers re-asked of the live engine before the rest are trusted (see RecordedSearches). */
+export const SPOT_CHECKS = 8;
 
 /** Both generations on the same pseudo-queries, made from papers both hold (see src/eval/corpus.ts). */
 export interface PseudoComparison {
@@ -140,6 +156,28 @@ export interface PseudoComparison {
   shared: number;
   livePapers: number;
   candidatePapers: number;
+  /** Queries whose live answer came from the live generation's record (RecordedSearches) instead of a search. */
+  reused?: number;
+}
+
+/**
+ * A generation's own hybrid answers (top-10 paper ids, by query text) to the pseudo-queries it was gated on, kept in
+ * its quality.json. A generation never changes, so when it is live the next run's gate takes these as its answers
+ * instead of searching it again: only queries from papers whose text changed since are searched. They are trusted
+ * only for the same embedder, expansion and search-time ef, and only when the live engine still gives the same
+ * answers to a few of them (SPOT_CHECKS): a changed search code or dictionary shows up there and the live generation
+ * is searched in full, as without a record.
+ */
+export interface RecordedSearches {
+  embedder: string;
+  expansion: Expansion;
+  ef: number;
+  top: Record<string, string[]>;
+}
+
+export interface PseudoOptions extends MeasureOptions {
+  /** The live generation's recorded answers (its quality.json), if any. */
+  recorded?: RecordedSearches;
 }
 
 /** Known-item queries from the papers both generations hold (the new generation's text of them). */
@@ -149,22 +187,61 @@ export function sharedPseudoQueries(live: readonly Paper[], candidate: readonly 
   return { queries: catalogueQueries(both, { perSet: PSEUDO_PER_SET }), shared: both.length };
 }
 
-/** Hybrid MRR@10 of a generation's engine (as the service opens it) on the given pseudo-queries. */
-export async function pseudoMrr(gen: EngineGeneration, embedder: Embedder, queries: readonly PseudoQuery[], opts: MeasureOptions): Promise<number> {
-  if (queries.length === 0) return 0;
-  const report = await evaluateQueries(await engineFor(gen, embedder, opts), queries, ['hybrid'], gen.papers.length);
-  return report.rows.reduce((s, r) => s + r.mrr * r.queries, 0) / queries.length;
-}
-
-/** Compares the live and the new generation on pseudo-queries from the papers both hold (same embedder). */
-export async function comparePseudo(live: EngineGeneration, candidate: EngineGeneration, embedder: Embedder, opts: MeasureOptions): Promise<PseudoComparison> {
-  const { queries, shared } = sharedPseudoQueries(live.papers, candidate.papers);
-  return {
-    baseline: await pseudoMrr(live, embedder, queries, opts),
-    candidate: await pseudoMrr(candidate, embedder, queries, opts),
+/**
+ * The new generation on pseudo-queries, and the live one on the same queries when it is given (same embedder;
+ * answers from its record where they apply). Returns the comparison (with a live generation) and the new
+ * generation's answers to record with it. Without a live generation the queries come from all its papers.
+ */
+export async function gatePseudo(live: EngineGeneration | undefined, candidate: EngineGeneration, embedder: Embedder, opts: PseudoOptions): Promise<{ comparison?: PseudoComparison; searches: RecordedSearches }> {
+  const { queries, shared } = sharedPseudoQueries(live?.papers ?? candidate.papers, candidate.papers);
+  const texts = [...new Set(queries.map((q) => q.q))];
+  const mine = await answers(candidate, embedder, texts, opts);
+  const searches = { ...conditions(candidate, embedder, opts), top: Object.fromEntries(mine) };
+  if (!live) return { searches };
+  const theirs = await liveAnswers(live, embedder, texts, opts);
+  const comparison = {
+    baseline: mrr(queries, theirs.top),
+    candidate: mrr(queries, mine),
     queries: queries.length,
     shared,
     livePapers: live.papers.length,
     candidatePapers: candidate.papers.length,
+    reused: theirs.reused,
   };
+  return { comparison, searches };
+}
+
+/** What the answers depend on besides the generation itself (and the code, which the spot check covers). */
+function conditions(gen: EngineGeneration, embedder: Embedder, opts: MeasureOptions): Omit<RecordedSearches, 'top'> {
+  return { embedder: embedder.info.id, expansion: opts.dictionary ? 'dictionary' : 'glossary', ef: gen.index.hnswParams.ef };
+}
+
+/** Hybrid top-10 ids of a generation's engine (as the service opens it) for each query text. */
+async function answers(gen: EngineGeneration, embedder: Embedder, texts: readonly string[], opts: MeasureOptions): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (texts.length === 0) return out;
+  const engine = await engineFor(gen, embedder, opts);
+  for (const q of texts) out.set(q, (await engine.search({ q, mode: 'hybrid', limit: K })).results.map((h) => h.id));
+  return out;
+}
+
+/** The live generation's answers: recorded ones where they apply and the spot check confirms them, searched otherwise. */
+async function liveAnswers(live: EngineGeneration, embedder: Embedder, texts: string[], opts: PseudoOptions): Promise<{ top: Map<string, string[]>; reused: number }> {
+  const r = opts.recorded;
+  const want = conditions(live, embedder, opts);
+  const applies = r !== undefined && r.embedder === want.embedder && r.expansion === want.expansion && r.ef === want.ef;
+  let usable = applies ? texts.filter((q) => Object.hasOwn(r.top, q)) : [];
+  const step = Math.max(1, Math.ceil(usable.length / SPOT_CHECKS));
+  const checked = await answers(live, embedder, usable.filter((_, i) => i % step === 0), opts);
+  if ([...checked].some(([q, ids]) => !isDeepStrictEqual(ids, r!.top[q]))) {
+    opts.logger.warn({ generation: live.name }, `generation ${live.name} no longer answers as recorded in its ${QUALITY_FILE} (search code or dictionary changed?); searching it on every pseudo-query`);
+    usable = [];
+  }
+  const reused = new Map(usable.filter((q) => !checked.has(q)).map((q) => [q, r!.top[q]!]));
+  const searched = await answers(live, embedder, texts.filter((q) => !checked.has(q) && !reused.has(q)), opts);
+  return { top: new Map([...checked, ...searched, ...reused]), reused: reused.size };
+}
+
+function mrr(queries: readonly PseudoQuery[], top: Map<string, string[]>): number {
+  return mean(queries.map((q) => reciprocalRank(top.get(q.q) ?? [], new Set([q.relevant]), K)));
 }

@@ -21,7 +21,7 @@ import { noProgress, type Progress } from '../util/progress.js';
 import { ExitCode } from './exit-codes.js';
 import { decideGate } from './gate.js';
 import { acquireLock, LockHeldError, type Lock } from './lock.js';
-import { comparePseudo, measureQuality, readQuality, writeQuality, type MeasureOptions, type QualityRecord } from './quality.js';
+import { gatePseudo, measureQuality, readQuality, writeQuality, type MeasureOptions, type QualityRecord } from './quality.js';
 import { writeReport, type GateResult, type ReindexOutcome, type ReindexResult } from './report.js';
 import { installWritePause, pauseIfRequested, pausingEmbedder } from './test-hooks.js';
 import { settleStagedCatalogue, stageCatalogue, type StagedCatalogue } from './staging.js';
@@ -53,7 +53,7 @@ interface Ctx {
   repairing?: string;
   /** The catalogue this run ingests into: installed only with the generation built from it (staging.ts). */
   staged?: StagedCatalogue;
-  /** The project dictionary, opened once per run for the quality gate (the service searches with it too). */
+  /** The project dictionary, opened once per run for the build's calibration and the quality gate (the service searches with it too). */
   dictionary?: Promise<Dictionary>;
 }
 
@@ -114,7 +114,8 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
       return;
     }
     const full = (opts.full ?? false) || ctx.repairing !== undefined;
-    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full, progress: ctx.progress, logger: ctx.logger, switchTo: false, ...(live ? { current: live } : {}) });
+    const dictionary = await timed(r, 'dictionary', () => dictionaryOf(ctx)); // once, for the build's calibration and the gate
+    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full, progress: ctx.progress, logger: ctx.logger, switchTo: false, dictionary, ...(live ? { current: live } : {}) });
     recordBuild(r, build);
     await gateAndSwitch(ctx, lock, build.generation, live, embedder);
   } finally {
@@ -210,12 +211,14 @@ async function evaluateGate(ctx: Ctx, name: string, live: LoadedGeneration | und
   // each generation's engine (one lexical index load) serves both the labelled set and the pseudo-queries
   const engines: MeasureOptions['engines'] = new WeakMap();
   const candidate = await measureQuality(candidateGen, embedder, { logger: ctx.logger, progress: ctx.progress, dictionary, engines });
-  await writeQuality(candidateGen.dir, candidate);
   const baseline = live ? await liveQuality(ctx, live, embedder, engines) : undefined;
   // pseudo-queries need both engines with one embedder; across an embedder change the labelled set alone decides
-  const comparable = live && embedderDifference(live.manifest.embedder, embedder.info) === undefined;
-  const pseudo = comparable ? await comparePseudo(live, candidateGen, embedder, { logger: ctx.logger, dictionary, engines }) : undefined;
-  return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false }, pseudo);
+  const comparable = live && embedderDifference(live.manifest.embedder, embedder.info) === undefined ? live : undefined;
+  const recorded = baseline?.searches ? { recorded: baseline.searches } : {};
+  const pseudo = await gatePseudo(comparable, candidateGen, embedder, { logger: ctx.logger, dictionary, engines, ...recorded });
+  // the new generation's answers go with its score, so that the next run's gate need not search it again
+  await writeQuality(candidateGen.dir, { ...candidate, searches: pseudo.searches });
+  return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false }, pseudo.comparison);
 }
 
 /**
@@ -273,8 +276,8 @@ function recordBuild(r: ReindexResult, b: BuildResult): void {
   if (b.fullReason) r.embedder.reason = b.fullReason;
   const { fullReason: reason, ...lexical } = b.lexical;
   r.index = { entries: b.vectors, compacted: b.compacted, lexical: { ...lexical, ...(reason ? { reason } : {}) } };
-  const { load, embed, index, compact, lexical: lexicalMs, write } = b.ms;
-  Object.assign(r.phasesMs, { load, embed, index, compact, lexical: lexicalMs, write });
+  const { load, embed, index, compact, bridge, lexical: lexicalMs, calibrate, write } = b.ms;
+  Object.assign(r.phasesMs, { load, embed, index, compact, bridge, lexical: lexicalMs, calibrate, write });
 }
 
 function emptyResult(config: Config, opts: ReindexOptions): ReindexResult {

@@ -4,12 +4,15 @@
 // `catalogue.json`. A change whose generation never goes live (refused by the quality gate, failed, killed) is
 // dropped with its copy: it cannot leak into the next write. Every writer settles what a killed writer left before
 // staging its own change: a copy whose generation went live is installed (the kill came after the switch), any
-// other copy is dropped. All of this happens under the data lock.
+// other copy is dropped. All of this happens under the data lock. Both files are small indexes naming segments in
+// `catalogue-segments/` (src/catalogue/store.ts): the staged copy shares every segment its change left alone with the
+// live one, and segments neither names any more are pruned once nothing is staged.
 import { readFile, rename, unlink } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { dataPaths, type Config } from '../config.js';
 import { openCatalogue } from '../catalogue/lowdb.js';
+import { pruneCatalogueSegments } from '../catalogue/store.js';
 import type { Catalogue } from '../catalogue/types.js';
 import type { GenerationStore } from '../index/generations.js';
 import type { Logger } from '../log.js';
@@ -52,6 +55,14 @@ export async function stageCatalogue(config: Config, store: GenerationStore, log
  */
 export async function settleStagedCatalogue(config: Config, store: GenerationStore, logger: Logger): Promise<SettleOutcome> {
   const p = stagingPaths(config);
+  const outcome = await settle(p, store, logger);
+  // with nothing staged, the live catalogue alone names the segments worth keeping (catalogue/store.ts)
+  const pruned = await pruneCatalogueSegments(p.catalogue);
+  if (pruned.length) logger.debug({ segments: pruned.length }, 'removed catalogue segments no catalogue names any more');
+  return outcome;
+}
+
+async function settle(p: ReturnType<typeof stagingPaths>, store: GenerationStore, logger: Logger): Promise<SettleOutcome> {
   const bound = existsSync(p.boundTo) ? (await readFile(p.boundTo, 'utf8')).trim() : undefined;
   if (bound === undefined && !existsSync(p.staged)) return 'nothing staged';
   if (bound !== undefined && bound === store.current()) {

@@ -5,7 +5,7 @@ import { tokens, lexicalTerms, type Token } from '../lang/text.js';
 import { englishTokens, isEnglishStopWord, stem } from '../lang/english.js';
 import { CHINESE_STOP_WORDS, subWords } from '../lang/segment.js';
 import type { Dictionary } from '../lang/dictionary.js';
-import { loadShippedBridge, type Bridge } from '../lang/bridge.js';
+import type { Bridge } from '../lang/bridge.js';
 
 /** Cross-language lookup: the project dictionary (src/lang/dictionary.ts: glossary + CC-CEDICT) or the glossary alone. */
 export type Translator = Pick<Dictionary, 'english' | 'chinese'> & Partial<Pick<Dictionary, 'source'>>;
@@ -47,7 +47,7 @@ export function documentTerms(text: string): string[] {
  * The learned translations of a document's words (English stems -> Chinese words, Chinese words -> English stems),
  * one per distinct source word, so a paper written up in one language is found by words of the other.
  */
-export function bridgeTerms(text: string, bridge: Bridge = loadShippedBridge()): string[] {
+export function bridgeTerms(text: string, bridge: Bridge): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const t of tokens(text)) {
@@ -66,9 +66,10 @@ export function nameTerms(text: string): string[] {
 
 /**
  * Analyses a query. `known(term)` says whether the index has the term; unknown Chinese words fall back to their
- * sub-words so a long compound still finds its parts.
+ * sub-words so a long compound still finds its parts. `bridge` must be the one the index was built with (its
+ * `bridge`): the generation's own, learned from its papers.
  */
-export function analyzeQuery(q: string, translator: Translator, known: (term: string) => boolean, bridge: Bridge = loadShippedBridge()): AnalyzedQuery {
+export function analyzeQuery(q: string, translator: Translator, known: (term: string) => boolean, bridge: Bridge): AnalyzedQuery {
   const concepts: string[] = [];
   const byTerm = new Map<string, QueryTerm>();
   const add = (term: string, weight: number, concept: number, expanded: boolean) => {

@@ -16,6 +16,8 @@ import type { Translator } from './analyzer.js';
 import { thresholdsFor, type ConfidenceThresholds } from './confidence.js';
 import { bestViewCosine, cosine, denseSearch, paperVector } from './dense.js';
 import { createEngineContext, type EngineContext, type SearchEngineOptions } from './engine.js';
+import { DEFAULT_SEMANTIC_WEIGHT } from './fusion.js';
+import { fitSemanticWeight, type FusionFit } from './fusion-fit.js';
 
 /** Below this many papers the null distribution is too thin: the priors (confidence.ts) stay. */
 export const MIN_CALIBRATION_PAPERS = 200;
@@ -27,6 +29,8 @@ const NULL_QUANTILE = 0.99;
 
 export interface Calibration {
   confidence: ConfidenceThresholds;
+  /** The hybrid fusion weight fitted on held-out questions (fusion-fit.ts); absent when too few could be asked. */
+  fusion?: FusionFit;
   /** What the cut-offs were fitted on, and how they do on it. */
   fit: {
     papers: number;
@@ -120,9 +124,15 @@ export function nullVocabulary(dictionary: Pick<Dictionary, 'chineseWords' | 'en
   return { english, chinese };
 }
 
-/** Fits a generation's cut-offs (undefined for catalogues too small to fit on: the priors apply). */
+/**
+ * Fits a generation's cut-offs, then its hybrid fusion weight under them (undefined for catalogues too small to fit
+ * on: the priors apply).
+ */
 export async function calibrateGeneration(opts: SearchEngineOptions & { dictionary: Translator & Pick<Dictionary, 'chineseWords'> }): Promise<Calibration | undefined> {
   if (opts.papers.length < MIN_CALIBRATION_PAPERS) return undefined; // before building an engine context for nothing
   const ctx = createEngineContext(opts);
-  return calibrateConfidence(ctx, opts.papers, nullVocabulary(opts.dictionary), thresholdsFor(opts.embedder.info.id));
+  const calibration = await calibrateConfidence(ctx, opts.papers, nullVocabulary(opts.dictionary), thresholdsFor(opts.embedder.info.id));
+  if (!calibration) return undefined;
+  const fusion = await fitSemanticWeight({ ...ctx, thresholds: calibration.confidence }, opts.papers, DEFAULT_SEMANTIC_WEIGHT);
+  return fusion ? { ...calibration, fusion } : calibration;
 }

@@ -15,7 +15,8 @@ export interface SearchEngineOptions {
   index: VectorIndex;
   embedder: Embedder;
   logger?: Logger;
-  /** A lexical index built earlier over the same papers (building one takes ~seconds per 100k papers). */
+  /** A lexical index built earlier over the same papers (building one takes ~seconds per 100k papers); without
+   *  one, the engine builds one with the shipped bridge. */
   lexical?: LexicalIndex;
   /** Cross-language expansion; pass the project dictionary (openDictionary) for CC-CEDICT coverage. Default: the glossary. */
   dictionary?: Translator;

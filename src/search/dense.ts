@@ -36,16 +36,32 @@ export function viewVectors(index: VectorIndex, paperId: string): Float32Array[]
   return vecs;
 }
 
+/** A paper's stored view vectors by paper id (viewVectors, or a request's reads of it: requestViews). */
+export type ViewsOf = (paperId: string) => Float32Array[];
+
+/**
+ * viewVectors read once per paper for the length of one request: a recommendation needs the same papers' vectors
+ * for MMR and for the evidence of what it picks, and each read copies the vector out of hnswlib.
+ */
+export function requestViews(index: VectorIndex): ViewsOf {
+  const read = new Map<string, Float32Array[]>();
+  return (paperId) => {
+    let views = read.get(paperId);
+    if (!views) read.set(paperId, (views = viewVectors(index, paperId)));
+    return views;
+  };
+}
+
 /** Best cosine between any of the query vectors and any stored view of a paper (undefined when it has no view). */
-export function bestViewCosine(index: VectorIndex, vectors: readonly Float32Array[], paperId: string): number | undefined {
+export function bestViewCosine(index: VectorIndex, vectors: readonly Float32Array[], paperId: string, viewsOf: ViewsOf = (id) => viewVectors(index, id)): number | undefined {
   let best: number | undefined;
-  for (const v of viewVectors(index, paperId)) for (const q of vectors) best = Math.max(best ?? -1, cosine(q, v));
+  for (const v of viewsOf(paperId)) for (const q of vectors) best = Math.max(best ?? -1, cosine(q, v));
   return best;
 }
 
 /** Mean of a paper's stored view vectors, unit length (its "paper vector" for related/recommend/MMR). */
-export function paperVector(index: VectorIndex, paperId: string): Float32Array | undefined {
-  const vecs = viewVectors(index, paperId);
+export function paperVector(index: VectorIndex, paperId: string, viewsOf: ViewsOf = (id) => viewVectors(index, id)): Float32Array | undefined {
+  const vecs = viewsOf(paperId);
   if (vecs.length === 0) return undefined;
   return normalise(addScaled(new Float32Array(vecs[0]!.length), vecs.map((v) => [v, 1 / vecs.length] as const)));
 }

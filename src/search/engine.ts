@@ -7,6 +7,7 @@ import type { Translator } from './analyzer.js';
 import { thresholdsFor } from './confidence.js';
 import { DEFAULT_SEMANTIC_WEIGHT } from './fusion.js';
 import { buildLexicalIndex } from './lexical.js';
+import { loadShippedBridge } from '../lang/bridge.js';
 import { PaperLookup } from './lookup.js';
 import { distinctiveTerms, relatedCandidates, recommendCandidates } from './related.js';
 import type { EngineContext, SearchEngineOptions } from './context.js';
@@ -37,7 +38,7 @@ function glossaryTranslator(): Translator {
 
 /** The shared read-only state of an engine (exported for calibration, which needs raw channel evidence). */
 export function createEngineContext(opts: SearchEngineOptions): EngineContext {
-  const lexical = opts.lexical ?? buildLexicalIndex(opts.papers);
+  const lexical = opts.lexical ?? buildLexicalIndex(opts.papers, loadShippedBridge());
   return {
     lookup: new PaperLookup(opts.papers),
     index: opts.index,
@@ -97,8 +98,8 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
       const filter = filterFor(o.filters);
       const seed = paper(id);
       if (!seed) return undefined;
-      const found = relatedCandidates(ctx, [seed], Math.max(30, 2 * limit), filter);
-      return { paper: seed, results: toHits(ctx, found.candidates.slice(0, limit), found.terms) };
+      const found = relatedCandidates(ctx, [seed], Math.max(30, 2 * limit), filter, limit);
+      return { paper: seed, results: toHits(ctx, found.candidates, found.terms) };
     },
 
     async recommend(req: RecommendRequest): Promise<{ results: Hit[]; unknownIds: string[] }> {

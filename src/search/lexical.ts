@@ -5,8 +5,12 @@
 // The index is persisted with each index generation (serializeLexicalIndex / loadLexicalIndex: this module owns
 // the format, lexical/format.ts, the generation stores it as opaque bytes) and updated paper by paper
 // (updateLexicalIndex), because tokenising every paper again costs ~15 s per 10k papers.
+//
+// Every index is built with one Chinese-English bridge (the generation's own, src/search/catalogue-bridge.ts) and
+// carries it, so queries are analysed with the bridge its documents were expanded with.
 import type { Paper } from '../catalogue/types.js';
 import type { AnalyzedQuery } from './analyzer.js';
+import type { Bridge } from '../lang/bridge.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { lexicalAnalyzerId, paperFields, sameIndexedText } from './lexical/documents.js';
 import { derivePostings, PostingsBuilder, type Postings } from './lexical/postings.js';
@@ -19,6 +23,8 @@ export type { LexicalHit } from './lexical/scorer.js';
 
 export interface LexicalIndex {
   readonly documentCount: number;
+  /** The bridge whose translations fill the documents' bridge field: queries must be analysed with it too. */
+  readonly bridge: Bridge;
   /** Whether any paper contains the term (in any text field). */
   has(term: string): boolean;
   /** How many papers contain the term in a text field. */
@@ -29,31 +35,31 @@ export interface LexicalIndex {
 }
 
 /** Builds the index in one go (blocks the event loop ~0.5 s per 1k papers: fine for tests and CLIs). */
-export function buildLexicalIndex(papers: readonly Paper[]): LexicalIndex {
+export function buildLexicalIndex(papers: readonly Paper[], bridge: Bridge): LexicalIndex {
   const b = new PostingsBuilder();
-  for (const p of papers) b.add(p.id, paperFields(p));
-  return lexicalIndex(b.build());
+  for (const p of papers) b.add(p.id, paperFields(p, bridge));
+  return lexicalIndex(b.build(), bridge);
 }
 
 /**
  * Builds the index in chunks, yielding to the event loop between them and reporting progress, so a server can
  * build the next generation's index while it keeps answering requests; pass the result to createSearchEngine.
  */
-export async function buildLexicalIndexAsync(papers: readonly Paper[], opts: { progress?: Progress; chunk?: number } = {}): Promise<LexicalIndex> {
+export async function buildLexicalIndexAsync(papers: readonly Paper[], bridge: Bridge, opts: { progress?: Progress; chunk?: number } = {}): Promise<LexicalIndex> {
   const b = new PostingsBuilder();
-  await addPapers(b, papers, opts);
-  return lexicalIndex(b.build());
+  await addPapers(b, papers, bridge, opts);
+  return lexicalIndex(b.build(), bridge);
 }
 
 /** Tokenises and adds papers, `chunk` at a time, yielding between chunks. */
-async function addPapers(b: PostingsBuilder, papers: readonly Paper[], opts: { progress?: Progress; chunk?: number }): Promise<void> {
+async function addPapers(b: PostingsBuilder, papers: readonly Paper[], bridge: Bridge, opts: { progress?: Progress; chunk?: number }): Promise<void> {
   const progress = opts.progress ?? noProgress;
   const chunk = opts.chunk ?? 500;
   progress.start(papers.length, 'lexical index');
   try {
     for (let i = 0; i < papers.length; i += chunk) {
       const part = papers.slice(i, i + chunk);
-      for (const p of part) b.add(p.id, paperFields(p));
+      for (const p of part) b.add(p.id, paperFields(p, bridge));
       progress.tick(part.length);
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -71,7 +77,7 @@ function stateOf(index: LexicalIndex, what: string): Postings {
   return p;
 }
 
-function lexicalIndex(p: Postings): LexicalIndex {
+function lexicalIndex(p: Postings, bridge: Bridge): LexicalIndex {
   const n = Math.max(p.ids.length, 1);
   const df = (term: string) => {
     const t = p.termNumber.get(term);
@@ -80,6 +86,7 @@ function lexicalIndex(p: Postings): LexicalIndex {
   const scorer = createScorer(p);
   const index: LexicalIndex = {
     documentCount: p.ids.length,
+    bridge,
     has: (term) => df(term) > 0,
     df,
     idf: (term) => Math.log(1 + n / (df(term) + 1)),
@@ -93,20 +100,20 @@ function lexicalIndex(p: Postings): LexicalIndex {
 
 /** The index as bytes (lexical.bin), for storing in an index generation (see loadLexicalIndex). */
 export function serializeLexicalIndex(index: LexicalIndex): Buffer {
-  return encodePostings(stateOf(index, 'serializeLexicalIndex'), lexicalAnalyzerId());
+  return encodePostings(stateOf(index, 'serializeLexicalIndex'), lexicalAnalyzerId(index.bridge));
 }
 
 /**
- * Loads an index written by serializeLexicalIndex for exactly these papers (LexicalIndexLoadError otherwise).
- * `file` only names the source in errors.
+ * Loads an index written by serializeLexicalIndex for exactly these papers with this bridge (LexicalIndexLoadError
+ * otherwise). `file` only names the source in errors.
  */
-export function loadLexicalIndex(bytes: Uint8Array, papers: readonly Paper[], file: string): LexicalIndex {
-  const data = decodePostings(bytes, lexicalAnalyzerId(), file);
+export function loadLexicalIndex(bytes: Uint8Array, papers: readonly Paper[], bridge: Bridge, file: string): LexicalIndex {
+  const data = decodePostings(bytes, lexicalAnalyzerId(bridge), file);
   if (data.ids.length !== papers.length) throw new LexicalIndexLoadError(file, 'papers', `indexes ${data.ids.length} papers but the generation has ${papers.length}`);
   const indexed = new Set(data.ids);
   const missing = papers.find((p) => !indexed.has(p.id));
   if (missing) throw new LexicalIndexLoadError(file, 'papers', `lacks paper ${missing.id}`);
-  return lexicalIndex(derivePostings(data));
+  return lexicalIndex(derivePostings(data), bridge);
 }
 
 // ---- incremental updates ----
@@ -122,8 +129,8 @@ export interface LexicalUpdate {
 /**
  * Brings `previous` (an index over `before`) up to `after`: papers whose indexed text changed are re-indexed, new
  * ones added, vanished ones removed; the rest are not touched (not even tokenised). The result is a new index
- * (the postings of unchanged papers copied, the others appended), equal in every score to one built from `after`;
- * `previous` stays usable.
+ * (the postings of unchanged papers copied, the others appended), equal in every score to one built from `after`
+ * with `previous`'s bridge (a new bridge needs a build from every paper); `previous` stays usable.
  */
 export async function updateLexicalIndex(previous: LexicalIndex, before: readonly Paper[], after: readonly Paper[], opts: { progress?: Progress } = {}): Promise<LexicalUpdate> {
   const old = new Map(before.map((p) => [p.id, p]));
@@ -134,10 +141,10 @@ export async function updateLexicalIndex(previous: LexicalIndex, before: readonl
   const redo = new Set(changed.map((p) => p.id));
   const now = new Set(after.map((p) => p.id));
   const b = PostingsBuilder.from(stateOf(previous, 'updateLexicalIndex'), (id) => now.has(id) && !redo.has(id));
-  await addPapers(b, changed, opts);
+  await addPapers(b, changed, previous.bridge, opts);
   const updated = changed.filter((p) => old.has(p.id)).length;
   return {
-    index: lexicalIndex(b.build()),
+    index: lexicalIndex(b.build(), previous.bridge),
     added: changed.length - updated,
     updated,
     removed: before.filter((p) => !now.has(p.id)).length,

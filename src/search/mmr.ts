@@ -5,7 +5,8 @@ import { cosine } from './dense.js';
 export interface MmrCandidate {
   id: string;
   relevance: number; // any scale; normalised to [0, 1] internally
-  vector?: Float32Array; // unit length; candidates without one are treated as dissimilar to everything
+  /** Unit length; read only for the candidates MMR has to compare, at most once each. None = dissimilar to everything. */
+  vector: () => Float32Array | undefined;
 }
 
 /**
@@ -16,12 +17,15 @@ export function mmrSelect(candidates: readonly MmrCandidate[], k: number, divers
   const lambda = 1 - Math.min(1, Math.max(0, diversity)) / 2;
   const max = Math.max(...candidates.map((c) => c.relevance), Number.MIN_VALUE);
   const min = Math.min(...candidates.map((c) => c.relevance), 0);
-  const rel = (c: MmrCandidate) => (max === min ? 1 : (c.relevance - min) / (max - min));
   // Sorted by relevance so that ties go to the more relevant candidate.
   const pool = [...candidates].sort((a, b) => b.relevance - a.relevance);
-  // each candidate's highest similarity to anything picked so far, updated with the newest pick only:
-  // O(k * pool) cosines instead of O(k^2 * pool) (limit 100 over a 300-paper pool took seconds)
+  const rel = pool.map((c) => (max === min ? 1 : (c.relevance - min) / (max - min)));
+  const vectors: (Float32Array | undefined)[] = [];
+  const vectorOf = (i: number) => (i in vectors ? vectors[i] : (vectors[i] = pool[i]!.vector()));
+  // each candidate's highest similarity to the picks it has been compared with (the first compared[i] of pickedVectors)
   const redundancy = new Float64Array(pool.length);
+  const compared = new Uint32Array(pool.length);
+  const pickedVectors: Float32Array[] = [];
   const taken = new Uint8Array(pool.length);
   const picked: string[] = [];
   while (picked.length < k && picked.length < pool.length) {
@@ -29,20 +33,23 @@ export function mmrSelect(candidates: readonly MmrCandidate[], k: number, divers
     let bestScore = -Infinity;
     for (let i = 0; i < pool.length; i++) {
       if (taken[i]) continue;
-      const score = lambda * rel(pool[i]!) - (1 - lambda) * redundancy[i]!;
+      // redundancy is never negative, so no candidate from here on (less relevant) can beat the best: stop. Only
+      // the candidates that could win are compared with the picks, and only their vectors read (a limit-100
+      // recommendation otherwise read and compared its whole 300-paper pool for every pick)
+      if (lambda * rel[i]! <= bestScore + 1e-12) break;
+      const v = vectorOf(i);
+      if (v) for (let j = compared[i]!; j < pickedVectors.length; j++) redundancy[i] = Math.max(redundancy[i]!, cosine(v, pickedVectors[j]!));
+      compared[i] = pickedVectors.length;
+      const score = lambda * rel[i]! - (1 - lambda) * redundancy[i]!;
       if (score > bestScore + 1e-12) {
         bestScore = score;
         best = i;
       }
     }
     taken[best] = 1;
-    const chosen = pool[best]!;
-    picked.push(chosen.id);
-    if (!chosen.vector) continue;
-    for (let i = 0; i < pool.length; i++) {
-      const v = pool[i]!.vector;
-      if (!taken[i] && v) redundancy[i] = Math.max(redundancy[i]!, cosine(v, chosen.vector));
-    }
+    picked.push(pool[best]!.id);
+    const chosen = vectorOf(best);
+    if (chosen) pickedVectors.push(chosen);
   }
   return picked;
 }

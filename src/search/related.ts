@@ -4,7 +4,7 @@ import type { Paper } from '../catalogue/types.js';
 import { documentTerms, type AnalyzedQuery } from './analyzer.js';
 import type { Candidate } from './candidate.js';
 import { isConfident } from './confidence.js';
-import { bestViewCosine, denseSearch, paperVector, viewVectors, type DenseHit } from './dense.js';
+import { bestViewCosine, denseSearch, paperVector, requestViews, type DenseHit, type ViewsOf } from './dense.js';
 import type { DistinctiveTerm, EngineContext } from './context.js';
 import type { LexicalHit } from './lexical.js';
 import { rankByScore, reciprocalRankFusion, type RankedList } from './fusion.js';
@@ -71,8 +71,8 @@ interface Neighbours {
   seedVectors: Float32Array[];
 }
 
-function neighbours(ctx: EngineContext, seeds: readonly Paper[], depth: number, lexicalDepth: number, allowed: (id: string) => boolean): Neighbours {
-  const perSeed = seeds.map((s) => viewVectors(ctx.index, s.id));
+function neighbours(ctx: EngineContext, seeds: readonly Paper[], depth: number, lexicalDepth: number, allowed: (id: string) => boolean, viewsOf: ViewsOf): Neighbours {
+  const perSeed = seeds.map((s) => viewsOf(s.id));
   const dense = perSeed.map((vectors) => bestPerPaper(vectors.flatMap((v) => denseSearch(ctx.index, v, depth, allowed))).slice(0, depth));
   const terms = jointTerms(ctx, seeds);
   const lexical = ctx.lexical.search(termQuery(terms), { limit: lexicalDepth, filter: allowed });
@@ -99,24 +99,28 @@ function seedLists(n: Neighbours, weight: number): RankedList[] {
   ];
 }
 
-/** Candidates ranked by `fused`, with the evidence both channels gave (flagged low-confidence, not dropped). */
-function candidatesOf(ctx: EngineContext, n: Neighbours, fused: Map<string, number>): Candidate[] {
+/**
+ * A candidate with the evidence both channels gave (flagged low-confidence, not dropped), worked out per paper asked
+ * for: a recommendation shows at most its limit of the hundreds of papers its seeds retrieve, and the cosine of a
+ * paper the dense channel did not rank costs vector reads.
+ */
+function evidenceOf(ctx: EngineContext, n: Neighbours, viewsOf: ViewsOf): (id: string, score: number) => Candidate {
   const dense = bestPerPaper(n.dense.flat());
   const denseById = new Map(dense.map((h, i) => [h.paperId, { ...h, rank: i + 1 }]));
   const lexById = new Map(n.lexical.map((h) => [h.paperId, h]));
-  return rankByScore(fused).map((id): Candidate => {
+  return (id, score) => {
     const d = denseById.get(id);
-    const cos = d?.score ?? bestViewCosine(ctx.index, n.seedVectors, id) ?? -1;
+    const cos = d?.score ?? bestViewCosine(ctx.index, n.seedVectors, id, viewsOf) ?? -1;
     const lex = lexById.get(id);
     return {
       paperId: id,
-      score: fused.get(id)!,
+      score,
       ...(d ? { semantic: d } : {}),
       ...(lex ? { lexical: lex } : {}),
       cosine: cos,
       lowConfidence: !isConfident({ semantic: cos, lexical: lex?.coverage ?? 0 }, ctx.thresholds.related),
     };
-  });
+  };
 }
 
 export interface RelatedFound {
@@ -124,21 +128,20 @@ export interface RelatedFound {
   terms: string[];
 }
 
-/** Papers like the seeds (seeds themselves and `exclude` never returned), fused over both channels, flagged not dropped. */
-export function relatedCandidates(
-  ctx: EngineContext,
-  seeds: readonly Paper[],
-  depth: number,
-  filter?: (paperId: string) => boolean,
-  exclude: ReadonlySet<string> = new Set(),
-): RelatedFound {
-  const skip = new Set([...exclude, ...seeds.map((s) => s.id)]);
-  const n = neighbours(ctx, seeds, depth, depth, (id) => !skip.has(id) && (!filter || filter(id)));
+/**
+ * Papers like the seeds (never the seeds themselves), fused over both channels, flagged not dropped; the best `limit`
+ * of them, whose evidence alone is worked out (a related-papers list shows a few of the papers it ranks).
+ */
+export function relatedCandidates(ctx: EngineContext, seeds: readonly Paper[], depth: number, filter?: (paperId: string) => boolean, limit = Infinity): RelatedFound {
+  const skip = new Set(seeds.map((s) => s.id));
+  const viewsOf = requestViews(ctx.index);
+  const n = neighbours(ctx, seeds, depth, depth, (id) => !skip.has(id) && (!filter || filter(id)), viewsOf);
   const fused = reciprocalRankFusion([
     { ids: bestPerPaper(n.dense.flat()).slice(0, depth).map((h) => h.paperId), weight: 0.5 },
     { ids: n.lexical.map((h) => h.paperId), weight: 0.5 },
   ]);
-  return { candidates: candidatesOf(ctx, n, fused), terms: n.terms };
+  const evidence = evidenceOf(ctx, n, viewsOf);
+  return { candidates: rankByScore(fused).slice(0, limit).map((id) => evidence(id, fused.get(id)!)), terms: n.terms };
 }
 
 export interface RecommendFound extends RelatedFound {
@@ -167,34 +170,45 @@ export async function recommendCandidates(ctx: EngineContext, r: ValidRecommend,
   const depth = Math.max(30, 3 * r.limit);
   const seedDepth = Math.min(depth, Math.max(MIN_SEED_DEPTH, Math.ceil(SEED_DEPTH_BUDGET / (positive.length + negative.length))));
 
+  const viewsOf = requestViews(ctx.index);
   const lists: RankedList[] = [];
-  const evidence = new Map<string, Candidate>();
+  // where a picked paper's evidence comes from: the positive seeds' channels if they found it, else the text's
+  const sources: ((id: string) => Candidate | undefined)[] = [];
   const terms: string[] = [];
-  const collect = (candidates: Candidate[], found: string[]) => {
-    for (const c of candidates) if (!evidence.has(c.paperId)) evidence.set(c.paperId, c);
-    terms.push(...found);
-  };
   if (positive.length) {
-    const n = neighbours(ctx, positive, seedDepth, depth, allowed);
+    const n = neighbours(ctx, positive, seedDepth, depth, allowed, viewsOf);
     const own = seedLists(n, 1);
     lists.push(...own);
-    collect(candidatesOf(ctx, n, reciprocalRankFusion(own)), n.terms);
+    const found = new Set(own.flatMap((l) => l.ids));
+    const evidence = evidenceOf(ctx, n, viewsOf);
+    sources.push((id) => (found.has(id) ? evidence(id, 0) : undefined));
+    terms.push(...n.terms);
   }
   if (r.text) {
     const found = await rankQuery(ctx, r.text, 'hybrid', undefined, depth, allowed);
     lists.push({ ids: found.candidates.map((c) => c.paperId), weight: 1 });
-    collect(found.candidates, found.terms);
+    const byId = new Map(found.candidates.map((c) => [c.paperId, c]));
+    sources.push((id) => byId.get(id));
+    terms.push(...found.terms);
   }
   if (lists.length === 0) return { candidates: [], terms: [], unknownIds };
 
   const pos = reciprocalRankFusion(lists);
-  const neg = reciprocalRankFusion(negative.length ? seedLists(neighbours(ctx, negative, seedDepth, depth, allowed), NEGATIVE_WEIGHT) : []);
+  const neg = reciprocalRankFusion(negative.length ? seedLists(neighbours(ctx, negative, seedDepth, depth, allowed, viewsOf), NEGATIVE_WEIGHT) : []);
   const relevance = new Map([...pos].map(([id, s]) => [id, s - (neg.get(id) ?? 0)]));
   const pool = rankByScore(relevance).slice(0, depth);
   const picked = r.diversity > 0
-    ? mmrSelect(pool.map((id) => ({ id, relevance: relevance.get(id)!, vector: paperVector(ctx.index, id) })), r.limit, r.diversity)
+    ? mmrSelect(pool.map((id) => ({ id, relevance: relevance.get(id)!, vector: () => paperVector(ctx.index, id, viewsOf) })), r.limit, r.diversity)
     : pool.slice(0, r.limit);
-  const candidates = picked.map((id) => ({ ...evidence.get(id)!, score: relevance.get(id)! }));
+  const candidates = picked.map((id) => ({ ...firstFound(sources, id), score: relevance.get(id)! }));
   return { candidates, terms: [...new Set(terms)], unknownIds };
 }
 
+/** A picked paper's evidence from the first source that found it (every pool paper came from one of them). */
+function firstFound(sources: readonly ((id: string) => Candidate | undefined)[], id: string): Candidate {
+  for (const source of sources) {
+    const found = source(id);
+    if (found) return found;
+  }
+  throw new Error(`recommendation candidate ${id} came from none of its sources`);
+}

@@ -44,10 +44,14 @@ const FUSION_DEPTH = 30;
  * applies to the ranking, still finds semantic neighbours of that kind. ~3 ms of HNSW at 7k papers.
  */
 const HYBRID_DENSE_DEPTH = 100;
+/** The fusion depths a search ranks hybrid queries with (rankQuery's `fusion`). */
+export const SEARCH_FUSION = { depth: FUSION_DEPTH, denseDepth: HYBRID_DENSE_DEPTH } as const;
 
 export interface Ranked {
   candidates: Candidate[]; // fused order, every candidate flagged
   terms: string[]; // the query's lexical terms (for highlighting)
+  /** Hybrid mode: the cosine fusion scaled from (re-fusing the candidates with another weight needs it). */
+  fusionFloor?: number;
 }
 
 /**
@@ -71,7 +75,7 @@ export async function rankQuery(
   const useSemantic = mode === 'semantic' || (mode === 'hybrid' && w > 0);
   const useLexical = mode === 'lexical' || (mode === 'hybrid' && w < 1);
   const clock = phaseClock(ctx);
-  const query = analyzeQuery(q, ctx.translator, ctx.lexical.has);
+  const query = analyzeQuery(q, ctx.translator, ctx.lexical.has, ctx.lexical.bridge);
   const lexical = useLexical ? ctx.lexical.search(query, { limit: depth, filter }) : [];
   clock('bm25');
   const vector = useSemantic ? await ctx.embedder.embedQuery(q) : undefined;
@@ -80,10 +84,25 @@ export async function rankQuery(
   const dense = vector ? denseSearch(ctx.index, vector, denseDepth, filter) : [];
   clock('hnsw');
 
-  const candidates = mode === 'hybrid' ? fuseChannels(ctx, dense, lexical, vector, w, fusionDepth, denseDepth) : channelCandidates(mode === 'semantic' ? dense : lexical, mode === 'semantic');
+  const fused = mode === 'hybrid' ? fuseChannels(ctx, dense, lexical, vector, w, fusionDepth, denseDepth) : undefined;
+  const fusionFloor = fused?.floor;
+  const candidates = fused?.candidates ?? channelCandidates(mode === 'semantic' ? dense : lexical, mode === 'semantic');
   for (const c of candidates) c.lowConfidence = !confident(c, mode, ctx.thresholds);
   clock('fusion');
-  return { candidates, terms: query.terms.map((t) => t.term) };
+  return { candidates, terms: query.terms.map((t) => t.term), ...(fusionFloor !== undefined ? { fusionFloor } : {}) };
+}
+
+/**
+ * Hybrid fusion of candidates that carry both channels' evidence: sets each one's score (scoreFusion) and returns
+ * them best first. Candidates below the floor with no lexical match all score 0: the closer cosine first among them,
+ * then by id.
+ */
+export function fuseCandidates<C extends Candidate>(candidates: readonly C[], semanticWeight: number, cosineFloor: number): C[] {
+  let best = 0;
+  for (const c of candidates) best = Math.max(best, c.lexical?.score ?? 0);
+  for (const c of candidates) c.score = fusedScore(c.lexical?.score, c.cosine, best, semanticWeight, cosineFloor);
+  const cosine = (c: Candidate) => c.cosine ?? -Infinity;
+  return [...candidates].sort((a, b) => b.score - a.score || cosine(b) - cosine(a) || (a.paperId < b.paperId ? -1 : a.paperId > b.paperId ? 1 : 0));
 }
 
 /** A candidate in the shape every candidate has (one hidden class for the deep ranking's ~1,000 of them). */
@@ -107,7 +126,7 @@ function setSemantic(c: Candidate, h: DenseHit, rank: number): void {
   c.cosine = h.score;
 }
 
-/** Both channels' candidates merged, scored by scoreFusion's formula and sorted (see scoreFusion, rankQuery). */
+/** Both channels' candidates merged, fused and sorted (fuseCandidates), and the cosine floor fusion scaled from. */
 function fuseChannels(
   ctx: EngineContext,
   dense: readonly DenseHit[],
@@ -116,7 +135,7 @@ function fuseChannels(
   w: number,
   fusionDepth: number,
   denseDepth: number,
-): Candidate[] {
+): { candidates: Candidate[]; floor: number } {
   const byId = new Map<string, Candidate>();
   dense.forEach((h, i) => {
     const c = candidate(h.paperId);
@@ -136,12 +155,7 @@ function fuseChannels(
   const floor = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
   const reachedBelow = dense.length > 0 && dense.length >= denseDepth && dense[dense.length - 1]!.score < ctx.thresholds.semantic;
   if (vector && !reachedBelow) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
-  const candidates = [...byId.values()];
-  const best = Math.max(0, lexical[0]?.score ?? 0); // the lexical list is best first
-  for (const c of candidates) c.score = fusedScore(c.lexical?.score, c.cosine, best, w, floor);
-  // candidates below the floor with no lexical match all score 0: the closer cosine first among them, then by id
-  const cosine = (c: Candidate) => c.cosine ?? -Infinity;
-  return candidates.sort((a, b) => b.score - a.score || cosine(b) - cosine(a) || (a.paperId < b.paperId ? -1 : a.paperId > b.paperId ? 1 : 0));
+  return { candidates: fuseCandidates([...byId.values()], w, floor), floor };
 }
 
 /** The confidence flag: a mode's evidence is the channels it ranked with. */
@@ -176,7 +190,7 @@ export async function retrieve(ctx: EngineContext, text: string, r: Pick<ValidSe
   if (text === '') return listByDate(ctx, filter);
   const id = ctx.lookup.resolveRef(text);
   if (id && (!filter || filter(id.paper.id))) return idResult(ctx, id.paper, id.matched, filter);
-  const ranked = await rankQuery(ctx, text, r.mode, r.semanticWeight, MAX_DEPTH, filter, { depth: FUSION_DEPTH, denseDepth: HYBRID_DENSE_DEPTH });
+  const ranked = await rankQuery(ctx, text, r.mode, r.semanticWeight, MAX_DEPTH, filter, SEARCH_FUSION);
   const capped = ranked.candidates.filter((c) => c.lexical).length >= MAX_DEPTH || (r.mode === 'semantic' && ranked.candidates.length >= MAX_DEPTH);
   return { ...ranked, capped };
 }

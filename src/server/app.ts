@@ -46,6 +46,7 @@ export interface AppDeps {
 
 export function createApp(deps: AppDeps) {
   const { config, state, logger } = deps;
+  const expensive = expensiveRequests(config.maxConcurrentExpensive ?? 2);
   const ctx: RouteContext = {
     schemas: apiSchemas(config),
     state,
@@ -53,6 +54,7 @@ export function createApp(deps: AppDeps) {
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     maxBodyBytes: config.maxBodyBytes,
     retryAfterSeconds: deps.retryAfterSeconds ?? 5,
+    expensive,
   };
 
   const app = new OpenAPIHono<AppEnv>({
@@ -79,7 +81,6 @@ export function createApp(deps: AppDeps) {
   }
   if (config.rateLimit) app.use(rateLimit(config.rateLimit)); // after CORS: browsers can read a 429
   // before the routes (and their body parsing): requests arriving together are counted together
-  const expensive = expensiveRequests(config.maxConcurrentExpensive ?? 2);
   app.use('/api/recommend', expensive.guard('a recommendation'));
   app.use('/api/papers/*', expensive.guard('a related-papers request', (c) => c.req.path.endsWith('/related')));
   app.use('/api/search', expensive.guard(`a search past result ${DEEP_SEARCH_RESULTS}`, deepSearch));

@@ -4,6 +4,7 @@ import type { SearchFilters } from '../search/types.js';
 import type { ApiSchemas } from './schemas.js';
 import type { Lease, ServiceState, Snapshot } from './state.js';
 import type { DocumentWriter } from './documents.js';
+import type { ExpensiveRequests } from './limit.js';
 import { badRequest, notReady } from './errors.js';
 import { listParam } from './schemas.js';
 
@@ -21,6 +22,8 @@ export interface RouteContext {
   apiKey?: string;
   maxBodyBytes: number;
   retryAfterSeconds: number;
+  /** The cap on concurrent expensive requests, which pages doing expensive work count against too. */
+  expensive: ExpensiveRequests;
 }
 
 /** The snapshot this request pinned (see the `pin` middleware in app.ts), or a 503 when none is served yet. */

@@ -4,9 +4,10 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * Writes a file so readers see either the old or the new content, never a mix:
- * write a temp file in the same directory, fsync it, rename over the target, fsync the directory.
+ * write a temp file in the same directory, fsync it, rename over the target, fsync the directory. `syncDir: false`
+ * leaves the directory fsync to a caller writing many files into one directory (one fsync after them all).
  */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(path: string, data: string | Uint8Array, opts: { syncDir?: boolean } = {}): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true });
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
@@ -26,7 +27,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     await unlink(tmp).catch(() => {});
     throw err;
   }
-  await fsyncDir(dir);
+  if (opts.syncDir !== false) await fsyncDir(dir);
 }
 
 /**

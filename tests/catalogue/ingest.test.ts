@@ -1,5 +1,5 @@
 // Ingesting files and uploads: idempotency, edits, partial failures, removal of vanished files.
-import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, unlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, symlink, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +46,44 @@ describe('ingestPaths', () => {
       'weekly-pretraining-no52.txt:137',
     ]);
     expect(cat.documents().find((d) => d.name === 'weekly-pretraining-no36.txt')!.path).toBe(join(sources, 'weekly-pretraining-no36.txt'));
+  });
+
+  it('does not read a file again whose size and modification time are as recorded, and reads it once either changes', async () => {
+    const file = join(sources, 'weekly-pretraining-no36.txt');
+    const whole = new Date(Math.floor(Date.now() / 1000) * 1000); // utimes sets whole milliseconds: make mtime one
+    await utimes(file, whole, whole);
+    await ingestPaths(await openCatalogue(catPath), [sources]);
+    const recorded = (await openCatalogue(catPath)).documents().find((d) => d.path === file)!;
+    const { size, mtimeMs } = await stat(file);
+    expect(recorded.stat).toEqual({ size, mtimeMs });
+    // other text of the same size, the old mtime put back: taken as unchanged without reading it (the make/rsync test)
+    const text = await readFile(file, 'utf8');
+    const edited = text.replace('GradMax', 'GRADMAX');
+    expect(edited).not.toBe(text);
+    await writeFile(file, edited);
+    await utimes(file, new Date(mtimeMs), new Date(mtimeMs));
+    const same = await ingestPaths(await openCatalogue(catPath), [sources]);
+    expect(same.documents.find((d) => d.name === 'weekly-pretraining-no36.txt')!.status).toBe('unchanged');
+    // touched: read, found changed, and its new stat recorded
+    const later = new Date(mtimeMs + 5000);
+    await utimes(file, later, later);
+    const touched = await ingestPaths(await openCatalogue(catPath), [sources]);
+    expect(touched.documents.find((d) => d.name === 'weekly-pretraining-no36.txt')!.status).toBe('changed');
+    expect((await openCatalogue(catPath)).documents().find((d) => d.path === file)!.stat).toEqual({ size, mtimeMs: (await stat(file)).mtimeMs });
+  });
+
+  it('records the new stat of a touched file whose content did not change, without a change', async () => {
+    const file = join(sources, 'daily-arxiv-2021-06.txt');
+    await ingestPaths(await openCatalogue(catPath), [sources]);
+    const papers = (await openCatalogue(catPath)).papers();
+    const later = new Date(Date.now() + 60_000);
+    await utimes(file, later, later);
+    const report = await ingestPaths(await openCatalogue(catPath), [sources]);
+    expect(report.documents.every((d) => d.status === 'unchanged')).toBe(true);
+    expect(report.updated).toEqual([]);
+    const reopened = await openCatalogue(catPath);
+    expect(reopened.documents().find((d) => d.path === file)!.stat!.mtimeMs).toBe((await stat(file)).mtimeMs);
+    expect(reopened.papers()).toEqual(papers);
   });
 
   it('changes nothing and does not rewrite the file when the same files are ingested again', async () => {

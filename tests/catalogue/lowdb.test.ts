@@ -1,9 +1,10 @@
 // The lowdb catalogue file: atomic writes, crash safety, corrupt files, lookups, concurrent writers.
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CatalogueError, openCatalogue } from '../../src/catalogue/lowdb.js';
+import { pruneCatalogueSegments, segmentsDir } from '../../src/catalogue/store.js';
 import type { DocumentRecord } from '../../src/catalogue/types.js';
 import { parseSeed } from '../ingest/seeds.js';
 
@@ -36,7 +37,8 @@ describe('openCatalogue', () => {
     const cat = await openCatalogue(path);
     await cat.commit({ upsert: [await doc('daily-arxiv-2022-09.txt')], remove: [] });
     await cat.commit({ upsert: [await doc('daily-arxiv-2021-06.txt')], remove: [] });
-    expect(await readdir(dir)).toEqual(['catalogue.json']);
+    expect((await readdir(dir)).sort()).toEqual(['catalogue-segments', 'catalogue.json']);
+    expect((await readdir(segmentsDir(path))).every((f) => /^[0-9a-f]{32}\.json$/.test(f))).toBe(true);
   });
 
   it('refuses a corrupt file with an error naming it, and leaves the file as it was', async () => {
@@ -55,6 +57,8 @@ describe('openCatalogue', () => {
     await expect(openCatalogue(path)).rejects.toThrow(`${path}: not a papersift catalogue`);
     await writeFile(path, JSON.stringify({ version: 99, documents: [], papers: [] }));
     await expect(openCatalogue(path)).rejects.toThrow(`${path}: catalogue version 99 is not supported`);
+    await writeFile(path, JSON.stringify({ version: 2, documents: ['../../etc/passwd'], papers: [] }));
+    await expect(openCatalogue(path)).rejects.toThrow(`${path}: not a papersift catalogue (expected "documents" and "papers" lists of segment files)`);
     await writeFile(path, JSON.stringify({ version: 1, documents: [{ name: 'x' }], papers: [] }));
     await expect(openCatalogue(path)).rejects.toThrow(`${path}: documents[0] is malformed`);
   });
@@ -116,6 +120,63 @@ describe('several writers', () => {
     const report = await server.commit({ upsert: [await doc('weekly-pretraining-no52.txt')], remove: [] });
     expect(report.added).toHaveLength(9);
     expect(report.unchanged).toHaveLength(9);
+    expect((await openCatalogue(path)).documents().map((d) => d.name)).toEqual(['daily-arxiv-2021-06.txt', 'weekly-pretraining-no52.txt']);
+  });
+});
+
+describe('segments', () => {
+  const segments = async () => new Set(await readdir(segmentsDir(path)));
+  const index = async () => JSON.parse(await readFile(path, 'utf8')) as { version: number; documents: string[]; papers: string[] };
+
+  it('stores each document in a segment of its own and shares unchanged ones with the previous catalogue', async () => {
+    const cat = await openCatalogue(path);
+    const names = ['daily-arxiv-2021-06.txt', 'weekly-pretraining-no28.txt', 'weekly-pretraining-no36.txt'];
+    await cat.commit({ upsert: await Promise.all(names.map(doc)), remove: [] });
+    const before = await index();
+    expect(before.documents).toHaveLength(3);
+    const had = await segments();
+
+    // one document edited: a reopened catalogue (another run) writes its segment and the papers' segment, nothing else
+    const edited = await doc('weekly-pretraining-no28.txt');
+    edited.items[0] = { ...edited.items[0]!, summary: { ...edited.items[0]!.summary, en: 'A rewritten abstract.' } };
+    await (await openCatalogue(path)).commit({ upsert: [{ ...edited, sha256: 'edited' }], remove: [] });
+    const after = await index();
+    expect(after.documents.filter((f, i) => f !== before.documents[i])).toHaveLength(1);
+    expect(after.documents[1]).not.toBe(before.documents[1]);
+    const written = [...(await segments())].filter((f) => !had.has(f));
+    expect(written.sort()).toEqual([after.documents[1]!, ...after.papers.filter((f) => !before.papers.includes(f))].sort());
+    expect((await openCatalogue(path)).papers().find((p) => p.summary.en === 'A rewritten abstract.')).toBeDefined();
+  });
+
+  it('prunes the segments the catalogue no longer names', async () => {
+    const cat = await openCatalogue(path);
+    await cat.commit({ upsert: [await doc('daily-arxiv-2021-06.txt'), await doc('daily-arxiv-2022-09.txt')], remove: [] });
+    await cat.commit({ upsert: [], remove: ['daily-arxiv-2022-09.txt'] });
+    const named = await index();
+    const removed = await pruneCatalogueSegments(path);
+    expect(removed.length).toBeGreaterThan(0);
+    expect([...(await segments())].sort()).toEqual([...new Set([...named.documents, ...named.papers])].sort());
+    expect((await openCatalogue(path)).papers()).toEqual(cat.papers());
+  });
+
+  it('refuses a catalogue with a missing segment, naming it, and leaves everything as it was', async () => {
+    const cat = await openCatalogue(path);
+    await cat.commit({ upsert: [await doc('daily-arxiv-2021-06.txt')], remove: [] });
+    const lost = join(segmentsDir(path), (await index()).documents[0]!);
+    await unlink(lost);
+    await expect(openCatalogue(path)).rejects.toThrow(`${path}: cannot read its segment ${lost} (missing)`);
+  });
+
+  it('reads a version-1 catalogue (everything in one file) and writes it as segments on the next commit', async () => {
+    const cat = await openCatalogue(path);
+    await cat.commit({ upsert: [await doc('daily-arxiv-2021-06.txt')], remove: [] });
+    const old = { version: 1, documents: cat.documents(), papers: cat.papers() };
+    await rm(segmentsDir(path), { recursive: true });
+    await writeFile(path, JSON.stringify(old));
+    const v1 = await openCatalogue(path);
+    expect(v1.papers()).toEqual(old.papers);
+    await v1.commit({ upsert: [await doc('weekly-pretraining-no52.txt')], remove: [] });
+    expect((await index()).version).toBe(2);
     expect((await openCatalogue(path)).documents().map((d) => d.name)).toEqual(['daily-arxiv-2021-06.txt', 'weekly-pretraining-no52.txt']);
   });
 });

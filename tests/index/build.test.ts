@@ -15,7 +15,8 @@ import { MANIFEST_FILE } from '../../src/index/manifest.js';
 import { loadLabelledSet } from '../../src/eval/labelled-set.js';
 import { buildLexicalIndex, lexicalAnalyzerId, type LexicalIndex } from '../../src/search/lexical.js';
 import { analyzeQuery } from '../../src/search/analyzer.js';
-import { persistedLexicalIndex } from '../../src/index/open-engine.js';
+import { generationBridge, persistedLexicalIndex } from '../../src/index/open-engine.js';
+import { loadShippedBridge } from '../../src/lang/bridge.js';
 import { loadGlossary } from '../../src/lang/glossary.js';
 import { openTestEmbedder } from '../helpers/test-model.js';
 
@@ -29,14 +30,14 @@ const QUERIES = [...loadLabelledSet().queries.filter((_, i) => i % 4 === 0).map(
 /** A lexical index's answers to QUERIES: ids with scores (to 9 digits), document counts and frequencies. */
 function answers(lex: LexicalIndex) {
   return QUERIES.map((q) => {
-    const query = analyzeQuery(q, translator, lex.has);
+    const query = analyzeQuery(q, translator, lex.has, lex.bridge);
     const hits = lex.search(query, { limit: 20 }).map((h) => `${h.paperId} ${h.score.toFixed(9)} ${h.matchedTerms.sort().join(',')}`);
     return { q, n: lex.documentCount, df: query.terms.map((t) => `${t.term}:${lex.df(t.term)}`), hits };
   });
 }
 
 async function persisted(g: LoadedGeneration): Promise<LexicalIndex> {
-  const found = await persistedLexicalIndex(g);
+  const found = await persistedLexicalIndex(g, await generationBridge(g));
   if (!('index' in found)) throw new Error(`expected a persisted lexical index: ${found.reason}`);
   return found.index;
 }
@@ -101,7 +102,7 @@ describe('buildIndex', () => {
       lexical: { full: true, fullReason: 'no index yet', added: catalogue.papers().length, updated: 0, removed: 0 },
     });
     expect(seen.length).toBe(r.embedded);
-    expect(Object.keys(r.ms)).toEqual(['load', 'embed', 'index', 'compact', 'lexical', 'calibrate', 'write', 'total']);
+    expect(Object.keys(r.ms)).toEqual(['load', 'embed', 'index', 'compact', 'bridge', 'lexical', 'calibrate', 'write', 'total']);
 
     const store = openGenerationStore(dataDir);
     expect(store.current()).toBe('1');
@@ -222,10 +223,10 @@ describe('buildIndex', () => {
   it('persists the lexical index in the generation, checksummed, and it answers exactly like a fresh build', async () => {
     await buildIndex({ config, catalogue, embedder: model });
     const g = await openGenerationStore(dataDir).load();
-    expect(g.manifest.lexical).toEqual({ file: LEXICAL_FILE, analyzer: lexicalAnalyzerId() });
+    expect(g.manifest.lexical).toEqual({ file: LEXICAL_FILE, analyzer: lexicalAnalyzerId(loadShippedBridge()) });
     expect(g.manifest.files[LEXICAL_FILE]!.bytes).toBe((await stat(join(g.dir, LEXICAL_FILE))).size);
     const loaded = answers(await persisted(g));
-    expect(loaded).toEqual(answers(buildLexicalIndex(g.papers)));
+    expect(loaded).toEqual(answers(buildLexicalIndex(g.papers, loadShippedBridge())));
     expect(loaded.filter((a) => a.hits.length > 0).length).toBeGreaterThanOrEqual(QUERIES.length - 1); // the queries do find papers
   });
 
@@ -247,7 +248,7 @@ describe('buildIndex', () => {
     const r = await buildIndex({ config, catalogue, embedder: model });
     expect(r.lexical).toMatchObject({ full: false, added: 0, removed });
     expect(r.lexical.updated).toBeGreaterThanOrEqual(1); // the edit, and papers that had a source in the removed document
-    const fresh = answers(buildLexicalIndex(catalogue.papers()));
+    const fresh = answers(buildLexicalIndex(catalogue.papers(), loadShippedBridge()));
     const g2 = await openGenerationStore(dataDir).load();
     const updated = answers(await persisted(g2));
     expect(updated).toEqual(fresh);
@@ -259,7 +260,7 @@ describe('buildIndex', () => {
     const again = await buildIndex({ config, catalogue, embedder: model });
     expect(again.lexical).toEqual({ full: false, added: 0, updated: 1, removed: 0 });
     const g3 = await openGenerationStore(dataDir).load();
-    expect(answers(await persisted(g3))).toEqual(answers(buildLexicalIndex(catalogue.papers())));
+    expect(answers(await persisted(g3))).toEqual(answers(buildLexicalIndex(catalogue.papers(), loadShippedBridge())));
     const idle = await buildIndex({ config, catalogue, embedder: model });
     expect(idle.lexical).toEqual({ full: false, added: 0, updated: 0, removed: 0 });
   });
@@ -276,7 +277,7 @@ describe('buildIndex', () => {
     expect(idle.seen).toEqual([]);
     expect(r).toMatchObject({ full: false, embedded: 0, lexical: { full: true, added: r.papers } });
     expect(r.lexical.fullReason).toMatch(/lexical analyzer v0:0000000000000000, this version is v\d+:/);
-    expect((await store.load()).manifest.lexical!.analyzer).toBe(lexicalAnalyzerId());
+    expect((await store.load()).manifest.lexical!.analyzer).toBe(lexicalAnalyzerId(loadShippedBridge()));
   });
 
   it('can write a generation without switching to it', async () => {

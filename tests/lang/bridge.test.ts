@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BRIDGE_PATH, learnBridge, llr, loadShippedBridge, pairTerms, parseBridge } from '../../src/lang/bridge.js';
+import { BRIDGE_COUNTS_PATH, countBridge, learnBridge, llr, loadShippedBridge, loadShippedCounts, pairTerms, parseBridge, parseCounts, serializeCounts } from '../../src/lang/bridge.js';
 
 // Aligned pairs where "protein" and 蛋白质 always travel together, "graph" and 图 likewise, while the filler words
 // ("study", 研究方法) appear everywhere and so say nothing about either.
@@ -37,6 +37,30 @@ describe('learned Chinese-English bridge', () => {
     expect(b.chinese('protein')).toEqual(a.chinese('protein'));
   });
 
+  it('learns the same bridge from its shipped counts as from the pairs themselves', () => {
+    const counts = parseCounts(serializeCounts(countBridge(pairs)), 'counts.tsv');
+    expect(counts.pairs).toBe(pairs.length);
+    expect(counts.en.get('protein')).toBe(6);
+    expect(counts.together.get('protein')).toEqual(expect.arrayContaining([['蛋白质', 6]]));
+    expect(learnBridge([], { base: counts }).serialize()).toBe(learnBridge(pairs).serialize());
+  });
+
+  it('refits from counts plus new pairs: a term the counted pairs never had is translated, and the old ones stay', () => {
+    const base = countBridge(pairs);
+    const more = Array.from({ length: 6 }, (_, i) => ({ en: `zeppelin airship study number ${i}`, zh: `飞艇 研究方法` }));
+    const refit = learnBridge(more, { base });
+    expect(learnBridge([], { base }).chinese('zeppelin')).toEqual([]);
+    expect(refit.chinese('zeppelin').map((t) => t.term)).toEqual(['飞艇']);
+    expect(refit.english('蛋白质').map((t) => t.term)).toContain('protein');
+    expect(refit.serialize()).toBe(learnBridge([...pairs, ...more]).serialize());
+  });
+
+  it('names file and line of a malformed counts line', () => {
+    expect(() => parseCounts('pairs\t3\nen\tprotein\t2\t蛋白质:x\n', 'c.tsv')).toThrow(/c\.tsv:2: malformed bridge counts line/);
+    expect(() => parseCounts('pairs\t3\nzh\t蛋白质\t0\n', 'c.tsv')).toThrow(/c\.tsv:2:/);
+    expect(() => parseCounts('pairs\tmany\n', 'c.tsv')).toThrow(/c\.tsv:1:/);
+  });
+
   it('names file and line of a malformed table line', () => {
     expect(() => parseBridge('en\tprotein\t蛋白质:1\nzh\t蛋白质\tprotein:7\n', 'bridge.tsv')).toThrow(/bridge\.tsv:2: malformed bridge line/);
     expect(() => parseBridge('xx\tprotein\t蛋白质:1\n', 'bridge.tsv')).toThrow(/bridge\.tsv:1:/);
@@ -57,7 +81,8 @@ describe('learned Chinese-English bridge', () => {
 
   it('ships a bridge learned from real papers that translates ML terms CC-CEDICT lacks', () => {
     const b = loadShippedBridge();
-    expect(BRIDGE_PATH).toMatch(/bridge-zh-en\.tsv$/);
+    expect(BRIDGE_COUNTS_PATH).toMatch(/bridge-zh-en\.counts\.tsv$/);
+    expect(loadShippedCounts().pairs).toBe(4870);
     expect(b.chinese('hallucin')[0]?.term).toBe('幻觉');
     expect(b.chinese('diffus').map((t) => t.term)).toContain('扩散模型');
     expect(b.english('强化学习')[0]?.term).toBe('reinforc');

@@ -68,6 +68,10 @@ async function fillUp(path: string): Promise<void> {
 describe('reindex with real processes', () => {
   it('does no embedding when nothing changed and exits with the nothing-to-do code', async () => {
     const ws = await fromBase();
+    // the copy moved and touched every source: the first run only records their new paths and stats
+    const moved = await runReindexProcess(ws, ['--json']);
+    expect(moved.code).toBe(ExitCode.NothingToDo);
+    expect(JSON.parse(moved.stdout)).toMatchObject({ views: { embedded: 0, fromCache: 0 }, generation: { live: '1' } });
     const before = await fingerprint(ws.data, notReport);
     const out = await runReindexProcess(ws, ['--json']);
     expect(out.code).toBe(ExitCode.NothingToDo);

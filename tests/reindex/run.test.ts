@@ -97,6 +97,8 @@ describe('runReindex, step by step', () => {
     expect(pseudo.shared).toBe(51 - r.papers.removed);
     expect(pseudo.queries).toBeGreaterThan(50);
     expect(pseudo.candidate).toBeGreaterThanOrEqual(pseudo.baseline - 0.05);
+    // the live generation was not searched again on queries it answered when it was gated itself (quality.json)
+    expect(pseudo.reused).toBeGreaterThan(pseudo.queries / 2);
   });
 
   it('6b. refuses a generation the gate finds worse (here any change, with max-drop below zero): the old generation stays live, and so does the catalogue it was built from', async () => {

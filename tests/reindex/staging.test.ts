@@ -47,8 +47,10 @@ describe('settling a staged catalogue', () => {
     await rm(join(dir, 'catalogue.json'));
     const staged = await stageCatalogue(config, openGenerationStore(dir), silentLogger);
     await staged.catalogue.commit({ upsert: [{ name: 'a.txt', sha256: 'x', format: 'daily', ingestedAt: new Date().toISOString(), items: [] }], remove: [] });
-    expect((await readdir(dir)).sort()).toEqual(['CURRENT', 'catalogue.staged.json']);
+    expect((await readdir(dir)).sort()).toEqual(['CURRENT', 'catalogue-segments', 'catalogue.staged.json']);
+    expect(await readdir(join(dir, 'catalogue-segments'))).not.toEqual([]);
     expect(await staged.settle()).toBe('dropped'); // bound to no generation
-    expect((await readdir(dir)).sort()).toEqual(['CURRENT']);
+    expect((await readdir(dir)).sort()).toEqual(['CURRENT', 'catalogue-segments']);
+    expect(await readdir(join(dir, 'catalogue-segments'))).toEqual([]); // the dropped change's segments went with it
   });
 });

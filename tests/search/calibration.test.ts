@@ -1,41 +1,27 @@
 // Self-calibration: the semantic cut-offs a generation is served with come from its own papers.
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStaticEmbedder } from '../../src/embed/static/index.js';
-import { openDictionary, type Dictionary } from '../../src/lang/dictionary.js';
-import { buildSeedEngine, MODELS_CACHE, type SeedEngine } from '../../src/eval/seed-engine.js';
+import type { Dictionary } from '../../src/lang/dictionary.js';
+import type { SeedEngine } from '../../src/eval/seed-engine.js';
 import { calibrateConfidence, calibrateGeneration, nullVocabulary, type Calibration } from '../../src/search/calibration.js';
 import { createEngineContext } from '../../src/search/engine.js';
 import { openGenerationEngine } from '../../src/index/open-engine.js';
 import { thresholdsFor } from '../../src/search/confidence.js';
 import type { Embedder } from '../../src/embed/types.js';
+import { buildFixtureEngine, type FixtureEngine } from '../helpers/fixture-engine.js';
 
-const FIXTURE = fileURLToPath(new URL('../fixtures/corpus/papers.jsonl', import.meta.url));
-const RENDER = fileURLToPath(new URL('../fixtures/corpus/render.mjs', import.meta.url));
-
-let dataDir: string;
+let fixture: FixtureEngine;
 let embedder: Embedder;
 let dictionary: Dictionary;
 let built: SeedEngine;
 let fit: Calibration;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'calibration-'));
-  execFileSync(process.execPath, [RENDER, '--papers', FIXTURE, '--out', join(dataDir, 'nl'), '--format', 'mixed'], { stdio: 'ignore' });
-  embedder = await openStaticEmbedder({ modelsDir: MODELS_CACHE });
-  dictionary = await openDictionary({ modelsDir: MODELS_CACHE });
-  built = await buildSeedEngine({ dataDir, embedder, dictionary, paths: [join(dataDir, 'nl')] });
+  fixture = await buildFixtureEngine('calibration');
+  ({ embedder, dictionary, built } = fixture);
   const ctx = createEngineContext({ papers: built.papers, index: built.index, lexical: built.lexical, embedder, dictionary });
   fit = (await calibrateConfidence(ctx, built.papers, nullVocabulary(dictionary), thresholdsFor(embedder.info.id), { minPapers: 100 }))!;
 });
-afterAll(async () => {
-  await embedder.close();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => fixture.close());
 
 describe('confidence self-calibration', () => {
   it('asks null queries only with everyday words the catalogue never uses', () => {

@@ -9,13 +9,17 @@ import { openDictionary, type Dictionary } from '../../src/lang/dictionary.js';
 import { ingestSeeds, MODELS_CACHE } from '../../src/eval/seed-engine.js';
 import { loadLabelledSet } from '../../src/eval/labelled-set.js';
 import type { Paper } from '../../src/catalogue/types.js';
+import { loadShippedBridge } from '../../src/lang/bridge.js';
+
+/** The seeds are too few bilingual papers to refit a bridge: they are indexed with the shipped one. */
+const shipped = loadShippedBridge();
 
 const paper = (id: string, title: string): Paper => ({ id, title: { en: title }, authors: [], affiliations: [], categories: [], summary: {}, links: [], sources: [] });
 const typed = (...words: string[]): AnalyzedQuery => ({ concepts: words, terms: words.map((term, concept) => ({ term, weight: 1, concept, expanded: false })), names: [] });
 
 describe('BM25 scores', () => {
   const papers = [paper('a', 'zeppelin zeppelin airship'), paper('b', 'zeppelin'), paper('c', 'balloon'), paper('d', 'balloon airship hangar')];
-  const index = buildLexicalIndex(papers);
+  const index = buildLexicalIndex(papers, shipped);
   // plain BM25 per field (k1 1.2, b 0.7), a field's length counting its distinct terms; titles weigh 2
   const length = (p: Paper) => new Set(documentTerms(p.title.en!)).size;
   const mean = papers.map(length).reduce((a, b) => a + b) / papers.length;
@@ -46,14 +50,14 @@ describe('BM25 scores', () => {
   });
 
   it('keeps the best `limit`, ties broken by paper id, and applies the filter', () => {
-    const twins = buildLexicalIndex([paper('z', 'zeppelin'), paper('m', 'zeppelin'), paper('x', 'zeppelin hangar'), paper('a', 'zeppelin')]);
+    const twins = buildLexicalIndex([paper('z', 'zeppelin'), paper('m', 'zeppelin'), paper('x', 'zeppelin hangar'), paper('a', 'zeppelin')], shipped);
     expect(twins.search(typed('zeppelin'), { limit: 3 }).map((h) => h.paperId)).toEqual(['a', 'm', 'z']);
     expect(twins.search(typed('zeppelin'), { limit: 2, filter: (id) => id !== 'a' }).map((h) => h.paperId)).toEqual(['m', 'z']);
     expect(twins.search(typed('zeppelin'), { limit: 0 })).toEqual([]);
   });
 
   it('refuses a paper indexed twice', () => {
-    expect(() => buildLexicalIndex([paper('a', 'x'), paper('a', 'y')])).toThrow('lexical index: paper a is indexed twice');
+    expect(() => buildLexicalIndex([paper('a', 'x'), paper('a', 'y')], shipped)).toThrow('lexical index: paper a is indexed twice');
   });
 });
 
@@ -70,39 +74,39 @@ describe('the seeds index', () => {
     await rm(dir, { recursive: true, force: true });
   });
   const answers = (index: LexicalIndex) =>
-    loadLabelledSet().queries.map((q) => index.search(analyzeQuery(q.q, dictionary, index.has), { limit: 20 }).map((h) => ({ ...h, matchedTerms: h.matchedTerms })));
+    loadLabelledSet().queries.map((q) => index.search(analyzeQuery(q.q, dictionary, index.has, index.bridge), { limit: 20 }).map((h) => ({ ...h, matchedTerms: h.matchedTerms })));
 
   it('updated paper by paper, answers exactly as one built from the new papers, and the previous index is unchanged', async () => {
     const before = seeds.slice(0, -5);
     const edited = before.slice(3).map((p, i) => (i % 4 === 0 ? { ...p, title: { ...p.title, en: `${p.title.en ?? ''} protein folding` }, authors: [...p.authors, 'Ada Lovelace'] } : p));
     const after = [...edited, ...seeds.slice(-5)];
-    const previous = buildLexicalIndex(before);
+    const previous = buildLexicalIndex(before, shipped);
     const previousAnswers = answers(previous);
     const u = await updateLexicalIndex(previous, before, after);
     expect(u).toMatchObject({ added: 5, updated: Math.ceil(edited.length / 4), removed: 3, unchanged: after.length - 5 - Math.ceil(edited.length / 4) });
-    expect(answers(u.index)).toEqual(answers(buildLexicalIndex(after)));
+    expect(answers(u.index)).toEqual(answers(buildLexicalIndex(after, shipped)));
     expect(u.index.documentCount).toBe(after.length);
     expect(answers(previous)).toEqual(previousAnswers);
   });
 
   it('round-trips through lexical.bin, from any byte offset', () => {
-    const built = buildLexicalIndex(seeds);
+    const built = buildLexicalIndex(seeds, shipped);
     const bytes = serializeLexicalIndex(built);
     const shifted = new Uint8Array(bytes.length + 1);
     shifted.set(bytes, 1);
-    for (const copy of [bytes, shifted.subarray(1)]) expect(answers(loadLexicalIndex(copy, seeds, 'lexical.bin'))).toEqual(answers(built));
+    for (const copy of [bytes, shifted.subarray(1)]) expect(answers(loadLexicalIndex(copy, seeds, shipped, 'lexical.bin'))).toEqual(answers(built));
   });
 
   it('refuses a file of another analyzer, of other papers, or not lexical.bin, saying which', () => {
-    const bytes = serializeLexicalIndex(buildLexicalIndex(seeds));
+    const bytes = serializeLexicalIndex(buildLexicalIndex(seeds, shipped));
     const reason = (b: Uint8Array, papers = seeds) => {
       try {
-        loadLexicalIndex(b, papers, 'gen/lexical.bin');
+        loadLexicalIndex(b, papers, shipped, 'gen/lexical.bin');
       } catch (e) {
         return e instanceof LexicalIndexLoadError ? [e.reason, e.message] : e;
       }
     };
-    const id = lexicalAnalyzerId();
+    const id = lexicalAnalyzerId(shipped);
     const older = Buffer.from(bytes.toString('latin1').replace(id, 'v0:'.padEnd(id.length, '0')), 'latin1');
     expect(reason(older)).toEqual(['analyzer', `lexical index gen/lexical.bin: written by lexical analyzer ${'v0:'.padEnd(id.length, '0')}, this version is ${id}`]);
     expect(reason(bytes, seeds.slice(1))).toEqual(['papers', `lexical index gen/lexical.bin: indexes ${seeds.length} papers but the generation has ${seeds.length - 1}`]);

@@ -7,6 +7,7 @@ import { compileFilters } from '../../src/search/filters.js';
 import { SearchInputError } from '../../src/search/errors.js';
 import { BoundedMemo } from '../../src/search/memo.js';
 import { stem } from '../../src/lang/english.js';
+import { seededUniform } from '../../src/util/random.js';
 import type { Paper } from '../../src/catalogue/types.js';
 
 describe('reciprocal rank fusion', () => {
@@ -78,13 +79,38 @@ describe('MMR', () => {
     return a.map((x) => x / n);
   };
   const candidates = [
-    { id: 'a', relevance: 1.0, vector: v(1, 0, 0) },
-    { id: 'a-copy', relevance: 0.95, vector: v(1, 0.01, 0) },
-    { id: 'b', relevance: 0.6, vector: v(0, 1, 0) },
+    { id: 'a', relevance: 1.0, vector: () => v(1, 0, 0) },
+    { id: 'a-copy', relevance: 0.95, vector: () => v(1, 0.01, 0) },
+    { id: 'b', relevance: 0.6, vector: () => v(0, 1, 0) },
   ];
   it('keeps relevance order without diversity and skips near-copies with it', () => {
     expect(mmrSelect(candidates, 2, 0)).toEqual(['a', 'a-copy']);
     expect(mmrSelect(candidates, 2, 0.7)).toEqual(['a', 'b']);
+  });
+
+  it('picks what comparing every candidate with every pick picks, reading only the vectors it compares', () => {
+    const r = seededUniform(3);
+    const pool = Array.from({ length: 300 }, (_, i) => ({ id: `p${i}`, relevance: r(), vec: v(r() - 0.5, r() - 0.5, r() - 0.5, r() - 0.5) }));
+    // every unpicked candidate scored against every pick, each round (the definition of MMR)
+    const everyPair = (k: number, lambda: number) => {
+      const sorted = [...pool].sort((a, b) => b.relevance - a.relevance);
+      const [max, min] = [sorted[0]!.relevance, Math.min(0, sorted.at(-1)!.relevance)];
+      const picked: typeof pool = [];
+      while (picked.length < k) {
+        const score = (c: (typeof pool)[number]) =>
+          lambda * ((c.relevance - min) / (max - min)) - (1 - lambda) * Math.max(0, ...picked.map((p) => p.vec.reduce((s, x, i) => s + x * c.vec[i]!, 0)));
+        const rest = sorted.filter((c) => !picked.includes(c));
+        picked.push(rest.reduce((best, c) => (score(c) > score(best) + 1e-12 ? c : best)));
+      }
+      return picked.map((p) => p.id);
+    };
+    // a few picks with a little diversity compare only the top of the pool; without diversity, only the picks
+    for (const [k, diversity, mostRead] of [[100, 1, pool.length], [10, 0.3, pool.length / 3], [50, 0, 50]] as const) {
+      let reads = 0;
+      const picked = mmrSelect(pool.map((c) => ({ id: c.id, relevance: c.relevance, vector: () => (reads++, c.vec) })), k, diversity);
+      expect(picked).toEqual(everyPair(k, 1 - diversity / 2));
+      expect(reads).toBeLessThanOrEqual(mostRead);
+    }
   });
 });
 

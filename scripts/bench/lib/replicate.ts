@@ -2,7 +2,8 @@
 // copies with new arXiv ids and perturbed text until there are `n`. A copy keeps its record's vocabulary, lengths
 // and languages (what BM25 postings, HNSW neighbourhoods and the served process's memory depend on) but is not
 // byte-identical: its sentences are rotated and two title words swapped, so no two papers share a text or title.
-import { sentences, type RenderRecord } from '../../../src/eval/corpus.js';
+import type { RenderRecord } from '../../../src/eval/corpus.js';
+import { sentences } from '../../../src/lang/sentences.js';
 
 /**
  * `n` records: the originals first, then copy k of record i (k = 1, 2, ...) with an id in years the corpus does

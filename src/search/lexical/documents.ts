@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import type { Paper } from '../../catalogue/types.js';
 import { bridgeTerms, documentTerms, nameTerms } from '../analyzer.js';
 import { GLOSSARY_PATH } from '../../lang/glossary.js';
-import { loadShippedBridge } from '../../lang/bridge.js';
+import type { Bridge } from '../../lang/bridge.js';
 import { packageVersion } from '../../lang/packages.js';
 import { ENGLISH_STOP_WORDS } from '../../lang/english.js';
 import { CHINESE_STOP_WORDS } from '../../lang/segment.js';
@@ -17,15 +17,15 @@ import { CHINESE_STOP_WORDS } from '../../lang/segment.js';
  */
 export const LEXICAL_ANALYZER_VERSION = 2;
 
-/** A paper's terms per field, in FIELDS order (see postings.ts). */
-export function paperFields(p: Paper): string[][] {
+/** A paper's terms per field, in FIELDS order (see postings.ts); the bridge field holds `bridge`'s translations. */
+export function paperFields(p: Paper, bridge: Bridge): string[][] {
   const nonEmpty = (terms: string[]) => terms.filter(Boolean);
   return [
     documentTerms([p.title.en, p.title.zh].filter(Boolean).join('\n')),
     documentTerms([p.summary.en, p.summary.zh].filter(Boolean).join('\n')),
     nameTerms(p.authors.join(', ')),
     documentTerms(p.affiliations.join('\n')),
-    bridgeTerms([p.title.en, p.title.zh, p.summary.en, p.summary.zh].filter(Boolean).join('\n')),
+    bridgeTerms([p.title.en, p.title.zh, p.summary.en, p.summary.zh].filter(Boolean).join('\n'), bridge),
   ].map(nonEmpty);
 }
 
@@ -42,20 +42,19 @@ export function sameIndexedText(a: Paper, b: Paper): boolean {
   );
 }
 
-let analyzerId: string | undefined;
+let glossary: Buffer | undefined;
 /**
  * The analyzer a persisted index must have been built with: the version above plus a fingerprint of the
- * language data that decides the terms (the glossary is loaded into jieba, the stop word lists, the segmenter's
- * and stemmer's package versions), so editing the glossary also forces a fresh lexical build.
+ * language data that decides the terms (the glossary is loaded into jieba, the bridge, the stop word lists, the
+ * segmenter's and stemmer's package versions), so editing the glossary or refitting the bridge (each generation has
+ * its own) also forces a fresh lexical build.
  */
-export function lexicalAnalyzerId(): string {
-  if (!analyzerId) {
-    const h = createHash('sha256');
-    h.update(readFileSync(GLOSSARY_PATH));
-    h.update(`\0bridge:${loadShippedBridge().id}\0`);
-    h.update(`\0${packageVersion('@node-rs/jieba')}\0${packageVersion('stemmer')}\0`);
-    h.update([...ENGLISH_STOP_WORDS].sort().join(' ') + '\0' + [...CHINESE_STOP_WORDS].sort().join(' '));
-    analyzerId = `v${LEXICAL_ANALYZER_VERSION}:${h.digest('hex').slice(0, 16)}`;
-  }
-  return analyzerId;
+export function lexicalAnalyzerId(bridge: Bridge): string {
+  glossary ??= readFileSync(GLOSSARY_PATH);
+  const h = createHash('sha256');
+  h.update(glossary);
+  h.update(`\0bridge:${bridge.id}\0`);
+  h.update(`\0${packageVersion('@node-rs/jieba')}\0${packageVersion('stemmer')}\0`);
+  h.update([...ENGLISH_STOP_WORDS].sort().join(' ') + '\0' + [...CHINESE_STOP_WORDS].sort().join(' '));
+  return `v${LEXICAL_ANALYZER_VERSION}:${h.digest('hex').slice(0, 16)}`;
 }

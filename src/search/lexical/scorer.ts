@@ -204,8 +204,10 @@ export function createScorer(p: Postings): Scorer {
       const best = new TopK(limit, p.ids);
       for (let i = 0; i < touchedCount; i++) {
         const d = touched[i]!;
-        if (filter && !filter(p.ids[d]!)) continue;
-        best.offer(d, score[d]! * (covered[d]! / total) ** COVERAGE_EXPONENT);
+        const s = score[d]! * (covered[d]! / total) ** COVERAGE_EXPONENT;
+        // the filter (a closure over paper ids) only for papers that would be kept: most matches lose to the
+        // worst kept one anyway (a recommendation's 40-term queries match thousands of papers at 20k)
+        if (best.admits(d, s) && (!filter || filter(p.ids[d]!))) best.offer(d, s);
       }
       // matched terms are worked out when read (a page's hits), not for every hit of a deep ranking
       const matchedBy = (doc: number) => matched(words, doc);
@@ -253,6 +255,10 @@ class TopK {
   ) {
     this.docs = new Uint32Array(Math.max(0, k));
     this.scores = new Float64Array(Math.max(0, k));
+  }
+  /** Whether offering this paper now would keep it. */
+  admits(doc: number, score: number): boolean {
+    return this.k > 0 && (this.size < this.k || this.worse(this.docs[0]!, this.scores[0]!, doc, score));
   }
   offer(doc: number, score: number): void {
     if (this.k <= 0) return;

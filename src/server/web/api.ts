@@ -35,14 +35,17 @@ export interface RecommendAnswer {
   unknownIds: string[];
 }
 
-export type ApiResult<T> = { ok: true; body: T } | { ok: false; status: number; message: string };
+/** A refusal's Retry-After (seconds) is passed on, so a page refused for the same reason says when to come back. */
+export type ApiResult<T> = { ok: true; body: T } | { ok: false; status: number; message: string; retryAfter?: number };
 
 type App = Pick<Hono<AppEnv>, 'request'>;
 
 async function answer<T>(res: Response): Promise<ApiResult<T>> {
   if (res.ok) return { ok: true, body: (await res.json()) as T };
   const body = (await res.json().catch(() => undefined)) as ErrorBody | undefined;
-  return { ok: false, status: res.status, message: body?.error?.message ?? `the API answered ${res.status}` };
+  const message = body?.error?.message ?? `the API answered ${res.status}`;
+  const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
+  return { ok: false, status: res.status, message, ...(Number.isFinite(retryAfter) ? { retryAfter } : {}) };
 }
 
 export async function apiSearch(app: App, params: URLSearchParams): Promise<ApiResult<SearchAnswer>> {

@@ -25,7 +25,7 @@ const BROWSE_SIZE = 20;
 const FACETS = 'category,source,year';
 
 /** Sends a full HTML document (with its doctype, so browsers use standards mode). */
-function page(c: Context<AppEnv>, body: JSX.Element, status: 200 | 400 | 404 | 503 = 200) {
+function page(c: Context<AppEnv>, body: JSX.Element, status: 200 | 400 | 404 | 429 | 503 = 200) {
   return c.html(html`<!doctype html>${body}`, status);
 }
 
@@ -66,7 +66,20 @@ function notReadyPage(c: Context<AppEnv>, ctx: RouteContext) {
   return page(c, <MessagePage title="索引尚未就绪 Index not ready" message={message} refreshSeconds={ctx.retryAfterSeconds} />, 503);
 }
 
+/**
+ * A page refused by the cap on expensive requests (its own work, or the API call it makes): HTML with the API's
+ * reason and Retry-After, reloading itself then, as the not-ready page does.
+ */
+function busyPage(c: Context<AppEnv>, reason: string, retryAfterSeconds: number) {
+  c.header('Retry-After', String(retryAfterSeconds));
+  const message = `${reason.charAt(0).toUpperCase()}${reason.slice(1)}. This page reloads itself in ${retryAfterSeconds} s.`;
+  return page(c, <MessagePage title="服务繁忙 Server busy" message={message} refreshSeconds={retryAfterSeconds} />, 429);
+}
+
 export function registerWeb(app: OpenAPIHono<AppEnv>, ctx: RouteContext): void {
+  // a paper page lists the paper's related papers, the work GET /api/papers/{id}/related is capped for
+  app.use('/paper/*', ctx.expensive.guard('a paper page', undefined, busyPage));
+
   app.get('/', async (c) => {
     const snap = c.get('lease')?.snapshot;
     if (!snap) return notReadyPage(c, ctx);
@@ -93,6 +106,7 @@ export function registerWeb(app: OpenAPIHono<AppEnv>, ctx: RouteContext): void {
     if (!res.ok) {
       if (res.status === 400) return showError(res.message);
       if (res.status === 503) return notReadyPage(c, ctx);
+      if (res.status === 429) return busyPage(c, res.message, res.retryAfter ?? 1);
       throw new Error(`GET /api/search answered ${res.status}: ${res.message}`);
     }
     return page(c, <SearchPage form={form} options={options} res={res.body} cards={cardsOf(snap, res.body.results)} limit={limit} offset={offset} />);
@@ -122,7 +136,10 @@ export function registerWeb(app: OpenAPIHono<AppEnv>, ctx: RouteContext): void {
     const snap = c.get('lease')?.snapshot;
     if (!snap) return c.html(<FeedCards cards={[]} error="The search index is not ready yet; reload in a moment." />, 503);
     const res = await apiRecommend(app, await c.req.text());
-    if (!res.ok) return c.html(<FeedCards cards={[]} error={res.message} />, res.status as ContentfulStatusCode);
+    if (!res.ok) {
+      if (res.retryAfter !== undefined) c.header('Retry-After', String(res.retryAfter));
+      return c.html(<FeedCards cards={[]} error={res.message} />, res.status as ContentfulStatusCode);
+    }
     return c.html(<FeedCards cards={cardsOf(snap, res.body.results)} />);
   });
 }
