@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
+import { setFlagsFromString } from 'node:v8';
 import type { Config } from '../config.js';
 import { dataPaths } from '../config.js';
 import type { Logger } from '../log.js';
@@ -41,6 +42,7 @@ export function serveCommand(): Command {
     .option('--source <path...>', 'newsletter directories/files for a first build (env PAPERSIFT_SOURCES, default ./seeds)')
     .option('--no-progress', 'no progress bars on stderr during a first build')
     .action(async (flags: ServeFlags, cmd: Command) => {
+      setFlagsFromString(SERVED_HEAP_GROWTH);
       const config = commandConfig(cmd, {
         ...(flags.port !== undefined ? { port: flags.port } : {}),
         ...(flags.host ? { host: flags.host } : {}),
@@ -56,6 +58,14 @@ function port(v: string): number {
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port must be an integer in [0, 65535], got "${v}"`);
   return n;
 }
+
+/**
+ * How far V8 lets the served heap grow past its live size before a full collection: 1.5x instead of up to 4x. Every
+ * search leaves ~1 MB of garbage and the engine's kept rankings outlive young-generation collections, so under load
+ * that growth was the peak RSS (20k papers, c=10: 905-907 MB; with this, 560-610 MB at equal or higher req/s;
+ * docs/benchmarks.md, Scale, run 5). Read by V8 at each collection, so setting it at run time takes effect.
+ */
+const SERVED_HEAP_GROWTH = '--heap-growing-percent=50';
 
 const say = (line: string) => process.stderr.write(`papersift: ${line}\n`);
 

@@ -179,7 +179,10 @@ export class HnswIndex implements VectorIndex {
         }
       : undefined;
     const { neighbors, distances } = this.graph.searchKnn(point, n, accept);
-    return neighbors.map((label, i) => ({ ...this.byLabel.get(label)!, score: 1 - distances[i]! }));
+    return neighbors.map((label, i) => {
+      const key = this.byLabel.get(label)!;
+      return { paperId: key.paperId, view: key.view, score: 1 - distances[i]! };
+    });
   }
 
   /**

@@ -7,20 +7,9 @@ export interface Candidate {
   score: number;
   lowConfidence: boolean;
   semantic?: DenseHit & { rank: number };
-  lexical?: { rank: number; score: number; coverage: number; matchedTerms: string[] };
+  /** The lexical channel's hit: its rank, BM25 score, coverage and (worked out when read) matched terms. */
+  lexical?: LexicalHit;
   /** Best-view cosine to the query, also for papers the dense channel did not rank (confidence evidence). */
   cosine?: number;
   idMatch?: string;
-}
-
-/** A lexical hit as a candidate's evidence at `rank`; its matched terms stay lazy (only a page's hits read them). */
-export function lexicalEvidence(h: LexicalHit, rank: number): NonNullable<Candidate['lexical']> {
-  return {
-    rank,
-    score: h.score,
-    coverage: h.coverage,
-    get matchedTerms() {
-      return h.matchedTerms;
-    },
-  };
 }

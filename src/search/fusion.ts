@@ -43,14 +43,15 @@ export interface ChannelScores {
  */
 export function scoreFusion(candidates: readonly ChannelScores[], semanticWeight: number, cosineFloor: number): Map<string, number> {
   const best = Math.max(0, ...candidates.map((c) => c.lexical ?? 0));
+  return new Map(candidates.map((c) => [c.id, fusedScore(c.lexical, c.cosine, best, semanticWeight, cosineFloor)]));
+}
+
+/** One candidate's scoreFusion score, given the best lexical score among the candidates. */
+export function fusedScore(lexical: number | undefined, cosine: number | undefined, bestLexical: number, semanticWeight: number, cosineFloor: number): number {
   const span = 1 - cosineFloor;
-  const fused = new Map<string, number>();
-  for (const c of candidates) {
-    const lexical = best > 0 ? (c.lexical ?? 0) / best : 0;
-    const semantic = c.cosine === undefined || span <= 0 ? 0 : Math.min(1, Math.max(0, (c.cosine - cosineFloor) / span));
-    fused.set(c.id, (1 - semanticWeight) * lexical + semanticWeight * semantic);
-  }
-  return fused;
+  const lexicalShare = bestLexical > 0 ? (lexical ?? 0) / bestLexical : 0;
+  const semantic = cosine === undefined || span <= 0 ? 0 : Math.min(1, Math.max(0, (cosine - cosineFloor) / span));
+  return (1 - semanticWeight) * lexicalShare + semanticWeight * semantic;
 }
 
 /** Ids sorted by fused score, ties broken by id so results are deterministic. */

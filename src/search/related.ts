@@ -2,7 +2,7 @@
 // vectors in HNSW, and its most distinctive terms (tf-idf) as a BM25 query; the two lists are fused with RRF.
 import type { Paper } from '../catalogue/types.js';
 import { documentTerms, type AnalyzedQuery } from './analyzer.js';
-import { lexicalEvidence, type Candidate } from './candidate.js';
+import type { Candidate } from './candidate.js';
 import { isConfident } from './confidence.js';
 import { bestViewCosine, denseSearch, paperVector, requestViews, type DenseHit, type ViewsOf } from './dense.js';
 import type { DistinctiveTerm, EngineContext } from './context.js';
@@ -107,7 +107,7 @@ function seedLists(n: Neighbours, weight: number): RankedList[] {
 function evidenceOf(ctx: EngineContext, n: Neighbours, viewsOf: ViewsOf): (id: string, score: number) => Candidate {
   const dense = bestPerPaper(n.dense.flat());
   const denseById = new Map(dense.map((h, i) => [h.paperId, { ...h, rank: i + 1 }]));
-  const lexById = new Map(n.lexical.map((h, i) => [h.paperId, lexicalEvidence(h, i + 1)]));
+  const lexById = new Map(n.lexical.map((h) => [h.paperId, h]));
   return (id, score) => {
     const d = denseById.get(id);
     const cos = d?.score ?? bestViewCosine(ctx.index, n.seedVectors, id, viewsOf) ?? -1;

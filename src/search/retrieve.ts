@@ -1,11 +1,12 @@
 // One query through the channels: dense + lexical candidates, fusion, confidence flags, the no-padding rule.
 import type { Paper } from '../catalogue/types.js';
 import { analyzeQuery } from './analyzer.js';
-import { lexicalEvidence, type Candidate } from './candidate.js';
-import { isConfident } from './confidence.js';
-import { bestViewCosine, denseSearch } from './dense.js';
+import type { Candidate } from './candidate.js';
+import { isConfident, type CutOffs } from './confidence.js';
+import { bestViewCosine, denseSearch, type DenseHit } from './dense.js';
 import type { EngineContext, Phase } from './context.js';
-import { scoreFusion } from './fusion.js';
+import { fusedScore } from './fusion.js';
+import type { LexicalHit } from './lexical.js';
 import { relatedCandidates } from './related.js';
 import type { SearchMode } from './types.js';
 import type { ValidSearch } from './validate.js';
@@ -83,33 +84,10 @@ export async function rankQuery(
   const dense = vector ? denseSearch(ctx.index, vector, denseDepth, filter) : [];
   clock('hnsw');
 
-  const byId = new Map<string, Candidate>();
-  const get = (paperId: string) => byId.get(paperId) ?? byId.set(paperId, { paperId, score: 0, lowConfidence: true }).get(paperId)!;
-  dense.forEach((h, i) => Object.assign(get(h.paperId), { semantic: { ...h, rank: i + 1 }, cosine: h.score }));
-  lexical.forEach((h, i) => (get(h.paperId).lexical = lexicalEvidence(h, i + 1)));
-
-  let order: string[];
-  let fusionFloor: number | undefined;
-  if (mode === 'hybrid') {
-    // the lexical channel's top candidates need a cosine too (for fusion and confidence), as deep as the dense channel
-    // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all,
-    // and none when the dense channel filled its depth and its last hit (at or below the floor, the list being
-    // sorted) is below the confidence cut-off: a paper it did not reach has a lower cosine, which counts 0 in fusion
-    // and cannot make the paper confident.
-    fusionFloor = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
-    const reachedBelow = dense.length > 0 && dense.length >= denseDepth && dense[dense.length - 1]!.score < ctx.thresholds.semantic;
-    if (vector && !reachedBelow) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
-    order = fuseCandidates([...byId.values()], w, fusionFloor).map((c) => c.paperId);
-  } else {
-    const list = mode === 'semantic' ? dense : lexical;
-    list.forEach((h) => (get(h.paperId).score = h.score));
-    order = list.map((h) => h.paperId);
-  }
-  const candidates = order.map((id) => byId.get(id)!);
-  for (const c of candidates) {
-    const lexical = mode !== 'semantic' ? (c.lexical?.coverage ?? 0) : undefined;
-    c.lowConfidence = !isConfident({ ...(mode !== 'lexical' ? { semantic: c.cosine } : {}), lexical }, ctx.thresholds);
-  }
+  const fused = mode === 'hybrid' ? fuseChannels(ctx, dense, lexical, vector, w, fusionDepth, denseDepth) : undefined;
+  const fusionFloor = fused?.floor;
+  const candidates = fused?.candidates ?? channelCandidates(mode === 'semantic' ? dense : lexical, mode === 'semantic');
+  for (const c of candidates) c.lowConfidence = !confident(c, mode, ctx.thresholds);
   clock('fusion');
   return { candidates, terms: query.terms.map((t) => t.term), ...(fusionFloor !== undefined ? { fusionFloor } : {}) };
 }
@@ -120,10 +98,69 @@ export async function rankQuery(
  * then by id.
  */
 export function fuseCandidates<C extends Candidate>(candidates: readonly C[], semanticWeight: number, cosineFloor: number): C[] {
-  const fused = scoreFusion(candidates.map((c) => ({ id: c.paperId, lexical: c.lexical?.score, cosine: c.cosine })), semanticWeight, cosineFloor);
-  for (const c of candidates) c.score = fused.get(c.paperId)!;
+  let best = 0;
+  for (const c of candidates) best = Math.max(best, c.lexical?.score ?? 0);
+  for (const c of candidates) c.score = fusedScore(c.lexical?.score, c.cosine, best, semanticWeight, cosineFloor);
   const cosine = (c: Candidate) => c.cosine ?? -Infinity;
   return [...candidates].sort((a, b) => b.score - a.score || cosine(b) - cosine(a) || (a.paperId < b.paperId ? -1 : a.paperId > b.paperId ? 1 : 0));
+}
+
+/** A candidate in the shape every candidate has (one hidden class for the deep ranking's ~1,000 of them). */
+function candidate(paperId: string): Candidate {
+  return { paperId, score: 0, lowConfidence: true, semantic: undefined, lexical: undefined, cosine: undefined };
+}
+
+/** One channel's list as candidates, in its order, scored by it. */
+function channelCandidates(hits: readonly (DenseHit | LexicalHit)[], semantic: boolean): Candidate[] {
+  return hits.map((h, i) => {
+    const c = candidate(h.paperId);
+    c.score = h.score;
+    if (semantic) setSemantic(c, h as DenseHit, i + 1);
+    else c.lexical = h as LexicalHit; // its matched terms stay lazy: only a page's hits read them
+    return c;
+  });
+}
+
+function setSemantic(c: Candidate, h: DenseHit, rank: number): void {
+  c.semantic = { paperId: h.paperId, score: h.score, view: h.view, views: h.views, rank };
+  c.cosine = h.score;
+}
+
+/** Both channels' candidates merged, fused and sorted (fuseCandidates), and the cosine floor fusion scaled from. */
+function fuseChannels(
+  ctx: EngineContext,
+  dense: readonly DenseHit[],
+  lexical: readonly LexicalHit[],
+  vector: Float32Array | undefined,
+  w: number,
+  fusionDepth: number,
+  denseDepth: number,
+): { candidates: Candidate[]; floor: number } {
+  const byId = new Map<string, Candidate>();
+  dense.forEach((h, i) => {
+    const c = candidate(h.paperId);
+    setSemantic(c, h, i + 1);
+    byId.set(h.paperId, c);
+  });
+  lexical.forEach((h) => {
+    let c = byId.get(h.paperId);
+    if (!c) byId.set(h.paperId, (c = candidate(h.paperId)));
+    c.lexical = h;
+  });
+  // the lexical channel's top candidates need a cosine too (for fusion and confidence), as deep as the dense channel
+  // looked; deeper ones lie below its floor. Reading vectors out of hnswlib is slow (~0.1 ms a view), so not all,
+  // and none when the dense channel filled its depth and its last hit (at or below the floor, the list being
+  // sorted) is below the confidence cut-off: a paper it did not reach has a lower cosine, which counts 0 in fusion
+  // and cannot make the paper confident.
+  const floor = dense[Math.min(dense.length, fusionDepth) - 1]?.score ?? 0;
+  const reachedBelow = dense.length > 0 && dense.length >= denseDepth && dense[dense.length - 1]!.score < ctx.thresholds.semantic;
+  if (vector && !reachedBelow) for (const h of lexical.slice(0, fusionDepth)) byId.get(h.paperId)!.cosine ??= bestViewCosine(ctx.index, [vector], h.paperId);
+  return { candidates: fuseCandidates([...byId.values()], w, floor), floor };
+}
+
+/** The confidence flag: a mode's evidence is the channels it ranked with. */
+function confident(c: Candidate, mode: SearchMode, t: CutOffs): boolean {
+  return isConfident({ semantic: mode !== 'lexical' ? c.cosine : undefined, lexical: mode !== 'semantic' ? (c.lexical?.coverage ?? 0) : undefined }, t);
 }
 
 /** Reports the time since the previous call to ctx.onPhase (no-op without a listener). */

@@ -52,6 +52,7 @@ const BOOST = Float64Array.from(Object.values(FIELD_BOOST));
 
 export interface LexicalHit {
   paperId: string;
+  rank: number; // 1-based, in the list of hits it came in
   score: number; // BM25
   matchedTerms: string[];
   coverage: number; // 0..1: IDF-weighted share of the query's concepts this paper matched
@@ -209,12 +210,34 @@ export function createScorer(p: Postings): Scorer {
         if (best.admits(d, s) && (!filter || filter(p.ids[d]!))) best.offer(d, s);
       }
       // matched terms are worked out when read (a page's hits), not for every hit of a deep ranking
-      return best.sorted().map(({ doc, score: s }) => {
-        let terms: string[] | undefined;
-        return { paperId: p.ids[doc]!, score: s, coverage: covered[doc]! / total, get matchedTerms() { return (terms ??= matched(words, doc)); } };
-      });
+      const matchedBy = (doc: number) => matched(words, doc);
+      return best.drain((doc, s, rank) => new ScoredHit(p.ids[doc]!, rank, s, covered[doc]! / total, doc, matchedBy));
     },
   };
+}
+
+/**
+ * A hit whose matched terms are found when first read: a class, so a deep ranking's ~1,000 hits share one getter.
+ * Its paper number and matcher are #private: they are this index's numbering, not part of what the hit says.
+ */
+class ScoredHit implements LexicalHit {
+  #terms: string[] | undefined;
+  readonly #doc: number;
+  readonly #matchedBy: (doc: number) => string[];
+  constructor(
+    readonly paperId: string,
+    readonly rank: number,
+    readonly score: number,
+    readonly coverage: number,
+    doc: number,
+    matchedBy: (doc: number) => string[],
+  ) {
+    this.#doc = doc;
+    this.#matchedBy = matchedBy;
+  }
+  get matchedTerms(): string[] {
+    return (this.#terms ??= this.#matchedBy(this.#doc));
+  }
 }
 
 /**
@@ -249,10 +272,17 @@ class TopK {
       this.down(0);
     }
   }
-  /** Best first. */
-  sorted(): { doc: number; score: number }[] {
-    const out = Array.from({ length: this.size }, (_, i) => ({ doc: this.docs[i]!, score: this.scores[i]! }));
-    return out.sort((a, b) => (this.worse(a.doc, a.score, b.doc, b.score) ? 1 : -1));
+  /** The kept papers as `make` turns them (rank 1 the best), best first; empties the heap. */
+  drain<T>(make: (doc: number, score: number, rank: number) => T): T[] {
+    // heap sort in place: the worst kept paper leaves the root for the end of the list until the heap is empty
+    const out = new Array<T>(this.size);
+    while (this.size > 0) {
+      out[--this.size] = make(this.docs[0]!, this.scores[0]!, this.size + 1);
+      this.docs[0] = this.docs[this.size]!;
+      this.scores[0] = this.scores[this.size]!;
+      this.down(0);
+    }
+    return out;
   }
   /** Whether paper a ranks below paper b (lower score, or the same score and a later id). */
   private worse(a: number, as: number, b: number, bs: number): boolean {
@@ -279,7 +309,11 @@ class TopK {
     }
   }
   private swap(i: number, j: number): void {
-    [this.docs[i], this.docs[j]] = [this.docs[j]!, this.docs[i]!];
-    [this.scores[i], this.scores[j]] = [this.scores[j]!, this.scores[i]!];
+    const doc = this.docs[i]!;
+    const score = this.scores[i]!;
+    this.docs[i] = this.docs[j]!;
+    this.scores[i] = this.scores[j]!;
+    this.docs[j] = doc;
+    this.scores[j] = score;
   }
 }
