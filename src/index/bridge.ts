@@ -7,11 +7,9 @@
 import type { Paper } from '../catalogue/types.js';
 import type { Bridge } from '../lang/bridge.js';
 import { alignedPair, catalogueBridge, MIN_REFIT_PAIRS } from '../search/catalogue-bridge.js';
+import { changedPapers, REFIT_DRIFT } from './drift.js';
 import type { LoadedGeneration } from './generations.js';
 import { generationBridge } from './open-engine.js';
-
-/** Share of the fitted bilingual papers that must have changed before a build refits the bridge. */
-export const REFIT_DRIFT = 0.1;
 
 /** How a generation's bridge was fitted (recorded in its manifest). */
 export interface BridgeFit {
@@ -40,17 +38,8 @@ export async function chooseBridge(papers: readonly Paper[], previous?: Pick<Loa
 
 /** Papers whose aligned pair differs between the two catalogues (added, removed or rewritten bilingual papers). */
 function changedPairs(before: readonly Paper[], after: readonly Paper[]): number {
-  const key = (p: Paper) => {
+  return changedPapers(before, after, (p) => {
     const pair = alignedPair(p);
     return pair && `${pair.en}\0${pair.zh}`;
-  };
-  const old = new Map(before.map((p) => [p.id, key(p)]));
-  let changed = 0;
-  for (const p of after) {
-    const k = key(p);
-    if (k !== old.get(p.id) && (k || old.get(p.id))) changed++;
-    old.delete(p.id);
-  }
-  for (const k of old.values()) if (k) changed++;
-  return changed;
+  });
 }

@@ -20,6 +20,7 @@ import type { Paper } from '../catalogue/types.js';
 import { buildLexicalIndexAsync, lexicalAnalyzerId, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../search/lexical.js';
 import { persistedLexicalIndex } from './open-engine.js';
 import { chooseBridge } from './bridge.js';
+import { chooseCalibration } from './calibration.js';
 import type { Bridge } from '../lang/bridge.js';
 import { calibrateGeneration, MIN_CALIBRATION_PAPERS } from '../search/calibration.js';
 import { openDictionary, type Dictionary } from '../lang/dictionary.js';
@@ -72,6 +73,8 @@ export interface BuildResult {
   lexical: LexicalBuildStats;
   /** The bridge the generation is indexed with: refitted by this build or kept, fitted from `pairs` bilingual papers, `drift` changed since (src/index/bridge.ts). */
   bridge: { id: string; refit: boolean; pairs: number; drift: number };
+  /** Whether this build fitted the confidence cut-offs and fusion weight or kept the previous generation's, `drift` papers changed since (src/index/calibration.ts). */
+  calibration: { refit: boolean; drift: number };
   ms: { load: number; embed: number; index: number; compact: number; bridge: number; lexical: number; calibrate: number; write: number; total: number };
 }
 
@@ -125,10 +128,14 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
   const lexical = await lexicalFor(base, papers, bridge, opts, logger);
   const lexicalMs = clock.lap();
 
-  // the confidence cut-offs this generation is served with, fitted on its own papers (small catalogues keep the priors)
-  const fit = papers.length >= MIN_CALIBRATION_PAPERS;
-  const dictionary = fit ? (opts.dictionary ?? (await openDictionary({ modelsDir: dataPaths(config.dataDir).models, logger }))) : undefined;
-  const calibration = dictionary && (await calibrateGeneration({ papers, index, embedder, lexical: lexical.index, dictionary }));
+  // the confidence cut-offs and fusion weight this generation is served with, fitted on its own papers (small
+  // catalogues keep the priors), or kept from the generation an incremental build started from
+  const kept = base.fullReason === undefined && !chosen.refit ? base.gen : undefined;
+  const { calibration, refit: recalibrated } = await chooseCalibration(papers, kept, async () => {
+    if (papers.length < MIN_CALIBRATION_PAPERS) return undefined;
+    const dictionary = opts.dictionary ?? (await openDictionary({ modelsDir: dataPaths(config.dataDir).models, logger }));
+    return calibrateGeneration({ papers, index, embedder, lexical: lexical.index, dictionary });
+  });
   const calibrate = clock.lap();
 
   const stats = {
@@ -144,6 +151,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     compacted,
     lexical: lexical.stats,
     bridge: { id: bridge.id, refit: chosen.refit, pairs: chosen.pairs, drift: chosen.drift },
+    calibration: { refit: recalibrated, drift: calibration?.drift ?? 0 },
   };
   const stored = { analyzer: lexicalAnalyzerId(bridge), data: serializeLexicalIndex(lexical.index) };
   const generation = await store.write({

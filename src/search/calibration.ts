@@ -40,6 +40,8 @@ export interface Calibration {
     knownKept: number; // share of known-item queries whose paper passes it (by its cosine alone)
     randomPairs: number;
   };
+  /** Papers changed since the fit, when incremental builds kept it (src/index/calibration.ts). */
+  drift?: number;
 }
 
 /** Words for null queries: in a general dictionary, in no paper of the catalogue. */
