@@ -42,7 +42,6 @@ export function serveCommand(): Command {
     .option('--source <path...>', 'newsletter directories/files for a first build (env PAPERSIFT_SOURCES, default ./seeds)')
     .option('--no-progress', 'no progress bars on stderr during a first build')
     .action(async (flags: ServeFlags, cmd: Command) => {
-      setFlagsFromString(SERVED_HEAP_GROWTH);
       const config = commandConfig(cmd, {
         ...(flags.port !== undefined ? { port: flags.port } : {}),
         ...(flags.host ? { host: flags.host } : {}),
@@ -90,6 +89,9 @@ export async function runServer(config: Config, logger: Logger, progress: Progre
     await firstBuild(config, source, logger, progress);
   }
   await state.refresh();
+  // set once the generation is loaded: loading allocates far more than it keeps, and collecting at 1.5x every time
+  // the heap grows cost ~0.2 s of a 1.7 s startup at 20k papers (1.70 -> 1.50 s, median of 3 and 5)
+  setFlagsFromString(SERVED_HEAP_GROWTH);
   state.watch();
   if (config.apiKey) documents.warmUp(); // uploads are enabled: have the builder ready for the first one
   const s = state.status();
