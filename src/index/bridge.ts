@@ -7,7 +7,7 @@
 import type { Paper } from '../catalogue/types.js';
 import type { Bridge } from '../lang/bridge.js';
 import { alignedPair, catalogueBridge, MIN_REFIT_PAIRS } from '../search/catalogue-bridge.js';
-import { changedPapers, REFIT_DRIFT } from './drift.js';
+import { REFIT_DRIFT } from './drift.js';
 import type { LoadedGeneration } from './generations.js';
 import { generationBridge } from './open-engine.js';
 
@@ -38,8 +38,17 @@ export async function chooseBridge(papers: readonly Paper[], previous?: Pick<Loa
 
 /** Papers whose aligned pair differs between the two catalogues (added, removed or rewritten bilingual papers). */
 function changedPairs(before: readonly Paper[], after: readonly Paper[]): number {
-  return changedPapers(before, after, (p) => {
+  const key = (p: Paper) => {
     const pair = alignedPair(p);
     return pair && `${pair.en}\0${pair.zh}`;
-  });
+  };
+  const old = new Map(before.map((p) => [p.id, key(p)]));
+  let changed = 0;
+  for (const p of after) {
+    const k = key(p);
+    if (k !== old.get(p.id) && (k || old.get(p.id))) changed++;
+    old.delete(p.id);
+  }
+  for (const k of old.values()) if (k) changed++;
+  return changed;
 }

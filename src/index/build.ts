@@ -130,8 +130,9 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
 
   // the confidence cut-offs and fusion weight this generation is served with, fitted on its own papers (small
   // catalogues keep the priors), or kept from the generation an incremental build started from
-  const kept = base.fullReason === undefined && !chosen.refit ? base.gen : undefined;
-  const { calibration, refit: recalibrated } = await chooseCalibration(papers, kept, async () => {
+  const { stats: ls } = lexical;
+  const kept = base.fullReason === undefined && !ls.full ? base.gen : undefined;
+  const { calibration, refit: recalibrated } = await chooseCalibration(kept, ls.added + ls.updated + ls.removed, async () => {
     if (papers.length < MIN_CALIBRATION_PAPERS) return undefined;
     const dictionary = opts.dictionary ?? (await openDictionary({ modelsDir: dataPaths(config.dataDir).models, logger }));
     return calibrateGeneration({ papers, index, embedder, lexical: lexical.index, dictionary });

@@ -3,11 +3,10 @@
 // papers, a quarter of a nightly run that changed 1% of it, for cut-offs that a handful of changed papers among
 // thousands barely move. So an incremental build keeps the previous generation's calibration until the papers
 // changed since it was fitted (added, removed or rewritten, summed over the builds in between) reach REFIT_DRIFT of
-// those it was fitted on. A full build, a new embedder, a refitted bridge (the lexical channel changed) or a
-// calibration without a fusion weight (written before weights were fitted) fits again.
-import type { Paper } from '../catalogue/types.js';
+// those it was fitted on. A full build, a new embedder, a lexical index built from every paper (a refitted bridge or
+// analyzer) or a calibration without a fusion weight (written before weights were fitted) fits again.
 import type { Calibration } from '../search/calibration.js';
-import { changedPapers, REFIT_DRIFT } from './drift.js';
+import { REFIT_DRIFT } from './drift.js';
 import type { LoadedGeneration } from './generations.js';
 
 export interface ChosenCalibration {
@@ -17,22 +16,20 @@ export interface ChosenCalibration {
 }
 
 /**
- * The calibration for a build of `papers`. `previous` is the generation an incremental build starts from (absent
- * for a full build); `fit` fits on the new generation.
+ * The calibration for a build. `previous` is the generation an incremental build starts from (absent for a full
+ * build), `changed` the papers whose indexed text that build added, removed or rewritten (the lexical update counts
+ * them); `fit` fits on the new generation.
  */
 export async function chooseCalibration(
-  papers: readonly Paper[],
-  previous: Pick<LoadedGeneration, 'papers' | 'manifest'> | undefined,
+  previous: Pick<LoadedGeneration, 'manifest'> | undefined,
+  changed: number,
   fit: () => Promise<Calibration | undefined>,
 ): Promise<ChosenCalibration> {
   const kept = previous?.manifest.calibration;
-  if (previous && kept?.fusion) {
-    const drift = (kept.drift ?? 0) + changedPapers(previous.papers, papers, searchedText);
+  if (kept?.fusion) {
+    const drift = (kept.drift ?? 0) + changed;
     if (drift < REFIT_DRIFT * kept.fit.papers) return { calibration: { ...kept, drift }, refit: false };
   }
   const calibration = await fit();
   return { ...(calibration ? { calibration } : {}), refit: calibration !== undefined };
 }
-
-/** What a paper is searched by: its titles and summaries in both languages. */
-const searchedText = (p: Paper) => JSON.stringify([p.title, p.summary]);
