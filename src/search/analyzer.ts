@@ -201,7 +201,13 @@ function chineseFor(translator: Translator, en: string, known: (term: string) =>
  */
 function englishFor(translator: Translator, zh: string, known: (term: string) => boolean): string[][] {
   if ([...zh].length < 2) return [];
-  const senses = translator.english(zh).map((en) => englishTokens(en).map(stem));
-  if (isGlossary(translator, zh)) return senses.slice(0, MAX_TRANSLATIONS);
-  return senses.filter((words) => words.length > 0 && words.every(known)).slice(0, MAX_GENERAL_TRANSLATIONS);
+  const words = (en: string) => englishTokens(en).map(stem);
+  if (isGlossary(translator, zh)) return translator.english(zh).slice(0, MAX_TRANSLATIONS).map(words);
+  const out: string[][] = [];
+  for (const en of translator.english(zh)) {
+    const w = words(en);
+    if (w.length > 0 && w.every(known)) out.push(w);
+    if (out.length === MAX_GENERAL_TRANSLATIONS) break;
+  }
+  return out;
 }
