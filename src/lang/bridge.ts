@@ -230,9 +230,8 @@ export function llr(k11: number, k12: number, k21: number, k22: number): number 
   return Math.max(0, 2 * g);
 }
 
-function bridgeOf(table: Map<string, readonly Translation[]>): Bridge {
-  const keys = [...table.keys()].sort();
-  const text = keys.map((key) => `${key}\t${table.get(key)!.map((t) => `${t.term}:${t.weight}`).join('|')}\n`).join('');
+/** A bridge over `table`; `text` is the table as serialize() writes it, when the caller has it already (the id hashes it). */
+function bridgeOf(table: Map<string, readonly Translation[]>, text = tableText(table)): Bridge {
   const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const none: readonly Translation[] = [];
   return {
@@ -243,21 +242,42 @@ function bridgeOf(table: Map<string, readonly Translation[]>): Bridge {
   };
 }
 
-/** Parses bridge TSV; a malformed line is an error naming file:line. */
+function tableText(table: Map<string, readonly Translation[]>): string {
+  const keys = [...table.keys()].sort();
+  return keys.map((key) => `${key}\t${table.get(key)!.map((t) => `${t.term}:${t.weight}`).join('|')}\n`).join('');
+}
+
+/**
+ * Parses bridge TSV; a malformed line is an error naming file:line. Text that is already as serialize() writes it
+ * (every generation's bridge.tsv: sorted, weights as numbers print, a newline after each line) is kept as the table's
+ * text rather than written again (sorting and joining the table was ~60 ms of a server's start at 20k papers).
+ */
 export function parseBridge(text: string, file: string): Bridge {
   const table = new Map<string, Translation[]>();
-  text.split('\n').forEach((line, i) => {
-    if (!line) return;
+  const lines = text.split('\n');
+  let asSerialized = lines.at(-1) === '';
+  let previous = '';
+  lines.forEach((line, i) => {
+    if (!line) {
+      asSerialized &&= i === lines.length - 1;
+      return;
+    }
     const [side, term, list, extra] = line.split('\t');
+    let weightsAsPrinted = true;
     const translations = (list ?? '').split('|').map((x) => {
       const at = x.lastIndexOf(':');
-      return { term: x.slice(0, at), weight: Number(x.slice(at + 1)) };
+      const weight = Number(x.slice(at + 1));
+      weightsAsPrinted &&= String(weight) === x.slice(at + 1);
+      return { term: x.slice(0, at), weight };
     });
     const bad = (side !== 'en' && side !== 'zh') || !term || extra !== undefined || translations.some((t) => !t.term || !(t.weight > 0 && t.weight <= 1));
     if (bad) throw new Error(`${file}:${i + 1}: malformed bridge line (want "en|zh<TAB>term<TAB>translation:weight|...")`);
-    table.set(`${side}\t${term}`, translations);
+    const key = `${side}\t${term}`;
+    asSerialized &&= weightsAsPrinted && key > previous;
+    previous = key;
+    table.set(key, translations);
   });
-  return bridgeOf(table);
+  return bridgeOf(table, asSerialized ? text : undefined);
 }
 
 /** Counts as TSV (`pairs <TAB> n`, then `en|zh <TAB> term <TAB> pairs [<TAB> zh:together|...]`), sorted: the shipped file's format. */
