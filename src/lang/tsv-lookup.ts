@@ -20,17 +20,20 @@ export function tsvLookup(bytes: Buffer, file: string): TsvLookup {
   const lines = lineOffsets(bytes, file);
   const slots = new Int32Array(tableSize(lines.count)).fill(-1); // line number per slot, -1 empty
   const mask = slots.length - 1;
-  /** Whether `line`'s key is the bytes [from, to) of `src`. */
-  const keyIs = (line: number, src: Uint8Array, from: number, to: number) =>
-    lines.tab[line]! - lines.start[line]! === to - from && bytes.compare(src, from, to, lines.start[line]!, lines.tab[line]!) === 0;
+  const hashes = new Int32Array(lines.count); // per line, its key's: most probes end at a differing hash, without comparing bytes
+  /** Whether `line`'s key is the bytes [from, to) of `src`, whose hash is `hash`. */
+  const keyIs = (line: number, hash: number, src: Uint8Array, from: number, to: number) =>
+    hashes[line] === hash && lines.tab[line]! - lines.start[line]! === to - from && bytes.compare(src, from, to, lines.start[line]!, lines.tab[line]!) === 0;
   /** The slot holding the key [from, to) of `src`, or the empty slot where it would go. */
-  const slotOf = (src: Uint8Array, from: number, to: number) => {
-    let s = fnv1a(src, from, to) & mask;
-    while (slots[s] !== -1 && !keyIs(slots[s]!, src, from, to)) s = (s + 1) & mask;
+  const slotOf = (src: Uint8Array, from: number, to: number, hash = fnv1a(src, from, to)) => {
+    let s = hash & mask;
+    while (slots[s] !== -1 && !keyIs(slots[s]!, hash, src, from, to)) s = (s + 1) & mask;
     return s;
   };
-  // a repeated key: the later line wins, as in a Map
-  for (let line = 0; line < lines.count; line++) slots[slotOf(bytes, lines.start[line]!, lines.tab[line]!)] = line;
+  for (let line = 0; line < lines.count; line++) {
+    hashes[line] = fnv1a(bytes, lines.start[line]!, lines.tab[line]!);
+    slots[slotOf(bytes, lines.start[line]!, lines.tab[line]!, hashes[line])] = line; // a repeated key: the later line wins, as in a Map
+  }
   const find = (key: string): number => {
     const utf8 = Buffer.from(key, 'utf8');
     const line = slots[slotOf(utf8, 0, utf8.length)]!;
@@ -83,9 +86,9 @@ function tableSize(entries: number): number {
   return size;
 }
 
-/** 32-bit FNV-1a of the bytes [from, to). */
+/** 32-bit FNV-1a of the bytes [from, to), as a signed integer (what an Int32Array holds). */
 function fnv1a(bytes: Uint8Array, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let i = from; i < to; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
-  return h >>> 0;
+  return h | 0;
 }
