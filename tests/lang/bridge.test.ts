@@ -81,6 +81,9 @@ describe('learned Chinese-English bridge', () => {
   it('names file and line of a malformed table line', () => {
     expect(() => parseBridge('en\tprotein\t蛋白质:1\nzh\t蛋白质\tprotein:7\n', 'bridge.tsv')).toThrow(/bridge\.tsv:2: malformed bridge line/);
     expect(() => parseBridge('xx\tprotein\t蛋白质:1\n', 'bridge.tsv')).toThrow(/bridge\.tsv:1:/);
+    for (const list of ['0.5', ':0.5', '蛋白质:1|', '蛋白质:1||结构:0.5', '蛋白质:0', '蛋白质:x']) {
+      expect(() => parseBridge(`en\tprotein\t蛋白质:1\nen\tstructure\t${list}\n`, 'bridge.tsv')).toThrow(/bridge\.tsv:2: malformed bridge line/);
+    }
   });
 
   it('scores association with the log-likelihood ratio: zero for independent terms, high for terms always together', () => {
