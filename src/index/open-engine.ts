@@ -30,8 +30,11 @@ export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index
 
 export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
   const logger = opts.logger ?? silentLogger;
+  // the lexical index's file (the largest) is read while the bridge, which says whether it can be used, is parsed
+  const lexicalBytes = gen.lexical?.read();
+  lexicalBytes?.catch(() => {}); // awaited only if the bridge says the file is usable
   const bridge = await generationBridge(gen);
-  const lexical = await generationLexicalIndex(gen, bridge, { logger, progress: opts.progress ?? noProgress });
+  const lexical = await generationLexicalIndex(gen, bridge, { logger, progress: opts.progress ?? noProgress, reading: lexicalBytes });
   return createSearchEngine({
     papers: gen.papers,
     index: gen.index,
@@ -60,15 +63,16 @@ export async function generationBridge(gen: Pick<EngineGeneration, 'bridge'>): P
 
 /**
  * The generation's persisted lexical index built with `bridge`, or why it has none usable. A damaged file (checksum, or content this
- * format cannot read) throws IndexFileError naming the file: it is never served and never silently rebuilt.
+ * format cannot read) throws IndexFileError naming the file: it is never served and never silently rebuilt. `reading`: the
+ * file's bytes being read already (gen.lexical.read()).
  */
-export async function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridge): Promise<{ index: LexicalIndex } | { reason: string }> {
+export async function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridge, reading?: Promise<Buffer>): Promise<{ index: LexicalIndex } | { reason: string }> {
   if (!gen.lexical) return { reason: `generation ${gen.name} has no persisted lexical index (written before they were persisted)` };
   const analyzer = lexicalAnalyzerId(bridge);
   if (gen.lexical.analyzer !== analyzer) {
     return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${gen.lexical.analyzer}, this version is ${analyzer}` };
   }
-  const bytes = await gen.lexical.read();
+  const bytes = await (reading ?? gen.lexical.read());
   try {
     return { index: loadLexicalIndex(bytes, gen.papers, bridge, gen.lexical.path) };
   } catch (err) {
@@ -80,8 +84,8 @@ export async function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridg
   }
 }
 
-async function generationLexicalIndex(gen: EngineGeneration, bridge: Bridge, o: { logger: Logger; progress: Progress }): Promise<LexicalIndex> {
-  const found = await persistedLexicalIndex(gen, bridge);
+async function generationLexicalIndex(gen: EngineGeneration, bridge: Bridge, o: { logger: Logger; progress: Progress; reading: Promise<Buffer> | undefined }): Promise<LexicalIndex> {
+  const found = await persistedLexicalIndex(gen, bridge, o.reading);
   if ('index' in found) return found.index;
   o.logger.warn({ generation: gen.name, papers: gen.papers.length }, `${found.reason}; building it from the papers (reindex to persist one)`);
   return buildLexicalIndexAsync(gen.papers, bridge, { progress: o.progress });
