@@ -14,9 +14,9 @@ import { dataPaths } from '../config.js';
 import { fsyncDir, naming, writeFileAtomic } from '../util/atomic.js';
 import { contentSegments } from '../util/segments.js';
 import { reuseFrom } from './reuse.js';
-import { HnswIndex } from './hnsw.js';
+import { HNSW_FILE, HnswIndex, LABELS_FILE } from './hnsw.js';
 import { IndexFileError } from './errors.js';
-import { checkEmbedder, MANIFEST_FILE, readManifest, verifyBytes, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
+import { checkEmbedder, MANIFEST_FILE, readManifest, startVerification, verifyBytes, writeManifest, type BuildStats, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
 import { processAlive } from '../util/process.js';
 import { readFileFewTurns } from '../util/read-file.js';
 
@@ -57,6 +57,8 @@ export interface GenerationBuild {
   bridge?: StoredBridge;
   /** Confidence cut-offs fitted on this generation's own papers (src/search/calibration.ts), recorded in the manifest. */
   calibration?: Calibration;
+  /** The live generation's files as this process verified them (its LoadedGeneration): linked without hashing them again. */
+  verified?: VerifiedFiles;
 }
 
 export interface LoadedGeneration {
@@ -69,6 +71,8 @@ export interface LoadedGeneration {
   lexical?: GenerationLexical;
   /** The generation's own bridge, if it has one (generations written before they carried one were built with the shipped bridge). */
   bridge?: GenerationFile;
+  /** Its files as this load verified them: read() and the next generation's links skip hashing those unchanged since. */
+  verified: VerifiedFiles;
 }
 
 /** A generation file read on demand. */
@@ -134,16 +138,24 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     if (!existsSync(dir)) throw new IndexFileError(dir, `generation "${name}" does not exist`);
     const manifest = await readManifest(dir);
     if (opts.embedder) checkEmbedder(manifest, opts.embedder, dir);
-    await verifyFiles(dir, manifest);
+    // checksums on a worker thread while this one parses the papers; hnswlib gets its two files once they verified
+    const verification = startVerification(dir, manifest, [HNSW_FILE, LABELS_FILE]);
     const { M, efConstruction } = manifest.index;
+    const hnswVerified = Promise.all([verification.file(HNSW_FILE), verification.file(LABELS_FILE)]);
     // read side by side (fewer event-loop turns for a server loading under load)
-    const [papers, index] = await Promise.all([readPaperSegments(dir, manifest), HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef })]);
+    const reading = Promise.all([readPaperSegments(dir, manifest), hnswVerified.then(() => HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef }))]);
+    // a checksum error is the one to report (a corrupt papers file also fails to parse); nothing read is used unverified
+    const verified = await verification.done.catch(async (err: unknown) => {
+      await reading.catch(() => undefined);
+      throw err;
+    });
+    const [papers, index] = await reading;
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
-    const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index') };
-    const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge');
-    return { name, dir, manifest, papers, index, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
+    const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index', verified) };
+    const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge', verified);
+    return { name, dir, manifest, papers, index, verified, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
   }
 
   async function write(build: GenerationBuild): Promise<string> {
@@ -153,7 +165,7 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     const tmp = join(root, `${name}.partial-${process.pid}`);
     await mkdir(tmp);
     try {
-      const reuse = reuseFrom(await liveFiles());
+      const reuse = reuseFrom(await liveFiles(), build.verified);
       const files: Record<string, FileEntry> = {};
       for (const f of await build.index.save(tmp)) files[f] = (await reuse.adopt(tmp, f)).entry;
       const segments = paperSegments(build.papers).map((papers, i) => ({ file: `papers-${i}.json`, papers }));
@@ -239,7 +251,7 @@ function manifestFor(name: string, build: GenerationBuild, files: Record<string,
 }
 
 /** A file the manifest names as `what` (it must list it, so it was verified with the rest). */
-function fileOf(dir: string, manifest: Manifest, file: string, what: string): GenerationFile {
+function fileOf(dir: string, manifest: Manifest, file: string, what: string, verified: VerifiedFiles): GenerationFile {
   const path = join(dir, file);
   const want = manifest.files[file];
   if (!want || file.includes('/') || file.includes('\\')) throw new IndexFileError(join(dir, MANIFEST_FILE), `names ${what} "${file}" but lists no such file`);
@@ -249,7 +261,8 @@ function fileOf(dir: string, manifest: Manifest, file: string, what: string): Ge
       const bytes = await readFileFewTurns(path).catch((e: NodeJS.ErrnoException) => {
         throw new IndexFileError(path, e.code === 'ENOENT' ? 'missing' : e.message);
       });
-      verifyBytes(path, bytes, want);
+      // unchanged since the load hashed it (checked after reading): these are the bytes that were hashed
+      if (!verified.holds(path, want)) verifyBytes(path, bytes, want);
       return bytes;
     },
   };
