@@ -73,6 +73,8 @@ export interface LoadedGeneration {
   bridge?: GenerationFile;
   /** Its files as this load verified them: read() and the next generation's links skip hashing those unchanged since. */
   verified: VerifiedFiles;
+  /** `papers` file by file, with each file's sha256 (the catalogue stores the same papers in the same segments). */
+  paperFiles: { sha256: string; papers: Paper[] }[];
 }
 
 /** A generation file read on demand. */
@@ -149,13 +151,14 @@ export function openGenerationStore(dataDir: string): GenerationStore {
       await reading.catch(() => undefined);
       throw err;
     });
-    const [papers, index] = await reading;
+    const [paperFiles, index] = await reading;
+    const papers = paperFiles.flatMap((f) => f.papers);
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
     const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index', verified) };
     const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge', verified);
-    return { name, dir, manifest, papers, index, verified, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
+    return { name, dir, manifest, papers, index, verified, paperFiles, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
   }
 
   async function write(build: GenerationBuild): Promise<string> {
@@ -281,15 +284,15 @@ export function paperSegments(papers: Paper[]): Paper[][] {
 /** The papers of a complete generation alone (no index, no checksums): e.g. to compare them with a catalogue. */
 export async function generationPapers(store: Pick<GenerationStore, 'dir'>, name: string): Promise<Paper[]> {
   const dir = join(store.dir, name);
-  return readPaperSegments(dir, await readManifest(dir));
+  return (await readPaperSegments(dir, await readManifest(dir))).flatMap((f) => f.papers);
 }
 
 /** The papers from their segment files, each of which the manifest must list (so it was verified with the rest). */
-async function readPaperSegments(dir: string, manifest: Manifest): Promise<Paper[]> {
+async function readPaperSegments(dir: string, manifest: Manifest): Promise<{ sha256: string; papers: Paper[] }[]> {
   const files = manifest.papers ?? [PAPERS_FILE];
   const unlisted = files.find((f) => !manifest.files[f] || f.includes('/') || f.includes('\\'));
   if (unlisted !== undefined) throw new IndexFileError(join(dir, MANIFEST_FILE), `names papers file "${unlisted}" but lists no such file`);
-  return (await Promise.all(files.map((f) => readPapers(join(dir, f))))).flat();
+  return Promise.all(files.map(async (f) => ({ sha256: manifest.files[f]!.sha256, papers: await readPapers(join(dir, f)) })));
 }
 
 async function readPapers(path: string): Promise<Paper[]> {
