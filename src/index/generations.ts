@@ -6,14 +6,14 @@
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
 import type { Calibration } from '../search/calibration.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
 import { dataPaths } from '../config.js';
 import { fsyncDir, naming, writeFileAtomic } from '../util/atomic.js';
 import { contentSegments } from '../util/segments.js';
-import { reuseFrom } from './reuse.js';
+import { reuseFrom, type PlacedFile } from './reuse.js';
 import { HNSW_FILE, HnswIndex, LABELS_FILE } from './hnsw.js';
 import { IndexFileError } from './errors.js';
 import { checkEmbedder, MANIFEST_FILE, readManifest, startVerification, verifyBytes, writeManifest, type BuildStats, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
@@ -167,19 +167,32 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     const name = String(Math.max(0, ...entries().map(generationNumber)) + 1);
     const tmp = join(root, `${name}.partial-${process.pid}`);
     await mkdir(tmp);
+    const placed = new Map<string, FileEntry>();
+    const place = async (file: string, how: Promise<PlacedFile>) => void placed.set(file, (await how).entry);
+    let large: Promise<string[]> = Promise.resolve([]);
     try {
       const reuse = reuseFrom(await liveFiles(), build.verified);
-      const files: Record<string, FileEntry> = {};
-      for (const f of await build.index.save(tmp)) files[f] = (await reuse.adopt(tmp, f)).entry;
+      // the large files are written at once and hashed on a worker thread (adopt) while this thread serialises the papers
+      large = Promise.all([
+        build.index.save(tmp).then(async (files) => {
+          await Promise.all(files.map((f) => place(f, reuse.adopt(tmp, f))));
+          return files;
+        }),
+        build.lexical ? writeFile(join(tmp, LEXICAL_FILE), build.lexical.data).then(() => place(LEXICAL_FILE, reuse.adopt(tmp, LEXICAL_FILE))) : undefined,
+      ]).then(([indexFiles]) => indexFiles);
+      large.catch(() => undefined); // awaited below, or before the directory is removed when a segment fails first
       const segments = paperSegments(build.papers).map((papers, i) => ({ file: `papers-${i}.json`, papers }));
-      for (const s of segments) files[s.file] = (await reuse.write(tmp, s.file, JSON.stringify(s.papers))).entry;
-      if (build.bridge) files[BRIDGE_FILE] = (await reuse.write(tmp, BRIDGE_FILE, build.bridge.data)).entry;
-      if (build.lexical) files[LEXICAL_FILE] = (await reuse.write(tmp, LEXICAL_FILE, build.lexical.data)).entry;
+      for (const s of segments) await place(s.file, reuse.write(tmp, s.file, JSON.stringify(s.papers)));
+      if (build.bridge) await place(BRIDGE_FILE, reuse.write(tmp, BRIDGE_FILE, build.bridge.data));
+      const indexFiles = await large;
+      const order = [...indexFiles, ...segments.map((s) => s.file), BRIDGE_FILE, LEXICAL_FILE].filter((f) => placed.has(f));
+      const files = Object.fromEntries(order.map((f) => [f, placed.get(f)!]));
       await writeManifest(tmp, manifestFor(name, build, files, segments.map((s) => s.file)));
       await rename(tmp, join(root, name));
       await fsyncDir(root);
       return name;
     } catch (err) {
+      await large.catch(() => undefined); // nothing may still be writing into the directory
       await rm(tmp, { recursive: true, force: true });
       throw naming(err, `writing index generation ${name} in ${tmp} failed (removed it)`);
     }

@@ -2,7 +2,7 @@
 // of every other file in it. It is written last, so its presence marks a complete generation, and its
 // checksums let a reader refuse a truncated or altered file instead of serving it.
 import type { Calibration } from '../search/calibration.js';
-import { createReadStream, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { readFileFewTurns, smallFile } from '../util/read-file.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -13,7 +13,6 @@ import { writeFileAtomic } from '../util/atomic.js';
 import { hashFiles, HashReadError } from '../util/hash-files.js';
 
 export const MANIFEST_FILE = 'manifest.json';
-const HASH_CHUNK_BYTES = 8 << 20;
 
 export interface FileEntry {
   bytes: number;
@@ -45,20 +44,13 @@ export interface Manifest {
   calibration?: Calibration;
 }
 
+/** A file's size and sha256; a large file is hashed on a worker thread (src/util/hash-files.ts). */
 export async function fileEntry(path: string): Promise<FileEntry> {
   if (smallFile(statSync(path).size)) {
     const bytes = await readFileFewTurns(path);
     return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
-  const hash = createHash('sha256');
-  let bytes = 0;
-  // large chunks: each one is an event-loop turn, and a server verifying a new generation under load waits behind
-  // every queued request per turn (64 KiB chunks made that seconds for a few MB)
-  for await (const chunk of createReadStream(path, { highWaterMark: HASH_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-  }
-  return { bytes, sha256: hash.digest('hex') };
+  return hashFiles([path])[0]!;
 }
 
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {

@@ -19,7 +19,10 @@ export interface PlacedFile {
 export interface FileReuse {
   /** Writes `data` as `dir/name`, or links the previous generation's identical file there; either way durable. */
   write(dir: string, name: string, data: string | Uint8Array): Promise<PlacedFile>;
-  /** For `dir/name` already written (by hnswlib): replaced by a link to an identical previous file, else fsynced. */
+  /**
+   * For `dir/name` already written (by hnswlib, or a large file written first so that it is hashed off this thread):
+   * replaced by a link to an identical previous file, else fsynced.
+   */
   adopt(dir: string, name: string): Promise<PlacedFile>;
 }
 
