@@ -102,14 +102,23 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
   // another thread while this one ingests. Unused when nothing changed or the build is a full one.
   const liveIndex = live && !opts.full && !ctx.repairing ? copyOfIndex(live, config.hnsw.ef) : undefined;
   liveIndex?.catch(() => undefined); // a failure surfaces where the build awaits it, or not at all if unused
-  const catalogue = await timed(r, 'ingest', () => ingest(ctx, live));
-  const papers = catalogue.papers();
-  recordPaperChanges(r, live, papers); // before opening the embedder, so a summary of a failed open still says what was ingested
   // with PAPERSIFT_EMBEDDER=auto the live index keeps its embedder; only an explicit choice switches (a full rebuild),
   // also when --full skips a damaged live generation
   const recorded = live?.manifest.embedder ?? (await ctx.store.recordedEmbedder());
   const built = recorded ? { built: recorded } : {};
-  const { embedder, reason } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress, ...built }));
+  // opened while the run ingests (reading its files is I/O, and the static embedder checks them on a worker thread)
+  const opening = openEmbedder(config, { logger: ctx.logger, progress: ctx.progress, ...built });
+  opening.catch(() => undefined); // awaited below once the ingest is recorded, so a failed open's summary says what was ingested
+  let catalogue: Catalogue;
+  try {
+    catalogue = await timed(r, 'ingest', () => ingest(ctx, live));
+  } catch (err) {
+    await opening.then(({ embedder }) => embedder.close()).catch(() => undefined);
+    throw err;
+  }
+  const papers = catalogue.papers();
+  recordPaperChanges(r, live, papers);
+  const { embedder, reason } = await timed(r, 'embedder', () => opening);
   try {
     recordEmbedder(r, live, embedder.info, reason);
     if (live && !opts.full && !ctx.repairing && upToDate(live, papers, embedder.info)) {
