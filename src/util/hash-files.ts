@@ -60,7 +60,8 @@ export function hashFiles(paths: readonly string[]): Promise<FileHash>[] {
   });
   if (paths.length === 0) return [];
   let settled = 0;
-  const worker = new Worker(WORKER, { eval: true, workerData: paths });
+  // no inherited flags: --input-type=module would make the script a module (no require), --import tsx would load a loader
+  const worker = new Worker(WORKER, { eval: true, workerData: paths, execArgv: [] });
   worker.on('message', (m: Answer) => {
     settled++;
     if ('sha256' in m) pending[m.i]!.resolve({ bytes: m.bytes, sha256: m.sha256 });
@@ -71,5 +72,7 @@ export function hashFiles(paths: readonly string[]): Promise<FileHash>[] {
   worker.on('exit', (code) => {
     if (settled < paths.length) failAll(new Error(`the hashing worker exited (code ${code}) before hashing ${paths.length - settled} of ${paths.length} files`));
   });
+  // awaited in any order: a file that fails before its caller gets to it is not an unhandled rejection
+  for (const p of pending) p.promise.catch(() => undefined);
   return pending.map((p) => p.promise);
 }
