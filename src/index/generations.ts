@@ -80,6 +80,8 @@ export interface LoadedGeneration {
 /** A generation file read on demand. */
 export interface GenerationFile {
   path: string;
+  /** The sha256 the manifest records for it: what its content is, without reading it. */
+  sha256?: string;
   /** The file's bytes, verified again against the manifest's size and sha256 (IndexFileError if it changed). */
   read(): Promise<Buffer>;
 }
@@ -273,6 +275,7 @@ function fileOf(dir: string, manifest: Manifest, file: string, what: string, ver
   if (!want || file.includes('/') || file.includes('\\')) throw new IndexFileError(join(dir, MANIFEST_FILE), `names ${what} "${file}" but lists no such file`);
   return {
     path,
+    sha256: want.sha256,
     async read() {
       const bytes = await readFileFewTurns(path).catch((e: NodeJS.ErrnoException) => {
         throw new IndexFileError(path, e.code === 'ENOENT' ? 'missing' : e.message);

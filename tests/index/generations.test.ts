@@ -10,6 +10,7 @@ import { HnswIndex } from '../../src/index/hnsw.js';
 import { openGenerationStore, paperSegments, PAPERS_PER_SEGMENT, type GenerationStore } from '../../src/index/generations.js';
 import { EmbedderMismatchError, IndexFileError } from '../../src/index/errors.js';
 import { VerifiedFiles } from '../../src/index/manifest.js';
+import { generationBridge } from '../../src/index/open-engine.js';
 import { loadConfig } from '../../src/config.js';
 import { vectorSource } from './vectors.js';
 
@@ -282,6 +283,20 @@ describe('generations share unchanged data', () => {
     expect(await inode('2', 'lexical.bin')).not.toBe(await inode('1', 'lexical.bin'));
     expect(await inode('2', 'labels.json')).toBe(await inode('1', 'labels.json')); // verified and unchanged: linked
     expect((await store.load('2')).index.search(b.query, 5)).toEqual(b.index.search(b.query, 5));
+  });
+
+  it('parses a bridge once for the generations that share it', async () => {
+    const bridge = (data: string) => ({ id: 'b', data, pairs: 100, drift: 0 });
+    const shared = bridge('en\tattention\t注意力:0.9\n');
+    await store.write({ ...buildOf(5, 1), bridge: shared });
+    await store.write({ ...buildOf(5, 2), bridge: { ...shared } });
+    await store.write({ ...buildOf(5, 3), bridge: bridge('en\tattention\t关注:0.8\n') });
+    const one = await generationBridge(await store.load('1'));
+    const two = await generationBridge(await store.load('2'));
+    const other = await generationBridge(await store.load('3'));
+    expect(two).toBe(one);
+    expect(one.chinese('attention')).toEqual([{ term: '注意力', weight: 0.9 }]);
+    expect(other.chinese('attention')).toEqual([{ term: '关注', weight: 0.8 }]);
   });
 
   it('does not trust a file changed just before it was hashed (file times tick too coarsely to see a second change)', async () => {
