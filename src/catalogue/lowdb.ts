@@ -7,7 +7,7 @@ import { Low } from 'lowdb';
 import { createPaperResolver, type PaperResolver } from './resolve.js';
 import { deriveCatalogue } from './merge.js';
 import { diffPapers, mergedIds } from './report.js';
-import { SegmentedCatalogueAdapter, CATALOGUE_VERSION, type CatalogueData, type WriteFile } from './store.js';
+import { SegmentedCatalogueAdapter, CATALOGUE_VERSION, type CatalogueData, type ParsedSegments, type WriteFile } from './store.js';
 import type { Catalogue, DocumentRecord, IngestReport, Paper } from './types.js';
 
 export { CatalogueError } from './store.js';
@@ -15,12 +15,14 @@ export { CatalogueError } from './store.js';
 export interface OpenOptions {
   /** Replaces the atomic file writer (tests use it to simulate a crash mid-write). */
   writeFile?: WriteFile;
+  /** Segments already parsed elsewhere (the live index generation's papers), used instead of reading them. */
+  parsed?: ParsedSegments;
 }
 
 /** Opens (or starts) the catalogue at `path`; throws CatalogueError naming the file if it is corrupt. */
 export async function openCatalogue(path: string, opts: OpenOptions = {}): Promise<Catalogue> {
   const file = resolvePath(path);
-  const db = new Low<CatalogueData>(new SegmentedCatalogueAdapter(file, opts.writeFile), emptyData());
+  const db = new Low<CatalogueData>(new SegmentedCatalogueAdapter(file, opts.writeFile, opts.parsed), emptyData());
   await db.read();
   return new LowCatalogue(file, db, await signature(file));
 }
@@ -75,7 +77,9 @@ class LowCatalogue implements Catalogue {
       const ids = before.papers.map((p) => p.id);
       return { documents: statuses, added: [], updated: [], unchanged: ids, removed: [], merged: mergedIds(before.papers), warnings: [] };
     }
-    const { papers, notes } = deriveCatalogue(documents);
+    const derived = deriveCatalogue(documents);
+    const papers = keepUnchanged(before.papers, derived.papers);
+    const { notes } = derived;
     // notes on documents this commit brought in; older ones were reported when those documents came in
     const touched = new Set(change.upsert.map((d) => d.name));
     const warnings = notes.filter((n) => touched.has(n.document)).map((n) => ({ file: n.document, line: n.line, message: n.message }));
@@ -142,6 +146,18 @@ function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord
   }
   const documents = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return { documents, statuses, restated };
+}
+
+/**
+ * The derived papers, each one deep-equal to a stored paper replaced by the stored object: unchanged papers stay the
+ * objects the live index generation shares (see ParsedSegments), so the comparisons a reindex makes next are by reference.
+ */
+function keepUnchanged(before: Paper[], after: Paper[]): Paper[] {
+  const old = new Map(before.map((p) => [p.id, p]));
+  return after.map((p) => {
+    const o = old.get(p.id);
+    return o && isDeepStrictEqual(o, p) ? o : p;
+  });
 }
 
 async function signature(file: string): Promise<string | undefined> {

@@ -44,6 +44,17 @@ export class CatalogueError extends Error {
 
 export type WriteFile = (path: string, data: string) => Promise<void>;
 
+/**
+ * Segments already parsed elsewhere, by segment file name: an index generation stores the same papers in the same
+ * segments (same cut, same JSON), so a reader holding one parsed need not read and parse the catalogue's copy.
+ */
+export type ParsedSegments = ReadonlyMap<string, readonly unknown[]>;
+
+/** The name of the segment file holding exactly the bytes whose sha256 (hex) this is. */
+export function segmentFile(sha256: string): string {
+  return `${sha256.slice(0, 32)}.json`;
+}
+
 /** The directory of a catalogue's segments, next to its index file. */
 export function segmentsDir(cataloguePath: string): string {
   return join(dirname(cataloguePath), `${basename(cataloguePath, '.json')}-segments`);
@@ -60,6 +71,7 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
   constructor(
     readonly path: string,
     private readonly writeFile: WriteFile = writeFileAtomic,
+    private readonly parsed: ParsedSegments = new Map(),
   ) {}
 
   async read(): Promise<CatalogueData | null> {
@@ -73,7 +85,10 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
     const index = parseJson(this.path, raw);
     if ((index as Partial<CatalogueIndex> | null)?.version !== CATALOGUE_VERSION) return parseCatalogue(this.path, raw, index);
     const files = checkIndex(this.path, index);
-    const [documents, papers] = await Promise.all([files.documents, files.papers].map((list) => Promise.all(list.map((f) => readSegment(this.path, f)))));
+    const [documents, papers] = await Promise.all([
+      Promise.all(files.documents.map((f) => readSegment(this.path, f))),
+      Promise.all(files.papers.map(async (f) => this.parsed.get(f) ?? readSegment(this.path, f))),
+    ]);
     const checked = validate(this.path, { version: CATALOGUE_VERSION, documents: documents!.flat() as DocumentRecord[], papers: papers!.flat() as Paper[] });
     documents!.forEach((docs, i) => this.remember(docs, files.documents[i]!));
     return checked;
@@ -103,7 +118,7 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
 
 /** Writes a segment unless one with this content exists (names are content hashes, written atomically). */
 async function writeSegment(dir: string, json: string): Promise<string> {
-  const name = `${createHash('sha256').update(json).digest('hex').slice(0, 32)}.json`;
+  const name = segmentFile(createHash('sha256').update(json).digest('hex'));
   if (!existsSync(join(dir, name))) await writeFileAtomic(join(dir, name), json, { syncDir: false });
   return name;
 }

@@ -42,13 +42,15 @@ function changedPairs(before: readonly Paper[], after: readonly Paper[]): number
     const pair = alignedPair(p);
     return pair && `${pair.en}\0${pair.zh}`;
   };
-  const old = new Map(before.map((p) => [p.id, key(p)]));
+  const old = new Map(before.map((p) => [p.id, p]));
   let changed = 0;
   for (const p of after) {
-    const k = key(p);
-    if (k !== old.get(p.id) && (k || old.get(p.id))) changed++;
+    const o = old.get(p.id);
     old.delete(p.id);
+    if (o === p) continue; // the same object (the catalogue keeps unchanged papers' objects): the same pair
+    const [k, was] = [key(p), o && key(o)];
+    if (k !== was && (k || was)) changed++;
   }
-  for (const k of old.values()) if (k) changed++;
+  for (const o of old.values()) if (key(o)) changed++;
   return changed;
 }

@@ -48,6 +48,8 @@ export interface BuildOptions {
    * copy must stay as it was (the reindex gate measures it).
    */
   current?: LoadedGeneration;
+  /** A copy of `current`'s HNSW index (copyOfIndex) the caller started reading early; without it the build reads one. */
+  currentIndex?: Promise<HnswIndex>;
   /** The project dictionary, when the caller has opened it already (the reindex gate searches with it too). */
   dictionary?: Dictionary;
 }
@@ -163,6 +165,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     bridge: { id: bridge.id, data: bridge.serialize(), pairs: chosen.pairs, drift: chosen.drift },
     lexical: stored,
     ...(calibration ? { calibration } : {}),
+    ...(base.gen ? { verified: base.gen.verified } : {}),
   });
   const switched = opts.switchTo !== false;
   if (switched) await store.switchTo(generation);
@@ -199,7 +202,7 @@ async function startingPoint(store: GenerationStore, opts: BuildOptions, logger:
   if (opts.full) return { previous, fullReason: 'requested (--full)' };
   let gen: LoadedGeneration;
   try {
-    gen = opts.current?.name === previous ? await withOwnIndex(opts.current, opts.config.hnsw.ef) : await store.load(previous, { ef: opts.config.hnsw.ef });
+    gen = opts.current?.name === previous ? { ...opts.current, index: await (opts.currentIndex ?? copyOfIndex(opts.current, opts.config.hnsw.ef)) } : await store.load(previous, { ef: opts.config.hnsw.ef });
   } catch (err) {
     if (err instanceof IndexFileError) {
       logger.warn({ generation: previous, err: err.message }, 'current index generation is unreadable; rebuilding in full');
@@ -216,10 +219,13 @@ async function startingPoint(store: GenerationStore, opts: BuildOptions, logger:
   return { index: gen.index, gen, previous };
 }
 
-/** The generation with an HNSW index of its own, read from its (already verified) files. */
-async function withOwnIndex(gen: LoadedGeneration, ef: number): Promise<LoadedGeneration> {
+/**
+ * A second copy of a loaded generation's HNSW index, read from its (already verified) files, for a build to change.
+ * hnswlib reads the graph on a libuv thread, so a caller may start this early and do other work meanwhile.
+ */
+export function copyOfIndex(gen: LoadedGeneration, ef: number): Promise<HnswIndex> {
   const { M, efConstruction } = gen.manifest.index;
-  return { ...gen, index: await HnswIndex.load(gen.dir, { M, efConstruction, ef }) };
+  return HnswIndex.load(gen.dir, { M, efConstruction, ef });
 }
 
 /**

@@ -6,17 +6,17 @@
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
 import type { Calibration } from '../search/calibration.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
 import { dataPaths } from '../config.js';
 import { fsyncDir, naming, writeFileAtomic } from '../util/atomic.js';
 import { contentSegments } from '../util/segments.js';
-import { reuseFrom } from './reuse.js';
-import { HnswIndex } from './hnsw.js';
+import { reuseFrom, type PlacedFile } from './reuse.js';
+import { HNSW_FILE, HnswIndex, LABELS_FILE } from './hnsw.js';
 import { IndexFileError } from './errors.js';
-import { checkEmbedder, MANIFEST_FILE, readManifest, verifyBytes, verifyFiles, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
+import { checkEmbedder, MANIFEST_FILE, readManifest, startVerification, verifyBytes, writeManifest, type BuildStats, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
 import { processAlive } from '../util/process.js';
 import { readFileFewTurns } from '../util/read-file.js';
 
@@ -57,6 +57,8 @@ export interface GenerationBuild {
   bridge?: StoredBridge;
   /** Confidence cut-offs fitted on this generation's own papers (src/search/calibration.ts), recorded in the manifest. */
   calibration?: Calibration;
+  /** The live generation's files as this process verified them (its LoadedGeneration): linked without hashing them again. */
+  verified?: VerifiedFiles;
 }
 
 export interface LoadedGeneration {
@@ -69,11 +71,17 @@ export interface LoadedGeneration {
   lexical?: GenerationLexical;
   /** The generation's own bridge, if it has one (generations written before they carried one were built with the shipped bridge). */
   bridge?: GenerationFile;
+  /** Its files as this load verified them: read() and the next generation's links skip hashing those unchanged since. */
+  verified: VerifiedFiles;
+  /** `papers` file by file, with each file's sha256 (the catalogue stores the same papers in the same segments). */
+  paperFiles: { sha256: string; papers: Paper[] }[];
 }
 
 /** A generation file read on demand. */
 export interface GenerationFile {
   path: string;
+  /** The sha256 the manifest records for it: what its content is, without reading it. */
+  sha256?: string;
   /** The file's bytes, verified again against the manifest's size and sha256 (IndexFileError if it changed). */
   read(): Promise<Buffer>;
 }
@@ -134,16 +142,25 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     if (!existsSync(dir)) throw new IndexFileError(dir, `generation "${name}" does not exist`);
     const manifest = await readManifest(dir);
     if (opts.embedder) checkEmbedder(manifest, opts.embedder, dir);
-    await verifyFiles(dir, manifest);
+    // checksums on a worker thread while this one parses the papers; hnswlib gets its two files once they verified
+    const verification = startVerification(dir, manifest, [HNSW_FILE, LABELS_FILE]);
     const { M, efConstruction } = manifest.index;
+    const hnswVerified = Promise.all([verification.file(HNSW_FILE), verification.file(LABELS_FILE)]);
     // read side by side (fewer event-loop turns for a server loading under load)
-    const [papers, index] = await Promise.all([readPaperSegments(dir, manifest), HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef })]);
+    const reading = Promise.all([readPaperSegments(dir, manifest), hnswVerified.then(() => HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef }))]);
+    // a checksum error is the one to report (a corrupt papers file also fails to parse); nothing read is used unverified
+    const verified = await verification.done.catch(async (err: unknown) => {
+      await reading.catch(() => undefined);
+      throw err;
+    });
+    const [paperFiles, index] = await reading;
+    const papers = paperFiles.flatMap((f) => f.papers);
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
-    const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index') };
-    const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge');
-    return { name, dir, manifest, papers, index, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
+    const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index', verified) };
+    const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge', verified);
+    return { name, dir, manifest, papers, index, verified, paperFiles, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
   }
 
   async function write(build: GenerationBuild): Promise<string> {
@@ -152,19 +169,32 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     const name = String(Math.max(0, ...entries().map(generationNumber)) + 1);
     const tmp = join(root, `${name}.partial-${process.pid}`);
     await mkdir(tmp);
+    const placed = new Map<string, FileEntry>();
+    const place = async (file: string, how: Promise<PlacedFile>) => void placed.set(file, (await how).entry);
+    let large: Promise<string[]> = Promise.resolve([]);
     try {
-      const reuse = reuseFrom(await liveFiles());
-      const files: Record<string, FileEntry> = {};
-      for (const f of await build.index.save(tmp)) files[f] = (await reuse.adopt(tmp, f)).entry;
+      const reuse = reuseFrom(await liveFiles(), build.verified);
+      // the large files are written at once and hashed on a worker thread (adopt) while this thread serialises the papers
+      large = Promise.all([
+        build.index.save(tmp).then(async (files) => {
+          await Promise.all(files.map((f) => place(f, reuse.adopt(tmp, f))));
+          return files;
+        }),
+        build.lexical ? writeFile(join(tmp, LEXICAL_FILE), build.lexical.data).then(() => place(LEXICAL_FILE, reuse.adopt(tmp, LEXICAL_FILE))) : undefined,
+      ]).then(([indexFiles]) => indexFiles);
+      large.catch(() => undefined); // awaited below, or before the directory is removed when a segment fails first
       const segments = paperSegments(build.papers).map((papers, i) => ({ file: `papers-${i}.json`, papers }));
-      for (const s of segments) files[s.file] = (await reuse.write(tmp, s.file, JSON.stringify(s.papers))).entry;
-      if (build.bridge) files[BRIDGE_FILE] = (await reuse.write(tmp, BRIDGE_FILE, build.bridge.data)).entry;
-      if (build.lexical) files[LEXICAL_FILE] = (await reuse.write(tmp, LEXICAL_FILE, build.lexical.data)).entry;
+      for (const s of segments) await place(s.file, reuse.write(tmp, s.file, JSON.stringify(s.papers)));
+      if (build.bridge) await place(BRIDGE_FILE, reuse.write(tmp, BRIDGE_FILE, build.bridge.data));
+      const indexFiles = await large;
+      const order = [...indexFiles, ...segments.map((s) => s.file), BRIDGE_FILE, LEXICAL_FILE].filter((f) => placed.has(f));
+      const files = Object.fromEntries(order.map((f) => [f, placed.get(f)!]));
       await writeManifest(tmp, manifestFor(name, build, files, segments.map((s) => s.file)));
       await rename(tmp, join(root, name));
       await fsyncDir(root);
       return name;
     } catch (err) {
+      await large.catch(() => undefined); // nothing may still be writing into the directory
       await rm(tmp, { recursive: true, force: true });
       throw naming(err, `writing index generation ${name} in ${tmp} failed (removed it)`);
     }
@@ -239,17 +269,19 @@ function manifestFor(name: string, build: GenerationBuild, files: Record<string,
 }
 
 /** A file the manifest names as `what` (it must list it, so it was verified with the rest). */
-function fileOf(dir: string, manifest: Manifest, file: string, what: string): GenerationFile {
+function fileOf(dir: string, manifest: Manifest, file: string, what: string, verified: VerifiedFiles): GenerationFile {
   const path = join(dir, file);
   const want = manifest.files[file];
   if (!want || file.includes('/') || file.includes('\\')) throw new IndexFileError(join(dir, MANIFEST_FILE), `names ${what} "${file}" but lists no such file`);
   return {
     path,
+    sha256: want.sha256,
     async read() {
       const bytes = await readFileFewTurns(path).catch((e: NodeJS.ErrnoException) => {
         throw new IndexFileError(path, e.code === 'ENOENT' ? 'missing' : e.message);
       });
-      verifyBytes(path, bytes, want);
+      // unchanged since the load hashed it (checked after reading): these are the bytes that were hashed
+      if (!verified.holds(path, want)) verifyBytes(path, bytes, want);
       return bytes;
     },
   };
@@ -268,15 +300,15 @@ export function paperSegments(papers: Paper[]): Paper[][] {
 /** The papers of a complete generation alone (no index, no checksums): e.g. to compare them with a catalogue. */
 export async function generationPapers(store: Pick<GenerationStore, 'dir'>, name: string): Promise<Paper[]> {
   const dir = join(store.dir, name);
-  return readPaperSegments(dir, await readManifest(dir));
+  return (await readPaperSegments(dir, await readManifest(dir))).flatMap((f) => f.papers);
 }
 
 /** The papers from their segment files, each of which the manifest must list (so it was verified with the rest). */
-async function readPaperSegments(dir: string, manifest: Manifest): Promise<Paper[]> {
+async function readPaperSegments(dir: string, manifest: Manifest): Promise<{ sha256: string; papers: Paper[] }[]> {
   const files = manifest.papers ?? [PAPERS_FILE];
   const unlisted = files.find((f) => !manifest.files[f] || f.includes('/') || f.includes('\\'));
   if (unlisted !== undefined) throw new IndexFileError(join(dir, MANIFEST_FILE), `names papers file "${unlisted}" but lists no such file`);
-  return (await Promise.all(files.map((f) => readPapers(join(dir, f))))).flat();
+  return Promise.all(files.map(async (f) => ({ sha256: manifest.files[f]!.sha256, papers: await readPapers(join(dir, f)) })));
 }
 
 async function readPapers(path: string): Promise<Paper[]> {

@@ -2,7 +2,7 @@
 // of every other file in it. It is written last, so its presence marks a complete generation, and its
 // checksums let a reader refuse a truncated or altered file instead of serving it.
 import type { Calibration } from '../search/calibration.js';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { readFileFewTurns, smallFile } from '../util/read-file.js';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
@@ -10,9 +10,9 @@ import type { EmbedderInfo } from '../embed/types.js';
 import type { HnswParams } from './hnsw.js';
 import { EmbedderMismatchError, IndexFileError } from './errors.js';
 import { writeFileAtomic } from '../util/atomic.js';
+import { hashFiles, HashReadError } from '../util/hash-files.js';
 
 export const MANIFEST_FILE = 'manifest.json';
-const HASH_CHUNK_BYTES = 8 << 20;
 
 export interface FileEntry {
   bytes: number;
@@ -44,20 +44,13 @@ export interface Manifest {
   calibration?: Calibration;
 }
 
+/** A file's size and sha256; a large file is hashed on a worker thread (src/util/hash-files.ts). */
 export async function fileEntry(path: string): Promise<FileEntry> {
   if (smallFile(statSync(path).size)) {
     const bytes = await readFileFewTurns(path);
     return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
-  const hash = createHash('sha256');
-  let bytes = 0;
-  // large chunks: each one is an event-loop turn, and a server verifying a new generation under load waits behind
-  // every queued request per turn (64 KiB chunks made that seconds for a few MB)
-  for await (const chunk of createReadStream(path, { highWaterMark: HASH_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-  }
-  return { bytes, sha256: hash.digest('hex') };
+  return hashFiles([path])[0]!;
 }
 
 export async function writeManifest(dir: string, manifest: Manifest): Promise<void> {
@@ -81,18 +74,85 @@ export async function readManifest(dir: string): Promise<Manifest> {
   return m as Manifest;
 }
 
-/** Checks every listed file's size (cheap, catches truncation) and then its sha256 (catches any change). */
-export async function verifyFiles(dir: string, manifest: Manifest): Promise<void> {
-  // all files at once: a server verifying a new generation under load waits behind every queued request at each
-  // event-loop turn, so overlapping the files' reads cuts its wait to that of the largest file
-  await Promise.all(Object.entries(manifest.files).map(([name, want]) => verifyFile(join(dir, name), want)));
+/**
+ * Files whose sha256 matched their manifest, with the stat each had just before it was hashed. Any change to a
+ * file's bytes through the file system (a write, a truncation, a file renamed over it) changes its inode or its
+ * ctime, which no system call sets back, so a file whose stat is unchanged still holds the bytes that were hashed:
+ * a run that verified the live generation need not hash a file of it again to read it or to link it into the next
+ * generation. Not trusted, and hashed again: a file changed less than RACY_MS before it was hashed (file times tick
+ * coarsely, so a change right after could keep the same times) and a check older than TRUST_MS (a long-lived process
+ * does not lean on what it hashed long ago). Damage below the file system (a failing disk returning other bytes for
+ * an unchanged file) is caught by a full hash at every load, not in between.
+ */
+export class VerifiedFiles {
+  static readonly RACY_MS = 100;
+  static readonly TRUST_MS = 15 * 60_000;
+  private readonly stamps = new Map<string, { sha256: string; stat: Stats; at: number }>();
+
+  record(path: string, sha256: string, stat: Stats, at: number): void {
+    if (stat.ctimeMs <= at - VerifiedFiles.RACY_MS) this.stamps.set(path, { sha256, stat, at });
+  }
+
+  /** Whether `path` was verified as `want` and is unchanged since (stat now). */
+  holds(path: string, want: FileEntry): boolean {
+    const s = this.stamps.get(path);
+    if (!s || s.sha256 !== want.sha256 || Date.now() - s.at > VerifiedFiles.TRUST_MS) return false;
+    const now = statOrUndefined(path);
+    return now !== undefined && ['ino', 'dev', 'size', 'mtimeMs', 'ctimeMs'].every((k) => now[k as keyof Stats] === s.stat[k as keyof Stats]);
+  }
 }
 
-async function verifyFile(path: string, want: FileEntry): Promise<void> {
-  const size = existsSync(path) ? statSync(path).size : undefined; // blocking: microseconds, not an event-loop turn
-  if (size === undefined) throw new IndexFileError(path, 'missing');
-  checkSize(path, size, want);
-  checkSha256(path, (await fileEntry(path)).sha256, want);
+/** A generation's files being verified on a worker thread (src/util/hash-files.ts), in the order asked for. */
+export interface Verification {
+  /** Settles when `file` is verified (IndexFileError if not); at once for a file the manifest does not list. */
+  file(name: string): Promise<void>;
+  /** Every listed file verified. */
+  done: Promise<VerifiedFiles>;
+}
+
+/**
+ * Checks every listed file's size at once (cheap, catches truncation; throws IndexFileError), then starts checking
+ * their sha256 (catches any change), `first` first. Await `done` before using anything read from the files, and
+ * hand a file to native code (hnswlib) only after `file(name)` settled.
+ */
+export function startVerification(dir: string, manifest: Manifest, first: readonly string[] = []): Verification {
+  const names = Object.keys(manifest.files).sort((a, b) => rankIn(first, a) - rankIn(first, b));
+  const paths = names.map((n) => join(dir, n));
+  const stats = paths.map((path, i) => {
+    const stat = statOrUndefined(path); // blocking: microseconds, not an event-loop turn
+    if (stat === undefined) throw new IndexFileError(path, 'missing');
+    checkSize(path, stat.size, manifest.files[names[i]!]!);
+    return stat;
+  });
+  const at = Date.now();
+  const checks = hashFiles(paths).map((hashed, i) =>
+    hashed.then(
+      (h) => checkSha256(paths[i]!, h.sha256, manifest.files[names[i]!]!),
+      (e: Error) => {
+        throw new IndexFileError(paths[i]!, e instanceof HashReadError && e.code === 'ENOENT' ? 'missing' : e.message);
+      },
+    ),
+  );
+  const done = Promise.all(checks).then(() => {
+    const verified = new VerifiedFiles();
+    paths.forEach((path, i) => verified.record(path, manifest.files[names[i]!]!.sha256, stats[i]!, at));
+    return verified;
+  });
+  return { file: (name) => checks[names.indexOf(name)] ?? Promise.resolve(), done };
+}
+
+/** Checks every listed file's size and sha256 (see startVerification). */
+export async function verifyFiles(dir: string, manifest: Manifest): Promise<VerifiedFiles> {
+  return startVerification(dir, manifest).done;
+}
+
+function rankIn(first: readonly string[], name: string): number {
+  const i = first.indexOf(name);
+  return i < 0 ? first.length : i;
+}
+
+function statOrUndefined(path: string): Stats | undefined {
+  return statSync(path, { throwIfNoEntry: false });
 }
 
 /** The same checks for a file already read into memory. */

@@ -50,15 +50,26 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
   });
 }
 
+/**
+ * The last bridge parsed, by its file's sha256: a generation keeps its predecessor's bridge until enough papers changed
+ * (src/index/bridge.ts), so a reindex's build and both engines of its gate, or a service's hot swap, open the same one.
+ */
+let lastBridge: { sha256: string; bridge: Bridge } | undefined;
+
 /** The bridge the generation was indexed with: its own, or the shipped one for generations written before they carried one. */
 export async function generationBridge(gen: Pick<EngineGeneration, 'bridge'>): Promise<Bridge> {
   if (!gen.bridge) return loadShippedBridge();
+  const { sha256 } = gen.bridge;
+  if (sha256 !== undefined && lastBridge?.sha256 === sha256) return lastBridge.bridge; // parsed from bytes with this hash
   const text = (await gen.bridge.read()).toString('utf8');
+  let bridge: Bridge;
   try {
-    return parseBridge(text, gen.bridge.path);
+    bridge = parseBridge(text, gen.bridge.path);
   } catch (err) {
     throw new IndexFileError(gen.bridge.path, `unusable bridge (${(err as Error).message})`);
   }
+  if (sha256 !== undefined) lastBridge = { sha256, bridge };
+  return bridge;
 }
 
 /**

@@ -8,7 +8,7 @@ import { link, rename, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fsyncFile } from '../util/atomic.js';
-import { fileEntry, type FileEntry, type Manifest } from './manifest.js';
+import { fileEntry, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
 
 export interface PlacedFile {
   entry: FileEntry;
@@ -19,15 +19,21 @@ export interface PlacedFile {
 export interface FileReuse {
   /** Writes `data` as `dir/name`, or links the previous generation's identical file there; either way durable. */
   write(dir: string, name: string, data: string | Uint8Array): Promise<PlacedFile>;
-  /** For `dir/name` already written (by hnswlib): replaced by a link to an identical previous file, else fsynced. */
+  /**
+   * For `dir/name` already written (by hnswlib, or a large file written first so that it is hashed off this thread):
+   * replaced by a link to an identical previous file, else fsynced.
+   */
   adopt(dir: string, name: string): Promise<PlacedFile>;
 }
 
 /** Errors from link(2) that mean "this filesystem cannot hard-link here": write a copy instead. */
 const NO_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK', 'EXDEV']);
 
-/** Reuses the files of `previous` (a complete generation's directory and manifest), or none when there is none. */
-export function reuseFrom(previous?: { dir: string; manifest: Manifest }): FileReuse {
+/**
+ * Reuses the files of `previous` (a complete generation's directory and manifest), or none when there is none.
+ * Those `verified` holds unchanged (this process hashed them when it loaded that generation) are not hashed again.
+ */
+export function reuseFrom(previous?: { dir: string; manifest: Manifest }, verified?: VerifiedFiles): FileReuse {
   const bySha = new Map<string, { path: string; entry: FileEntry }>();
   for (const [name, entry] of Object.entries(previous?.manifest.files ?? {})) bySha.set(entry.sha256, { path: join(previous!.dir, name), entry });
 
@@ -35,6 +41,7 @@ export function reuseFrom(previous?: { dir: string; manifest: Manifest }): FileR
   async function twin(entry: FileEntry): Promise<string | undefined> {
     const found = bySha.get(entry.sha256);
     if (!found || found.entry.bytes !== entry.bytes) return undefined;
+    if (verified?.holds(found.path, found.entry)) return found.path;
     const now = await fileEntry(found.path).catch(() => undefined);
     return now?.sha256 === entry.sha256 && now.bytes === entry.bytes ? found.path : undefined;
   }

@@ -9,10 +9,11 @@ import { isDeepStrictEqual } from 'node:util';
 import { dataPaths, type Config } from '../config.js';
 import { ingestPaths } from '../ingest/into-catalogue.js';
 import { diffPapers } from '../catalogue/report.js';
+import { segmentFile } from '../catalogue/store.js';
 import type { Catalogue, IngestReport, Paper } from '../catalogue/types.js';
 import { openEmbedder } from '../embed/select.js';
 import type { Embedder, EmbedderInfo } from '../embed/types.js';
-import { buildIndex, type BuildResult } from '../index/build.js';
+import { buildIndex, copyOfIndex, type BuildResult } from '../index/build.js';
 import { openGenerationStore, type GenerationStore, type LoadedGeneration } from '../index/generations.js';
 import { embedderDifference } from '../index/manifest.js';
 import { openDictionary, type Dictionary } from '../lang/dictionary.js';
@@ -97,14 +98,27 @@ export async function runReindex(config: Config, opts: ReindexOptions = {}): Pro
 async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
   const { config, opts, result: r } = ctx;
   const live = await timed(r, 'verify', () => loadLive(ctx));
-  const catalogue = await timed(r, 'ingest', () => ingest(ctx));
-  const papers = catalogue.papers();
-  recordPaperChanges(r, live, papers); // before opening the embedder, so a summary of a failed open still says what was ingested
+  // the build changes a copy of the live HNSW index (the gate measures the live one as it is): hnswlib reads it on
+  // another thread while this one ingests. Unused when nothing changed or the build is a full one.
+  const liveIndex = live && !opts.full && !ctx.repairing ? copyOfIndex(live, config.hnsw.ef) : undefined;
+  liveIndex?.catch(() => undefined); // a failure surfaces where the build awaits it, or not at all if unused
   // with PAPERSIFT_EMBEDDER=auto the live index keeps its embedder; only an explicit choice switches (a full rebuild),
   // also when --full skips a damaged live generation
   const recorded = live?.manifest.embedder ?? (await ctx.store.recordedEmbedder());
   const built = recorded ? { built: recorded } : {};
-  const { embedder, reason } = await timed(r, 'embedder', () => openEmbedder(config, { logger: ctx.logger, progress: ctx.progress, ...built }));
+  // opened while the run ingests (reading its files is I/O, and the static embedder checks them on a worker thread)
+  const opening = openEmbedder(config, { logger: ctx.logger, progress: ctx.progress, ...built });
+  opening.catch(() => undefined); // awaited below once the ingest is recorded, so a failed open's summary says what was ingested
+  let catalogue: Catalogue;
+  try {
+    catalogue = await timed(r, 'ingest', () => ingest(ctx, live));
+  } catch (err) {
+    await opening.then(({ embedder }) => embedder.close()).catch(() => undefined);
+    throw err;
+  }
+  const papers = catalogue.papers();
+  recordPaperChanges(r, live, papers);
+  const { embedder, reason } = await timed(r, 'embedder', () => opening);
   try {
     recordEmbedder(r, live, embedder.info, reason);
     if (live && !opts.full && !ctx.repairing && upToDate(live, papers, embedder.info)) {
@@ -115,7 +129,7 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
     }
     const full = (opts.full ?? false) || ctx.repairing !== undefined;
     const dictionary = await timed(r, 'dictionary', () => dictionaryOf(ctx)); // once, for the build's calibration and the gate
-    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full, progress: ctx.progress, logger: ctx.logger, switchTo: false, dictionary, ...(live ? { current: live } : {}) });
+    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full, progress: ctx.progress, logger: ctx.logger, switchTo: false, dictionary, ...(live ? { current: live } : {}), ...(liveIndex ? { currentIndex: liveIndex } : {}) });
     recordBuild(r, build);
     await gateAndSwitch(ctx, lock, build.generation, live, embedder);
   } finally {
@@ -161,8 +175,10 @@ async function intactFallback(ctx: Ctx, damaged: string, reason: string): Promis
   return undefined;
 }
 
-async function ingest(ctx: Ctx): Promise<Catalogue> {
-  ctx.staged = await stageCatalogue(ctx.config, ctx.store, ctx.logger);
+async function ingest(ctx: Ctx, live: LoadedGeneration | undefined): Promise<Catalogue> {
+  // the live generation holds the catalogue's papers in the same segments, already parsed (and verified)
+  const parsed = new Map(live?.paperFiles.map((f) => [segmentFile(f.sha256), f.papers]));
+  ctx.staged = await stageCatalogue(ctx.config, ctx.store, ctx.logger, { parsed });
   const catalogue = ctx.staged.catalogue;
   const report = await ingestPaths(catalogue, ctx.config.sources, { removeMissing: ctx.result.removeMissing });
   recordIngest(ctx.result, report);

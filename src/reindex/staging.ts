@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { dataPaths, type Config } from '../config.js';
 import { openCatalogue } from '../catalogue/lowdb.js';
-import { pruneCatalogueSegments } from '../catalogue/store.js';
+import { pruneCatalogueSegments, type ParsedSegments } from '../catalogue/store.js';
 import type { Catalogue } from '../catalogue/types.js';
 import type { GenerationStore } from '../index/generations.js';
 import type { Logger } from '../log.js';
@@ -37,10 +37,10 @@ function stagingPaths(config: Config) {
 }
 
 /** Settles anything a previous writer left, then opens the live catalogue with its writes going to the staged file. */
-export async function stageCatalogue(config: Config, store: GenerationStore, logger: Logger): Promise<StagedCatalogue> {
+export async function stageCatalogue(config: Config, store: GenerationStore, logger: Logger, opts: { parsed?: ParsedSegments } = {}): Promise<StagedCatalogue> {
   await settleStagedCatalogue(config, store, logger);
   const p = stagingPaths(config);
-  const catalogue = await openCatalogue(p.catalogue, { writeFile: (_live, data) => writeFileAtomic(p.staged, data) });
+  const catalogue = await openCatalogue(p.catalogue, { writeFile: (_live, data) => writeFileAtomic(p.staged, data), ...opts });
   return {
     catalogue,
     bindTo: (generation) => writeFileAtomic(p.boundTo, `${generation}\n`),

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CatalogueError, openCatalogue } from '../../src/catalogue/lowdb.js';
 import { pruneCatalogueSegments, segmentsDir } from '../../src/catalogue/store.js';
-import type { DocumentRecord } from '../../src/catalogue/types.js';
+import type { DocumentRecord, Paper } from '../../src/catalogue/types.js';
 import { parseSeed } from '../ingest/seeds.js';
 
 let dir: string;
@@ -146,6 +146,27 @@ describe('segments', () => {
     const written = [...(await segments())].filter((f) => !had.has(f));
     expect(written.sort()).toEqual([after.documents[1]!, ...after.papers.filter((f) => !before.papers.includes(f))].sort());
     expect((await openCatalogue(path)).papers().find((p) => p.summary.en === 'A rewritten abstract.')).toBeDefined();
+  });
+
+  it('takes paper segments already parsed elsewhere instead of reading them, and keeps the objects of papers a commit leaves unchanged', async () => {
+    const cat = await openCatalogue(path);
+    await cat.commit({ upsert: [await doc('daily-arxiv-2021-06.txt'), await doc('weekly-pretraining-no28.txt')], remove: [] });
+    const { papers: files } = await index();
+    // what an index generation holding the same segments parsed (objects of its own)
+    const parsed = new Map(await Promise.all(files.map(async (f) => [f, JSON.parse(await readFile(join(segmentsDir(path), f), 'utf8')) as Paper[]] as const)));
+    const shared = [...parsed.values()].flat();
+    const reopened = await openCatalogue(path, { parsed });
+    expect(reopened.papers()).toEqual(cat.papers());
+    reopened.papers().forEach((p, i) => expect(p).toBe(shared[i]));
+
+    const edited = await doc('weekly-pretraining-no28.txt');
+    edited.items[0] = { ...edited.items[0]!, summary: { ...edited.items[0]!.summary, en: 'A rewritten abstract.' } };
+    const report = await reopened.commit({ upsert: [{ ...edited, sha256: 'edited' }], remove: [] });
+    expect(report.updated).toHaveLength(1);
+    const after = reopened.papers();
+    expect(after.filter((p) => shared.includes(p))).toHaveLength(after.length - 1);
+    expect(after.find((p) => !shared.includes(p))!.id).toBe(report.updated[0]);
+    expect((await openCatalogue(path)).papers()).toEqual(after); // stored as derived
   });
 
   it('prunes the segments the catalogue no longer names', async () => {

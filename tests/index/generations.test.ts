@@ -1,6 +1,7 @@
-import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { describe, it, expect, beforeEach, afterEach, vi } from 'vitest';
 import { mkdtemp, rm, readFile, writeFile, truncate, stat, unlink, mkdir, readdir } from 'node:fs/promises';
 import { spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Paper } from '../../src/catalogue/types.js';
@@ -8,6 +9,8 @@ import type { EmbedderInfo } from '../../src/embed/types.js';
 import { HnswIndex } from '../../src/index/hnsw.js';
 import { openGenerationStore, paperSegments, PAPERS_PER_SEGMENT, type GenerationStore } from '../../src/index/generations.js';
 import { EmbedderMismatchError, IndexFileError } from '../../src/index/errors.js';
+import { VerifiedFiles } from '../../src/index/manifest.js';
+import { generationBridge } from '../../src/index/open-engine.js';
 import { loadConfig } from '../../src/config.js';
 import { vectorSource } from './vectors.js';
 
@@ -255,6 +258,66 @@ describe('generations share unchanged data', () => {
     expect(await inode('2', 'labels.json')).toBe(await inode('1', 'labels.json'));
     expect((await store.load('2')).index.search(b.query, 5)).toEqual(b.index.search(b.query, 5));
     await expect(store.load('1')).rejects.toThrow(`index file ${bin}: content does not match the sha256`);
+  });
+
+  it('hashes a file it verified at load again when it changed since: read() and the next generation refuse a file corrupted after the load', async () => {
+    const b = buildOf(40, 1);
+    const lexical = { analyzer: 'v9:test', data: Buffer.from('the postings of forty papers') };
+    await store.switchTo(await store.write({ ...b, lexical }));
+    // older than a file-time tick: the load trusts what it hashed while the file stays as it was
+    await new Promise((resolve) => setTimeout(resolve, VerifiedFiles.RACY_MS + 50));
+    const g = await store.load();
+    const dir = join(dataDir, 'generations', '1');
+    for (const f of ['hnsw.bin', 'labels.json', 'lexical.bin', 'papers-0.json']) expect(g.verified.holds(join(dir, f), g.manifest.files[f]!), f).toBe(true);
+    expect(await g.lexical!.read()).toEqual(lexical.data);
+
+    const file = join(dir, 'lexical.bin');
+    await writeFile(file, Buffer.from('THE postings of forty papers')); // same size
+    expect(g.verified.holds(file, g.manifest.files['lexical.bin']!)).toBe(false);
+    await expect(g.lexical!.read()).rejects.toThrow(`index file ${file}: content does not match the sha256 in the manifest (corrupted)`);
+    const bin = join(dir, 'hnsw.bin');
+    const original = await readFile(bin);
+    await writeFile(bin, Buffer.concat([Buffer.from([original[0]! ^ 0xff]), original.subarray(1)]));
+    await store.write({ ...b, lexical, verified: g.verified });
+    expect(await inode('2', 'hnsw.bin')).not.toBe(await inode('1', 'hnsw.bin')); // an intact copy, not a link to the damage
+    expect(await inode('2', 'lexical.bin')).not.toBe(await inode('1', 'lexical.bin'));
+    expect(await inode('2', 'labels.json')).toBe(await inode('1', 'labels.json')); // verified and unchanged: linked
+    expect((await store.load('2')).index.search(b.query, 5)).toEqual(b.index.search(b.query, 5));
+  });
+
+  it('parses a bridge once for the generations that share it', async () => {
+    const bridge = (data: string) => ({ id: 'b', data, pairs: 100, drift: 0 });
+    const shared = bridge('en\tattention\t注意力:0.9\n');
+    await store.write({ ...buildOf(5, 1), bridge: shared });
+    await store.write({ ...buildOf(5, 2), bridge: { ...shared } });
+    await store.write({ ...buildOf(5, 3), bridge: bridge('en\tattention\t关注:0.8\n') });
+    const one = await generationBridge(await store.load('1'));
+    const two = await generationBridge(await store.load('2'));
+    const other = await generationBridge(await store.load('3'));
+    expect(two).toBe(one);
+    expect(one.chinese('attention')).toEqual([{ term: '注意力', weight: 0.9 }]);
+    expect(other.chinese('attention')).toEqual([{ term: '关注', weight: 0.8 }]);
+  });
+
+  it('does not trust a file changed just before it was hashed (file times tick too coarsely to see a second change)', async () => {
+    const { dir } = await firstGeneration();
+    const m = (await store.load()).manifest;
+    const path = join(dir, 'labels.json');
+    const s = statSync(path);
+    const hashedAt = (ms: number) => {
+      const v = new VerifiedFiles();
+      v.record(path, m.files['labels.json']!.sha256, s, s.ctimeMs + ms);
+      return v.holds(path, m.files['labels.json']!);
+    };
+    expect(hashedAt(VerifiedFiles.RACY_MS / 2)).toBe(false);
+    expect(hashedAt(VerifiedFiles.RACY_MS * 2)).toBe(true);
+    // nor one checked long ago
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + VerifiedFiles.TRUST_MS * 2 });
+    try {
+      expect(hashedAt(VerifiedFiles.RACY_MS * 2)).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('loads a generation written before segments, with one papers.json', async () => {

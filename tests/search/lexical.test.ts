@@ -61,6 +61,22 @@ describe('BM25 scores', () => {
   });
 });
 
+describe('an update', () => {
+  it('drops the terms only removed or rewritten papers held, keeps the others, and scores like a fresh build', async () => {
+    const before = [paper('a', 'zeppelin airship'), paper('b', 'zeppelin hangar'), paper('c', 'balloon dirigible'), paper('d', 'kite')];
+    const after = [paper('a', 'zeppelin airship'), paper('c', 'balloon blimp'), paper('d', 'kite dirigible'), paper('e', 'hangar glider')];
+    const u = await updateLexicalIndex(buildLexicalIndex(before, shipped), before, after);
+    const fresh = buildLexicalIndex(after, shipped);
+    for (const term of ['zeppelin', 'airship', 'hangar', 'balloon', 'dirigible', 'blimp', 'kite', 'glider', 'missing']) {
+      expect(u.index.df(term), term).toBe(fresh.df(term));
+      expect(u.index.search(typed(term), { limit: 5 }), term).toEqual(fresh.search(typed(term), { limit: 5 }));
+    }
+    expect(u.index.search(typed('hangar', 'dirigible', 'zeppelin'), { limit: 5 })).toEqual(fresh.search(typed('hangar', 'dirigible', 'zeppelin'), { limit: 5 }));
+    expect(u.index.df('zeppelin')).toBe(1); // b's went with b
+    expect(u.index.has('hangar')).toBe(true); // b's went, e brought it back
+  });
+});
+
 describe('the seeds index', () => {
   let dir: string;
   let seeds: Paper[];

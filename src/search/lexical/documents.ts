@@ -33,12 +33,13 @@ export function paperFields(p: Paper, bridge: Bridge): string[][] {
 export function sameIndexedText(a: Paper, b: Paper): boolean {
   const sameList = (x: readonly string[], y: readonly string[]) => x.length === y.length && x.every((v, i) => v === y[i]);
   return (
-    (a.title.en ?? '') === (b.title.en ?? '') &&
+    a === b || // one object: the catalogue keeps unchanged papers' objects
+    ((a.title.en ?? '') === (b.title.en ?? '') &&
     (a.title.zh ?? '') === (b.title.zh ?? '') &&
     (a.summary.en ?? '') === (b.summary.en ?? '') &&
     (a.summary.zh ?? '') === (b.summary.zh ?? '') &&
     sameList(a.affiliations, b.affiliations) &&
-    sameList(a.authors, b.authors)
+    sameList(a.authors, b.authors))
   );
 }
 
