@@ -3,7 +3,8 @@
 // cross-language expansion. Generations written before lexical indexes were persisted (or by another lexical analyzer) still
 // open: their lexical index is rebuilt from the papers, in chunks that yield to the event loop, with a warning.
 import type { Embedder } from '../embed/types.js';
-import type { LoadedGeneration } from './generations.js';
+import type { Paper } from '../catalogue/types.js';
+import type { GenerationFile, GenerationLexical, LoadedGeneration } from './generations.js';
 import { IndexFileError } from './errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
@@ -47,34 +48,66 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
   });
 }
 
+/**
+ * What was read from generation files, by the file (a LoadedGeneration's): a generation never changes, so a process
+ * that opens one twice reads, verifies and parses each of these files once. A reindex run's build reads the live
+ * generation's bridge and lexical index (updating an index leaves it usable), then its quality gate opens the live engine.
+ */
+const bridges = new WeakMap<GenerationFile, Promise<Bridge>>();
+const lexicals = new WeakMap<GenerationFile, { papers: readonly Paper[]; analyzer: string; found: Promise<PersistedLexical> }>();
+
+/** A read to remember until it fails (a failure is not kept: the next open reads again and reports it again). */
+function remember<V>(read: Promise<V>, forget: () => void): Promise<V> {
+  read.catch(forget);
+  return read;
+}
+
 /** The bridge the generation was indexed with: its own, or the shipped one for generations written before they carried one. */
-export async function generationBridge(gen: Pick<EngineGeneration, 'bridge'>): Promise<Bridge> {
-  if (!gen.bridge) return loadShippedBridge();
-  const text = (await gen.bridge.read()).toString('utf8');
+export function generationBridge(gen: Pick<EngineGeneration, 'bridge'>): Promise<Bridge> {
+  const file = gen.bridge;
+  if (!file) return Promise.resolve(loadShippedBridge());
+  let found = bridges.get(file);
+  if (!found) bridges.set(file, (found = remember(readBridge(file), () => bridges.delete(file))));
+  return found;
+}
+
+async function readBridge(file: GenerationFile): Promise<Bridge> {
+  const text = (await file.read()).toString('utf8');
   try {
-    return parseBridge(text, gen.bridge.path);
+    return parseBridge(text, file.path);
   } catch (err) {
-    throw new IndexFileError(gen.bridge.path, `unusable bridge (${(err as Error).message})`);
+    throw new IndexFileError(file.path, `unusable bridge (${(err as Error).message})`);
   }
 }
+
+type PersistedLexical = { index: LexicalIndex } | { reason: string };
 
 /**
  * The generation's persisted lexical index built with `bridge`, or why it has none usable. A damaged file (checksum, or content this
  * format cannot read) throws IndexFileError naming the file: it is never served and never silently rebuilt.
  */
-export async function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridge): Promise<{ index: LexicalIndex } | { reason: string }> {
-  if (!gen.lexical) return { reason: `generation ${gen.name} has no persisted lexical index (written before they were persisted)` };
+export function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridge): Promise<PersistedLexical> {
+  const file = gen.lexical;
+  if (!file) return Promise.resolve({ reason: `generation ${gen.name} has no persisted lexical index (written before they were persisted)` });
   const analyzer = lexicalAnalyzerId(bridge);
-  if (gen.lexical.analyzer !== analyzer) {
-    return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${gen.lexical.analyzer}, this version is ${analyzer}` };
+  const known = lexicals.get(file);
+  if (known && known.papers === gen.papers && known.analyzer === analyzer) return known.found;
+  const found = remember(readLexical(gen, file, bridge, analyzer), () => lexicals.get(file)?.found === found && lexicals.delete(file));
+  lexicals.set(file, { papers: gen.papers, analyzer, found });
+  return found;
+}
+
+async function readLexical(gen: EngineGeneration, file: GenerationLexical, bridge: Bridge, analyzer: string): Promise<PersistedLexical> {
+  if (file.analyzer !== analyzer) {
+    return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${file.analyzer}, this version is ${analyzer}` };
   }
-  const bytes = await gen.lexical.read();
+  const bytes = await file.read();
   try {
-    return { index: loadLexicalIndex(bytes, gen.papers, bridge, gen.lexical.path) };
+    return { index: loadLexicalIndex(bytes, gen.papers, bridge, file.path) };
   } catch (err) {
     if (err instanceof LexicalIndexLoadError) {
       if (err.reason === 'analyzer') return { reason: err.message };
-      throw new IndexFileError(gen.lexical.path, `unusable lexical index (${err.message})`);
+      throw new IndexFileError(file.path, `unusable lexical index (${err.message})`);
     }
     throw err;
   }

@@ -1,0 +1,72 @@
+// Opening engines over a loaded generation: each of its files is read once per process (a reindex run's build
+// and quality gate both open the live generation), and a failed read is reported again, never remembered.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dataPaths, loadConfig } from '../../src/config.js';
+import { openCatalogue } from '../../src/catalogue/lowdb.js';
+import { ingestPaths } from '../../src/ingest/into-catalogue.js';
+import { buildIndex } from '../../src/index/build.js';
+import { openGenerationStore, type GenerationFile, type LoadedGeneration } from '../../src/index/generations.js';
+import { IndexFileError } from '../../src/index/errors.js';
+import { openGenerationEngine } from '../../src/index/open-engine.js';
+import type { Embedder } from '../../src/embed/types.js';
+import { openTestEmbedder } from '../helpers/test-model.js';
+
+const SEEDS = join(import.meta.dirname, '../../seeds');
+
+let model: Embedder;
+let dataDir: string;
+let loaded: LoadedGeneration;
+beforeAll(async () => {
+  model = await openTestEmbedder();
+  dataDir = await mkdtemp(join(tmpdir(), 'papersift-open-'));
+  const config = loadConfig({ dataDir }, {});
+  const catalogue = await openCatalogue(dataPaths(dataDir).catalogue);
+  await ingestPaths(catalogue, [SEEDS]);
+  await buildIndex({ config, catalogue, embedder: model });
+  loaded = await openGenerationStore(dataDir).load();
+});
+afterAll(async () => {
+  await model?.close();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+/** The generation with its bridge and lexical files counting their reads (and failing the first `failing` of them). */
+function counted(gen: LoadedGeneration, failing = 0) {
+  const reads: string[] = [];
+  const wrap = <F extends GenerationFile>(f: F): F => ({
+    ...f,
+    read: async () => {
+      reads.push(f.path);
+      if (reads.length <= failing) throw new IndexFileError(f.path, 'checksum mismatch (test)');
+      return f.read();
+    },
+  });
+  return { gen: { ...gen, lexical: wrap(gen.lexical!), bridge: wrap(gen.bridge!) }, reads };
+}
+
+const top = async (gen: LoadedGeneration) => (await (await openGenerationEngine(gen, model)).searchIds({ q: 'masked autoencoders', limit: 5 })).ids;
+
+describe('openGenerationEngine', () => {
+  it('reads a loaded generation’s bridge and lexical index once, however often an engine is opened over it', async () => {
+    const { gen, reads } = counted(loaded);
+    const first = await top(gen);
+    expect(reads.sort()).toEqual([loaded.bridge!.path, loaded.lexical!.path].sort());
+    expect(await top(gen)).toEqual(first);
+    expect(reads).toHaveLength(2);
+    expect(first.length).toBeGreaterThan(0);
+    // another load of the generation (other file objects) reads its files itself
+    const again = counted(loaded);
+    expect(await top(again.gen)).toEqual(first);
+    expect(again.reads).toHaveLength(2);
+  });
+
+  it('does not remember a failed read: the next open reads the file again and reports its damage again', async () => {
+    const { gen, reads } = counted(loaded, 1);
+    await expect(openGenerationEngine(gen, model)).rejects.toThrow(/checksum mismatch \(test\)/);
+    expect(await top(gen)).toEqual(await top(loaded));
+    expect(reads.length).toBeGreaterThanOrEqual(2);
+  });
+});
