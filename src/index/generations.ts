@@ -87,6 +87,11 @@ export interface LoadOptions {
   embedder?: EmbedderInfo;
   /** Search-time ef; defaults to the one recorded in the manifest. */
   ef?: number;
+  /**
+   * The papers this process wrote into the generation (a reindex gating the generation it just built): its files are
+   * verified as always, and hold exactly these, so they are not parsed again.
+   */
+  written?: Paper[];
 }
 
 export interface GenerationStore {
@@ -137,7 +142,7 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     await verifyFiles(dir, manifest);
     const { M, efConstruction } = manifest.index;
     // read side by side (fewer event-loop turns for a server loading under load)
-    const [papers, index] = await Promise.all([readPaperSegments(dir, manifest), HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef })]);
+    const [papers, index] = await Promise.all([opts.written ?? readPaperSegments(dir, manifest), HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef })]);
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }

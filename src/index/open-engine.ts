@@ -27,7 +27,7 @@ export interface OpenEngineOptions {
 }
 
 /** What an engine needs of a generation (a LoadedGeneration; tests may pass papers and an index alone). */
-export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index' | 'lexical' | 'bridge'> & { manifest?: Pick<LoadedGeneration['manifest'], 'calibration'> };
+export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index' | 'lexical' | 'bridge'> & { manifest?: Pick<LoadedGeneration['manifest'], 'calibration' | 'bridge'> };
 
 export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
   const logger = opts.logger ?? silentLogger;
@@ -49,26 +49,26 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
 }
 
 /**
- * What was read from generation files, by the file (a LoadedGeneration's): a generation never changes, so a process
- * that opens one twice reads, verifies and parses each of these files once. A reindex run's build reads the live
- * generation's bridge and lexical index (updating an index leaves it usable), then its quality gate opens the live engine.
+ * A generation never changes, so a process that opens one twice need not read, verify and parse its files again: a
+ * reindex run's build reads the live generation's bridge and lexical index (updating an index leaves it usable),
+ * then its quality gate opens engines over the live generation and the new one, which mostly kept the same bridge.
+ * Lexical indexes are kept by the file (a LoadedGeneration's); bridges by the id their generation's manifest records
+ * (the bridge file holds exactly that bridge, as checksummed), while something still uses them.
  */
-const bridges = new WeakMap<GenerationFile, Promise<Bridge>>();
 const lexicals = new WeakMap<GenerationFile, { papers: readonly Paper[]; analyzer: string; found: Promise<PersistedLexical> }>();
-
-/** A read to remember until it fails (a failure is not kept: the next open reads again and reports it again). */
-function remember<V>(read: Promise<V>, forget: () => void): Promise<V> {
-  read.catch(forget);
-  return read;
-}
+const bridgesById = new Map<string, WeakRef<Bridge>>();
+const unusedBridges = new FinalizationRegistry<string>((id) => bridgesById.get(id)?.deref() === undefined && bridgesById.delete(id));
 
 /** The bridge the generation was indexed with: its own, or the shipped one for generations written before they carried one. */
-export function generationBridge(gen: Pick<EngineGeneration, 'bridge'>): Promise<Bridge> {
-  const file = gen.bridge;
-  if (!file) return Promise.resolve(loadShippedBridge());
-  let found = bridges.get(file);
-  if (!found) bridges.set(file, (found = remember(readBridge(file), () => bridges.delete(file))));
-  return found;
+export async function generationBridge(gen: Pick<EngineGeneration, 'bridge' | 'manifest'>): Promise<Bridge> {
+  if (!gen.bridge) return loadShippedBridge();
+  const id = gen.manifest?.bridge?.id;
+  const inUse = id === undefined ? undefined : bridgesById.get(id)?.deref();
+  if (inUse) return inUse;
+  const bridge = await readBridge(gen.bridge);
+  bridgesById.set(bridge.id, new WeakRef(bridge));
+  unusedBridges.register(bridge, bridge.id);
+  return bridge;
 }
 
 async function readBridge(file: GenerationFile): Promise<Bridge> {
@@ -92,8 +92,10 @@ export function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridge): Pr
   const analyzer = lexicalAnalyzerId(bridge);
   const known = lexicals.get(file);
   if (known && known.papers === gen.papers && known.analyzer === analyzer) return known.found;
-  const found = remember(readLexical(gen, file, bridge, analyzer), () => lexicals.get(file)?.found === found && lexicals.delete(file));
+  const found = readLexical(gen, file, bridge, analyzer);
   lexicals.set(file, { papers: gen.papers, analyzer, found });
+  // a failed read is not kept: the next open reads the file again and reports it again
+  found.catch(() => lexicals.get(file)?.found === found && lexicals.delete(file));
   return found;
 }
 

@@ -62,14 +62,19 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
   };
   const paper = (id: string) => ctx.lookup.resolve(id.trim());
   const rankings = new AsyncMemo<Retrieved>(RANKING_MEMO_LIMIT);
-  /** A request's ranking, with the no-padding rule and the facet filters applied and sorted as asked. */
-  const answer = async (req: SearchRequest) => {
+  /**
+   * A request's ranking, with the no-padding rule and the facet filters applied and sorted as asked; `keep` keeps the
+   * ranking for the request's next pages and facets (an evaluation asks each query once: kept rankings would only
+   * pile up in the old generation of the heap, for the garbage collector to mark).
+   */
+  const answer = async (req: SearchRequest, keep: boolean) => {
     const r = validateSearch(req);
     const plan = planSearch(r, (id, view) => ctx.index.has({ paperId: id, view }));
-    const ranking = await rankings.get(plan.key, () => {
+    const rank = () => {
       const filter = plan.rankFilter ? memoByPaper(plan.rankFilter, ctx.lookup.byId) : undefined;
       return retrieve(ctx, plan.text, r, filter);
-    });
+    };
+    const ranking = await (keep ? rankings.get(plan.key, rank) : rank());
     const paperOf = (id: string) => ctx.lookup.byId.get(id);
     const chosen = allOf(Object.values(plan.after));
     const kept = keepAnswers(chosen ? ranking.candidates.filter((c) => chosen(paperOf(c.paperId)!)) : ranking.candidates, ranking.keepAll);
@@ -84,7 +89,7 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
 
     async search(req: SearchRequest): Promise<SearchResponse> {
       const started = performance.now();
-      const { r, plan, ranking, kept, ordered } = await answer(req);
+      const { r, plan, ranking, kept, ordered } = await answer(req, true);
       const paperOf = (id: string) => ctx.lookup.byId.get(id);
       return {
         query: r.q,
@@ -101,7 +106,7 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
     },
 
     async searchIds(req: SearchRequest): Promise<RankedIds> {
-      const { r, kept, ordered } = await answer(req);
+      const { r, kept, ordered } = await answer(req, false);
       // the candidates toHits would keep: those whose paper is in the snapshot
       return { ids: page(r, ordered).flatMap((c) => (ctx.lookup.byId.has(c.paperId) ? [c.paperId] : [])), lowConfidence: kept.allWeak };
     },

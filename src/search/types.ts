@@ -97,8 +97,8 @@ export interface SearchEngine {
   /** The paper a canonical id, arXiv id or DOI names, when this engine has it. */
   paper(id: string): Paper | undefined;
   search(req: SearchRequest): Promise<SearchResponse>;
-  /** Exactly `search(req)`'s result ids and lowConfidence, without building hits, snippets, explanations or facets
-   *  (evaluation and the reindex gate read only these). */
+  /** Exactly `search(req)`'s result ids and lowConfidence, without building hits, snippets, explanations or facets,
+   *  and without keeping the ranking for further pages (evaluation and the reindex gate ask each query once). */
   searchIds(req: SearchRequest): Promise<RankedIds>;
   related(id: string, opts?: { limit?: number; filters?: SearchFilters }): Promise<{ paper: Paper; results: Hit[] } | undefined>;
   recommend(req: RecommendRequest): Promise<{ results: Hit[]; unknownIds: string[] }>;

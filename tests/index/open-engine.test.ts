@@ -1,5 +1,6 @@
-// Opening engines over a loaded generation: each of its files is read once per process (a reindex run's build
-// and quality gate both open the live generation), and a failed read is reported again, never remembered.
+// Opening engines over loaded generations: each lexical index is read once per process (a reindex run's build and
+// quality gate both open the live generation), a bridge once while in use by any generation that kept it, and a
+// failed read is reported again, never remembered.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,17 +51,27 @@ function counted(gen: LoadedGeneration, failing = 0) {
 const top = async (gen: LoadedGeneration) => (await (await openGenerationEngine(gen, model)).searchIds({ q: 'masked autoencoders', limit: 5 })).ids;
 
 describe('openGenerationEngine', () => {
-  it('reads a loaded generation’s bridge and lexical index once, however often an engine is opened over it', async () => {
+  it('reads a loaded generation’s lexical index once, however often an engine is opened over it', async () => {
     const { gen, reads } = counted(loaded);
     const first = await top(gen);
-    expect(reads.sort()).toEqual([loaded.bridge!.path, loaded.lexical!.path].sort());
+    expect(reads).toContain(loaded.lexical!.path);
     expect(await top(gen)).toEqual(first);
-    expect(reads).toHaveLength(2);
+    expect(reads.filter((r) => r === loaded.lexical!.path)).toHaveLength(1);
     expect(first.length).toBeGreaterThan(0);
-    // another load of the generation (other file objects) reads its files itself
-    const again = counted(loaded);
-    expect(await top(again.gen)).toEqual(first);
-    expect(again.reads).toHaveLength(2);
+  });
+
+  it('shares a bridge between generations whose manifests record the same bridge, while one is in use', async () => {
+    const a = counted(loaded);
+    const engine = await openGenerationEngine(a.gen, model); // holds the bridge
+    // another load of the generation (other file objects) reads its own lexical index but not the bridge
+    const b = counted(loaded);
+    expect(await top(b.gen)).toEqual(await top(a.gen));
+    expect(b.reads).toEqual([loaded.lexical!.path]);
+    // without a recorded bridge id, the file is read
+    const c = counted({ ...loaded, manifest: { ...loaded.manifest, bridge: undefined } });
+    await top(c.gen);
+    expect(c.reads.sort()).toEqual([loaded.bridge!.path, loaded.lexical!.path].sort());
+    expect(engine.embedder).toBe(model.info.id);
   });
 
   it('does not remember a failed read: the next open reads the file again and reports its damage again', async () => {
