@@ -27,7 +27,7 @@ export interface OpenEngineOptions {
 }
 
 /** What an engine needs of a generation (a LoadedGeneration; tests may pass papers and an index alone). */
-export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index' | 'lexical' | 'bridge'> & { manifest?: Pick<LoadedGeneration['manifest'], 'calibration' | 'bridge'> };
+export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index' | 'lexical' | 'bridge'> & { manifest?: Pick<LoadedGeneration['manifest'], 'calibration'> };
 
 export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
   const logger = opts.logger ?? silentLogger;
@@ -49,34 +49,20 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
 }
 
 /**
- * A generation never changes, so a process that opens one twice need not read, verify and parse its files again: a
- * reindex run's build reads the live generation's bridge and lexical index (updating an index leaves it usable),
- * then its quality gate opens engines over the live generation and the new one, which mostly kept the same bridge.
- * Lexical indexes are kept by the file (a LoadedGeneration's); bridges by the id their generation's manifest records
- * (the bridge file holds exactly that bridge, as checksummed), while something still uses them.
+ * The lexical index read from a generation's file, by the file (a LoadedGeneration's): a generation never changes, so a
+ * process that opens one twice reads, verifies and decodes it once. A reindex run's build reads the live generation's
+ * to update it (an update leaves it usable), then its quality gate opens an engine over the live generation.
  */
 const lexicals = new WeakMap<GenerationFile, { papers: readonly Paper[]; analyzer: string; found: Promise<PersistedLexical> }>();
-const bridgesById = new Map<string, WeakRef<Bridge>>();
-const unusedBridges = new FinalizationRegistry<string>((id) => bridgesById.get(id)?.deref() === undefined && bridgesById.delete(id));
 
 /** The bridge the generation was indexed with: its own, or the shipped one for generations written before they carried one. */
-export async function generationBridge(gen: Pick<EngineGeneration, 'bridge' | 'manifest'>): Promise<Bridge> {
+export async function generationBridge(gen: Pick<EngineGeneration, 'bridge'>): Promise<Bridge> {
   if (!gen.bridge) return loadShippedBridge();
-  const id = gen.manifest?.bridge?.id;
-  const inUse = id === undefined ? undefined : bridgesById.get(id)?.deref();
-  if (inUse) return inUse;
-  const bridge = await readBridge(gen.bridge);
-  bridgesById.set(bridge.id, new WeakRef(bridge));
-  unusedBridges.register(bridge, bridge.id);
-  return bridge;
-}
-
-async function readBridge(file: GenerationFile): Promise<Bridge> {
-  const text = (await file.read()).toString('utf8');
+  const text = (await gen.bridge.read()).toString('utf8');
   try {
-    return parseBridge(text, file.path);
+    return parseBridge(text, gen.bridge.path);
   } catch (err) {
-    throw new IndexFileError(file.path, `unusable bridge (${(err as Error).message})`);
+    throw new IndexFileError(gen.bridge.path, `unusable bridge (${(err as Error).message})`);
   }
 }
 
