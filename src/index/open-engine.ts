@@ -31,8 +31,12 @@ export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index
 
 export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
   const logger = opts.logger ?? silentLogger;
+  // the lexical index's file (the largest) is read while the bridge, which says whether it can be used, is parsed,
+  // unless this process already read it (see `lexicals`)
+  const lexicalBytes = gen.lexical && lexicals.get(gen.lexical)?.papers !== gen.papers ? gen.lexical.read() : undefined;
+  lexicalBytes?.catch(() => {}); // awaited only if the bridge says the file is usable
   const bridge = await generationBridge(gen);
-  const lexical = await generationLexicalIndex(gen, bridge, { logger, progress: opts.progress ?? noProgress });
+  const lexical = await generationLexicalIndex(gen, bridge, { logger, progress: opts.progress ?? noProgress, reading: lexicalBytes });
   return createSearchEngine({
     papers: gen.papers,
     index: gen.index,
@@ -70,26 +74,27 @@ type PersistedLexical = { index: LexicalIndex } | { reason: string };
 
 /**
  * The generation's persisted lexical index built with `bridge`, or why it has none usable. A damaged file (checksum, or content this
- * format cannot read) throws IndexFileError naming the file: it is never served and never silently rebuilt.
+ * format cannot read) throws IndexFileError naming the file: it is never served and never silently rebuilt. `reading`: the
+ * file's bytes being read already (gen.lexical.read()).
  */
-export function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridge): Promise<PersistedLexical> {
+export function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridge, reading?: Promise<Buffer>): Promise<PersistedLexical> {
   const file = gen.lexical;
   if (!file) return Promise.resolve({ reason: `generation ${gen.name} has no persisted lexical index (written before they were persisted)` });
   const analyzer = lexicalAnalyzerId(bridge);
   const known = lexicals.get(file);
   if (known && known.papers === gen.papers && known.analyzer === analyzer) return known.found;
-  const found = readLexical(gen, file, bridge, analyzer);
+  const found = readLexical(gen, file, bridge, analyzer, reading);
   lexicals.set(file, { papers: gen.papers, analyzer, found });
   // a failed read is not kept: the next open reads the file again and reports it again
   found.catch(() => lexicals.get(file)?.found === found && lexicals.delete(file));
   return found;
 }
 
-async function readLexical(gen: EngineGeneration, file: GenerationLexical, bridge: Bridge, analyzer: string): Promise<PersistedLexical> {
+async function readLexical(gen: EngineGeneration, file: GenerationLexical, bridge: Bridge, analyzer: string, reading?: Promise<Buffer>): Promise<PersistedLexical> {
   if (file.analyzer !== analyzer) {
     return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${file.analyzer}, this version is ${analyzer}` };
   }
-  const bytes = await file.read();
+  const bytes = await (reading ?? file.read());
   try {
     return { index: loadLexicalIndex(bytes, gen.papers, bridge, file.path) };
   } catch (err) {
@@ -101,8 +106,8 @@ async function readLexical(gen: EngineGeneration, file: GenerationLexical, bridg
   }
 }
 
-async function generationLexicalIndex(gen: EngineGeneration, bridge: Bridge, o: { logger: Logger; progress: Progress }): Promise<LexicalIndex> {
-  const found = await persistedLexicalIndex(gen, bridge);
+async function generationLexicalIndex(gen: EngineGeneration, bridge: Bridge, o: { logger: Logger; progress: Progress; reading: Promise<Buffer> | undefined }): Promise<LexicalIndex> {
+  const found = await persistedLexicalIndex(gen, bridge, o.reading);
   if ('index' in found) return found.index;
   o.logger.warn({ generation: gen.name, papers: gen.papers.length }, `${found.reason}; building it from the papers (reindex to persist one)`);
   return buildLexicalIndexAsync(gen.papers, bridge, { progress: o.progress });

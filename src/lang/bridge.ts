@@ -230,34 +230,90 @@ export function llr(k11: number, k12: number, k21: number, k22: number): number 
   return Math.max(0, 2 * g);
 }
 
-function bridgeOf(table: Map<string, readonly Translation[]>): Bridge {
-  const keys = [...table.keys()].sort();
-  const text = keys.map((key) => `${key}\t${table.get(key)!.map((t) => `${t.term}:${t.weight}`).join('|')}\n`).join('');
+/** Translations by `en|zh <TAB> term`; a parsed TSV's lists are kept as their text until first looked up (see parseBridge). */
+type Table = Map<string, readonly Translation[] | string>;
+
+/** A bridge over `table`; `text` is the table as serialize() writes it, when the caller has it already (the id hashes it). */
+function bridgeOf(table: Table, text = tableText(table)): Bridge {
   const id = createHash('sha256').update(text).digest('hex').slice(0, 16);
   const none: readonly Translation[] = [];
+  const get = (key: string): readonly Translation[] => {
+    const found = table.get(key);
+    if (typeof found !== 'string') return found ?? none;
+    const parsed = parseTranslations(found);
+    table.set(key, parsed);
+    return parsed;
+  };
   return {
     id,
-    chinese: (s) => table.get(`en\t${s}`) ?? none,
-    english: (z) => table.get(`zh\t${z}`) ?? none,
+    chinese: (s) => get(`en\t${s}`),
+    english: (z) => get(`zh\t${z}`),
     serialize: () => text,
   };
 }
 
-/** Parses bridge TSV; a malformed line is an error naming file:line. */
+function tableText(table: Table): string {
+  const keys = [...table.keys()].sort();
+  const list = (v: readonly Translation[] | string) => (typeof v === 'string' ? parseTranslations(v) : v).map((t) => `${t.term}:${t.weight}`).join('|');
+  return keys.map((key) => `${key}\t${list(table.get(key)!)}\n`).join('');
+}
+
+/**
+ * Parses bridge TSV; a malformed line is an error naming file:line. Each line is checked at once, but its translations
+ * become objects only when the term is first looked up: a served bridge is asked about a few terms per query, and
+ * building all ~85k of them at 20k papers was most of a server's start spent on the bridge. Text that is already as
+ * serialize() writes it (every generation's bridge.tsv: sorted, weights as numbers print, a newline after each line)
+ * is kept as the table's text rather than written again.
+ */
 export function parseBridge(text: string, file: string): Bridge {
-  const table = new Map<string, Translation[]>();
-  text.split('\n').forEach((line, i) => {
-    if (!line) return;
+  const table: Table = new Map();
+  const lines = text.split('\n');
+  let asSerialized = lines.at(-1) === '';
+  let previous = '';
+  lines.forEach((line, i) => {
+    if (!line) {
+      asSerialized &&= i === lines.length - 1;
+      return;
+    }
     const [side, term, list, extra] = line.split('\t');
-    const translations = (list ?? '').split('|').map((x) => {
-      const at = x.lastIndexOf(':');
-      return { term: x.slice(0, at), weight: Number(x.slice(at + 1)) };
-    });
-    const bad = (side !== 'en' && side !== 'zh') || !term || extra !== undefined || translations.some((t) => !t.term || !(t.weight > 0 && t.weight <= 1));
-    if (bad) throw new Error(`${file}:${i + 1}: malformed bridge line (want "en|zh<TAB>term<TAB>translation:weight|...")`);
-    table.set(`${side}\t${term}`, translations);
+    const weights = translationWeights(list ?? '');
+    if ((side !== 'en' && side !== 'zh') || !term || extra !== undefined || weights === 'malformed') {
+      throw new Error(`${file}:${i + 1}: malformed bridge line (want "en|zh<TAB>term<TAB>translation:weight|...")`);
+    }
+    const key = `${side}\t${term}`;
+    asSerialized &&= weights === 'as printed' && key > previous;
+    previous = key;
+    table.set(key, list!);
   });
-  return bridgeOf(table);
+  return bridgeOf(table, asSerialized ? text : undefined);
+}
+
+/** `term:weight|...` as translations (checked by translationWeights). */
+function parseTranslations(list: string): Translation[] {
+  return list.split('|').map((x) => {
+    const at = x.lastIndexOf(':');
+    return { term: x.slice(0, at), weight: Number(x.slice(at + 1)) };
+  });
+}
+
+/**
+ * Whether every translation of a `term:weight|...` list has a term and a weight in (0, 1], and whether the weights are
+ * written as numbers print (as serialize() writes them); without making objects of them.
+ */
+function translationWeights(list: string): 'as printed' | 'written otherwise' | 'malformed' {
+  let asPrinted = true;
+  for (let from = 0; from <= list.length; ) {
+    const bar = list.indexOf('|', from);
+    const to = bar < 0 ? list.length : bar;
+    const colon = list.lastIndexOf(':', to - 1);
+    if (colon <= from) return 'malformed'; // no term, or no colon in this translation
+    const written = list.slice(colon + 1, to);
+    const weight = Number(written);
+    if (!(weight > 0 && weight <= 1)) return 'malformed';
+    asPrinted &&= String(weight) === written;
+    from = to + 1;
+  }
+  return asPrinted ? 'as printed' : 'written otherwise';
 }
 
 /** Counts as TSV (`pairs <TAB> n`, then `en|zh <TAB> term <TAB> pairs [<TAB> zh:together|...]`), sorted: the shipped file's format. */

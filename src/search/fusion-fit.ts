@@ -111,12 +111,17 @@ function chooseQuestions(papers: readonly Paper[]): Question[] {
 
 const hasText = (p: Paper) => Boolean(p.title.en || p.title.zh || p.summary.en || p.summary.zh);
 
-/** The best weight, or the one closest to the prior among those within one standard error of it. */
+/**
+ * The best weight, or the one closest to the prior among those within one standard error of it; of two as close
+ * (one either side of the prior), the better scoring. Distances are compared in thousandths: in floating point
+ * 0.6 - 0.4 is less than 0.4 - 0.2, which decided such ties for the higher weight whatever the scores said.
+ */
 function chooseWeight(rr: ReadonlyMap<number, ReadonlyMap<Kind, number[]>>, prior: number): number {
   const score = (w: number) => macroMean(rr.get(w)!);
   const best = WEIGHT_GRID.reduce((a, b) => (score(b) > score(a) ? b : a));
   const asGood = WEIGHT_GRID.filter((w) => score(best) - score(w) <= pairedStandardError(rr.get(best)!, rr.get(w)!));
-  return asGood.reduce((a, b) => (Math.abs(b - prior) < Math.abs(a - prior) ? b : a));
+  const distance = (w: number) => Math.round(Math.abs(w - prior) * 1000);
+  return asGood.reduce((a, b) => (distance(b) < distance(a) || (distance(b) === distance(a) && score(b) > score(a)) ? b : a));
 }
 
 /** Mean over kinds of each kind's mean. */

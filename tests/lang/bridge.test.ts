@@ -37,6 +37,23 @@ describe('learned Chinese-English bridge', () => {
     expect(b.chinese('protein')).toEqual(a.chinese('protein'));
   });
 
+  it('has the id of its table however the TSV it was read from is laid out', () => {
+    const text = 'en\tprotein\t蛋白质:1|结构:0.5\nzh\t蛋白质\tprotein:1\n';
+    const id = parseBridge(text, 'x.tsv').id;
+    const layouts = [
+      'zh\t蛋白质\tprotein:1\nen\tprotein\t蛋白质:1|结构:0.5\n', // unsorted
+      'en\tprotein\t蛋白质:1|结构:0.50\nzh\t蛋白质\tprotein:1.0\n', // weights written otherwise
+      'en\tprotein\t蛋白质:1|结构:0.5\n\nzh\t蛋白质\tprotein:1', // a blank line, no final newline
+      'en\tprotein\t蛋白质:0.3\nen\tprotein\t蛋白质:1|结构:0.5\nzh\t蛋白质\tprotein:1\n', // a term twice: the later line
+    ];
+    for (const other of layouts) {
+      const b = parseBridge(other, 'x.tsv');
+      expect(b.id).toBe(id);
+      expect(b.serialize()).toBe(text);
+      expect(b.chinese('protein')).toEqual([{ term: '蛋白质', weight: 1 }, { term: '结构', weight: 0.5 }]);
+    }
+  });
+
   it('learns the same bridge from its shipped counts as from the pairs themselves', () => {
     const counts = parseCounts(serializeCounts(countBridge(pairs)), 'counts.tsv');
     expect(counts.pairs).toBe(pairs.length);
@@ -64,6 +81,9 @@ describe('learned Chinese-English bridge', () => {
   it('names file and line of a malformed table line', () => {
     expect(() => parseBridge('en\tprotein\t蛋白质:1\nzh\t蛋白质\tprotein:7\n', 'bridge.tsv')).toThrow(/bridge\.tsv:2: malformed bridge line/);
     expect(() => parseBridge('xx\tprotein\t蛋白质:1\n', 'bridge.tsv')).toThrow(/bridge\.tsv:1:/);
+    for (const list of ['0.5', ':0.5', '蛋白质:1|', '蛋白质:1||结构:0.5', '蛋白质:0', '蛋白质:x']) {
+      expect(() => parseBridge(`en\tprotein\t蛋白质:1\nen\tstructure\t${list}\n`, 'bridge.tsv')).toThrow(/bridge\.tsv:2: malformed bridge line/);
+    }
   });
 
   it('scores association with the log-likelihood ratio: zero for independent terms, high for terms always together', () => {

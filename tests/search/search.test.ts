@@ -11,10 +11,12 @@ import { thresholdsFor } from '../../src/search/confidence.js';
 import { IndexFileError } from '../../src/index/errors.js';
 import pino from 'pino';
 import type { Paper } from '../../src/catalogue/types.js';
-import { loadShippedBridge } from '../../src/lang/bridge.js';
+import { learnBridge, loadShippedBridge } from '../../src/lang/bridge.js';
 
 /** The seeds are too few bilingual papers to refit a bridge: they are indexed with the shipped one. */
 const shipped = loadShippedBridge();
+/** A bridge learned from no pairs: the dictionary's translations alone. */
+const noBridge = learnBridge([]);
 
 let f: Fixture;
 beforeAll(async () => {
@@ -44,6 +46,24 @@ describe('lexical channel', () => {
     const r = await f.engine.search({ q: '强化学习 文本生成', mode: 'lexical', limit: 5 });
     const qlearning = f.byTitle('Text Generation with Efficient (Soft) Q-Learning');
     expect(ids(r)).toContain(qlearning.id);
+  });
+
+  it('translates a Chinese word by the first CC-CEDICT sense the papers use (上色: "color", not "top-quality")', async () => {
+    const expanded = (known: (term: string) => boolean) => analyzeQuery('上色', f.dictionary, known, noBridge).terms.filter((t) => t.expanded).map((t) => t.term);
+    expect(expanded(f.lexical.has)).toEqual(['color']);
+    // a catalogue whose papers say "top-quality" is searched with CC-CEDICT's first sense, as before
+    expect(expanded((t) => t === 'top-qualiti' || f.lexical.has(t))).toEqual(['top-qualiti']);
+    const r = await f.engine.search({ q: '上色', mode: 'lexical', limit: 3 });
+    expect(ids(r)[0]).toBe('arxiv:2209.11223'); // UniColor: "Colorization", 着色
+  });
+
+  it('translates an English word by its most frequent Chinese rendering, or the runner-up when no paper uses the first', () => {
+    const chinese = (known: (term: string) => boolean) =>
+      analyzeQuery('knowledge', f.dictionary, known, noBridge).terms.filter((t) => t.expanded && /\p{Script=Han}/u.test(t.term)).map((t) => t.term);
+    expect(f.dictionary.chinese('knowledge').slice(0, 2)).toEqual(['认识', '知识']);
+    expect(f.lexical.has('认识')).toBe(false);
+    expect(chinese(f.lexical.has)).toEqual(['知识']);
+    expect(chinese((t) => t === '认识' || f.lexical.has(t))).toEqual(['认识']);
   });
 
   it('searches authors and affiliations', async () => {
@@ -142,14 +162,15 @@ describe('confidence', () => {
   });
 
   it("keeps a channel's top guess, flagged, when a confident hit scores far above it", async () => {
-    // UniColor (着色 "colouring") shares no word with 上色; the embedding ranks it near the top, lexical finds BEiT
-    const q = '图像上色 Transformer';
-    const unicolor = 'arxiv:2209.11223';
+    // model stitching described without the paper's words: the embedding ranks it third, lexical matches other
+    // papers' "networks" and "learned" better
+    const q = 'compare what two networks learned by connecting the bottom of one to the top of another';
+    const stitching = f.byTitle('Revisiting Model Stitching to Compare Neural Representations').id;
     const semantic = await f.engine.search({ q, mode: 'semantic', limit: 3 });
-    expect(ids(semantic)).toContain(unicolor);
+    expect(ids(semantic)).toContain(stitching);
     const r = await f.engine.search({ q, limit: 10 });
     expect(r.lowConfidence).toBe(false);
-    const hit = r.results.find((h) => h.id === unicolor);
+    const hit = r.results.find((h) => h.id === stitching);
     expect(hit?.lowConfidence).toBe(true);
     expect(hit!.score).toBeLessThan(r.results[0]!.score * 0.5); // below the share that keeps weak hits by score
   });
