@@ -226,16 +226,16 @@ export async function evaluateQueries(
       let weak = 0;
       let dropped = 0;
       for (const q of mine) {
-        const res = await engine.search({ q: q.q, mode, limit: K });
-        const ranked = res.results.map((h) => h.id);
+        const res = await engine.searchIds({ q: q.q, mode, limit: K });
+        const ranked = res.ids;
         const relevant = new Set([q.relevant]);
         rr.push(reciprocalRank(ranked, relevant, K));
         nd.push(ndcg(ranked, relevant, K));
         rc.push(recall(ranked, relevant, K));
         if (res.lowConfidence) weak++;
         if (unfiltered && !ranked.includes(q.relevant)) {
-          const all = await unfiltered.search({ q: q.q, mode, limit: K });
-          if (all.results.some((h) => h.id === q.relevant)) dropped++;
+          const all = await unfiltered.searchIds({ q: q.q, mode, limit: K });
+          if (all.ids.includes(q.relevant)) dropped++;
         }
       }
       const n = Math.max(1, mine.length);

@@ -84,8 +84,8 @@ export async function evaluateEngine(engine: SearchEngine, opts: EvalOptions = {
   };
   for (const mode of modes) {
     for (const q of set.queries) {
-      const res = await engine.search({ q: q.q, mode, limit: K });
-      const ranked = res.results.map((h) => h.id);
+      const res = await engine.searchIds({ q: q.q, mode, limit: K });
+      const ranked = res.ids;
       const relevant = new Set(q.relevant.map((r) => ids.get(r)!));
       const rr = reciprocalRank(ranked, relevant, K);
       const first = ranked.findIndex((id) => relevant.has(id));
@@ -110,7 +110,7 @@ export async function evaluateEngine(engine: SearchEngine, opts: EvalOptions = {
       groups.push({ group, mode, queries: row.rr.length, mrr: mean(row.rr), ndcg: mean(row.ndcg), recall: mean(row.recall) });
     }
   }
-  const junkFlags = await Promise.all(set.junk.map(async (j) => (await engine.search({ q: j.q, limit: K })).lowConfidence));
+  const junkFlags = await Promise.all(set.junk.map(async (j) => (await engine.searchIds({ q: j.q, limit: K })).lowConfidence));
   return {
     embedder: engine.embedder,
     rows,

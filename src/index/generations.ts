@@ -95,6 +95,11 @@ export interface LoadOptions {
   embedder?: EmbedderInfo;
   /** Search-time ef; defaults to the one recorded in the manifest. */
   ef?: number;
+  /**
+   * The papers this process wrote into the generation (a reindex gating the generation it just built): its files are
+   * verified as always, and hold exactly these, so they are not parsed again.
+   */
+  written?: Paper[];
 }
 
 export interface GenerationStore {
@@ -147,14 +152,14 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     const { M, efConstruction } = manifest.index;
     const hnswVerified = Promise.all([verification.file(HNSW_FILE), verification.file(LABELS_FILE)]);
     // read side by side (fewer event-loop turns for a server loading under load)
-    const reading = Promise.all([readPaperSegments(dir, manifest), hnswVerified.then(() => HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef }))]);
+    const reading = Promise.all([opts.written ? writtenSegments(dir, manifest, opts.written) : readPaperSegments(dir, manifest), hnswVerified.then(() => HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef }))]);
     // a checksum error is the one to report (a corrupt papers file also fails to parse); nothing read is used unverified
     const verified = await verification.done.catch(async (err: unknown) => {
       await reading.catch(() => undefined);
       throw err;
     });
     const [paperFiles, index] = await reading;
-    const papers = paperFiles.flatMap((f) => f.papers);
+    const papers = opts.written ?? paperFiles.flatMap((f) => f.papers);
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
@@ -309,6 +314,17 @@ async function readPaperSegments(dir: string, manifest: Manifest): Promise<{ sha
   const unlisted = files.find((f) => !manifest.files[f] || f.includes('/') || f.includes('\\'));
   if (unlisted !== undefined) throw new IndexFileError(join(dir, MANIFEST_FILE), `names papers file "${unlisted}" but lists no such file`);
   return Promise.all(files.map(async (f) => ({ sha256: manifest.files[f]!.sha256, papers: await readPapers(join(dir, f)) })));
+}
+
+/** The papers this process wrote into the generation, in the segments write() cut them into (not parsed again). */
+function writtenSegments(dir: string, manifest: Manifest, papers: Paper[]): { sha256: string; papers: Paper[] }[] {
+  const files = manifest.papers ?? [PAPERS_FILE];
+  const segments = paperSegments(papers);
+  const listed = files.map((f) => manifest.files[f]?.sha256);
+  if (segments.length !== files.length || listed.some((h) => h === undefined)) {
+    throw new IndexFileError(join(dir, MANIFEST_FILE), `lists papers files ${files.join(', ')}, not the ${segments.length} segment(s) written`);
+  }
+  return segments.map((p, i) => ({ sha256: listed[i]!, papers: p }));
 }
 
 async function readPapers(path: string): Promise<Paper[]> {

@@ -3,7 +3,8 @@
 // cross-language expansion. Generations written before lexical indexes were persisted (or by another lexical analyzer) still
 // open: their lexical index is rebuilt from the papers, in chunks that yield to the event loop, with a warning.
 import type { Embedder } from '../embed/types.js';
-import type { LoadedGeneration } from './generations.js';
+import type { Paper } from '../catalogue/types.js';
+import type { GenerationFile, GenerationLexical, LoadedGeneration } from './generations.js';
 import { IndexFileError } from './errors.js';
 import { silentLogger, type Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
@@ -30,8 +31,9 @@ export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index
 
 export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
   const logger = opts.logger ?? silentLogger;
-  // the lexical index's file (the largest) is read while the bridge, which says whether it can be used, is parsed
-  const lexicalBytes = gen.lexical?.read();
+  // the lexical index's file (the largest) is read while the bridge, which says whether it can be used, is parsed,
+  // unless this process already read it (see `lexicals`)
+  const lexicalBytes = gen.lexical && lexicals.get(gen.lexical)?.papers !== gen.papers ? gen.lexical.read() : undefined;
   lexicalBytes?.catch(() => {}); // awaited only if the bridge says the file is usable
   const bridge = await generationBridge(gen);
   const lexical = await generationLexicalIndex(gen, bridge, { logger, progress: opts.progress ?? noProgress, reading: lexicalBytes });
@@ -56,6 +58,13 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
  */
 let lastBridge: { sha256: string; bridge: Bridge } | undefined;
 
+/**
+ * The lexical index read from a generation's file, by the file (a LoadedGeneration's): a generation never changes, so a
+ * process that opens one twice reads, verifies and decodes it once. A reindex run's build reads the live generation's
+ * to update it (an update leaves it usable), then its quality gate opens an engine over the live generation.
+ */
+const lexicals = new WeakMap<GenerationFile, { papers: readonly Paper[]; analyzer: string; found: Promise<PersistedLexical> }>();
+
 /** The bridge the generation was indexed with: its own, or the shipped one for generations written before they carried one. */
 export async function generationBridge(gen: Pick<EngineGeneration, 'bridge'>): Promise<Bridge> {
   if (!gen.bridge) return loadShippedBridge();
@@ -72,24 +81,37 @@ export async function generationBridge(gen: Pick<EngineGeneration, 'bridge'>): P
   return bridge;
 }
 
+type PersistedLexical = { index: LexicalIndex } | { reason: string };
+
 /**
  * The generation's persisted lexical index built with `bridge`, or why it has none usable. A damaged file (checksum, or content this
  * format cannot read) throws IndexFileError naming the file: it is never served and never silently rebuilt. `reading`: the
  * file's bytes being read already (gen.lexical.read()).
  */
-export async function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridge, reading?: Promise<Buffer>): Promise<{ index: LexicalIndex } | { reason: string }> {
-  if (!gen.lexical) return { reason: `generation ${gen.name} has no persisted lexical index (written before they were persisted)` };
+export function persistedLexicalIndex(gen: EngineGeneration, bridge: Bridge, reading?: Promise<Buffer>): Promise<PersistedLexical> {
+  const file = gen.lexical;
+  if (!file) return Promise.resolve({ reason: `generation ${gen.name} has no persisted lexical index (written before they were persisted)` });
   const analyzer = lexicalAnalyzerId(bridge);
-  if (gen.lexical.analyzer !== analyzer) {
-    return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${gen.lexical.analyzer}, this version is ${analyzer}` };
+  const known = lexicals.get(file);
+  if (known && known.papers === gen.papers && known.analyzer === analyzer) return known.found;
+  const found = readLexical(gen, file, bridge, analyzer, reading);
+  lexicals.set(file, { papers: gen.papers, analyzer, found });
+  // a failed read is not kept: the next open reads the file again and reports it again
+  found.catch(() => lexicals.get(file)?.found === found && lexicals.delete(file));
+  return found;
+}
+
+async function readLexical(gen: EngineGeneration, file: GenerationLexical, bridge: Bridge, analyzer: string, reading?: Promise<Buffer>): Promise<PersistedLexical> {
+  if (file.analyzer !== analyzer) {
+    return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${file.analyzer}, this version is ${analyzer}` };
   }
-  const bytes = await (reading ?? gen.lexical.read());
+  const bytes = await (reading ?? file.read());
   try {
-    return { index: loadLexicalIndex(bytes, gen.papers, bridge, gen.lexical.path) };
+    return { index: loadLexicalIndex(bytes, gen.papers, bridge, file.path) };
   } catch (err) {
     if (err instanceof LexicalIndexLoadError) {
       if (err.reason === 'analyzer') return { reason: err.message };
-      throw new IndexFileError(gen.lexical.path, `unusable lexical index (${err.message})`);
+      throw new IndexFileError(file.path, `unusable lexical index (${err.message})`);
     }
     throw err;
   }

@@ -221,7 +221,7 @@ async function answers(gen: EngineGeneration, embedder: Embedder, texts: readonl
   const out = new Map<string, string[]>();
   if (texts.length === 0) return out;
   const engine = await engineFor(gen, embedder, opts);
-  for (const q of texts) out.set(q, (await engine.search({ q, mode: 'hybrid', limit: K })).results.map((h) => h.id));
+  for (const q of texts) out.set(q, (await engine.searchIds({ q, mode: 'hybrid', limit: K })).ids);
   return out;
 }
 

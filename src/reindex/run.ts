@@ -131,7 +131,7 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
     const dictionary = await timed(r, 'dictionary', () => dictionaryOf(ctx)); // once, for the build's calibration and the gate
     const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full, progress: ctx.progress, logger: ctx.logger, switchTo: false, dictionary, ...(live ? { current: live } : {}), ...(liveIndex ? { currentIndex: liveIndex } : {}) });
     recordBuild(r, build);
-    await gateAndSwitch(ctx, lock, build.generation, live, embedder);
+    await gateAndSwitch(ctx, lock, build.generation, papers, live, embedder);
   } finally {
     await embedder.close();
   }
@@ -193,11 +193,11 @@ function upToDate(live: LoadedGeneration, papers: Paper[], embedder: EmbedderInf
   return embedderDifference(live.manifest.embedder, embedder) === undefined && isDeepStrictEqual(live.papers, papers);
 }
 
-async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, live: LoadedGeneration | undefined, embedder: Embedder): Promise<void> {
+async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, papers: Paper[], live: LoadedGeneration | undefined, embedder: Embedder): Promise<void> {
   const { store, result: r, config } = ctx;
   const candidateDir = join(store.dir, name);
   try {
-    const gate = await timed(r, 'evaluate', () => evaluateGate(ctx, name, live, embedder));
+    const gate = await timed(r, 'evaluate', () => evaluateGate(ctx, name, papers, live, embedder));
     r.gate = gate;
     if (!gate.passed) {
       await rm(candidateDir, { recursive: true, force: true });
@@ -220,9 +220,12 @@ async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, live: LoadedGen
   }
 }
 
-/** Measures the new generation as written on disk (what would be served) and compares with the live one. */
-async function evaluateGate(ctx: Ctx, name: string, live: LoadedGeneration | undefined, embedder: Embedder): Promise<GateResult> {
-  const candidateGen = await ctx.store.load(name, { ef: ctx.config.hnsw.ef });
+/**
+ * Measures the new generation as written on disk (what would be served; its files verified, its papers the ones it
+ * was written from) and compares with the live one.
+ */
+async function evaluateGate(ctx: Ctx, name: string, papers: Paper[], live: LoadedGeneration | undefined, embedder: Embedder): Promise<GateResult> {
+  const candidateGen = await ctx.store.load(name, { ef: ctx.config.hnsw.ef, written: papers });
   const dictionary = await dictionaryOf(ctx);
   // each generation's engine (one lexical index load) serves both the labelled set and the pseudo-queries
   const engines: MeasureOptions['engines'] = new WeakMap();

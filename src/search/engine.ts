@@ -15,7 +15,8 @@ import { AsyncMemo, BoundedMemo } from './memo.js';
 import { keepAnswers, MAX_DEPTH, retrieve, sortByDate, type Retrieved } from './retrieve.js';
 import { toHits } from './hits.js';
 import { validateRecommend, validateRelated, validateSearch, type ValidSearch } from './validate.js';
-import type { Hit, RecommendRequest, SearchEngine, SearchFilters, SearchRequest, SearchResponse } from './types.js';
+import type { Hit, RankedIds, RecommendRequest, SearchEngine, SearchFilters, SearchRequest, SearchResponse } from './types.js';
+import type { Candidate } from './candidate.js';
 import { allOf, compileFilters, groupFilters, memoByPaper, type PaperPredicate } from './filters.js';
 import { parseQuery, rankedText, type ParsedQuery } from './query-syntax.js';
 import { queryPredicate } from './query-filters.js';
@@ -61,6 +62,25 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
   };
   const paper = (id: string) => ctx.lookup.resolve(id.trim());
   const rankings = new AsyncMemo<Retrieved>(RANKING_MEMO_LIMIT);
+  /**
+   * A request's ranking, with the no-padding rule and the facet filters applied and sorted as asked; `keep` keeps the
+   * ranking for the request's next pages and facets (an evaluation asks each query once: kept rankings would only
+   * pile up in the old generation of the heap, for the garbage collector to mark).
+   */
+  const answer = async (req: SearchRequest, keep: boolean) => {
+    const r = validateSearch(req);
+    const plan = planSearch(r, (id, view) => ctx.index.has({ paperId: id, view }));
+    const rank = () => {
+      const filter = plan.rankFilter ? memoByPaper(plan.rankFilter, ctx.lookup.byId) : undefined;
+      return retrieve(ctx, plan.text, r, filter);
+    };
+    const ranking = await (keep ? rankings.get(plan.key, rank) : rank());
+    const paperOf = (id: string) => ctx.lookup.byId.get(id);
+    const chosen = allOf(Object.values(plan.after));
+    const kept = keepAnswers(chosen ? ranking.candidates.filter((c) => chosen(paperOf(c.paperId)!)) : ranking.candidates, ranking.keepAll);
+    const ordered = (r.sort === 'date' ? sortByDate(kept.candidates, (c) => paperOf(c.paperId)) : kept.candidates).slice(0, MAX_DEPTH);
+    return { r, plan, ranking, kept, ordered };
+  };
 
   return {
     embedder: opts.embedder.info.id,
@@ -69,16 +89,8 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
 
     async search(req: SearchRequest): Promise<SearchResponse> {
       const started = performance.now();
-      const r = validateSearch(req);
-      const plan = planSearch(r, (id, view) => ctx.index.has({ paperId: id, view }));
-      const ranking = await rankings.get(plan.key, () => {
-        const filter = plan.rankFilter ? memoByPaper(plan.rankFilter, ctx.lookup.byId) : undefined;
-        return retrieve(ctx, plan.text, r, filter);
-      });
+      const { r, plan, ranking, kept, ordered } = await answer(req, true);
       const paperOf = (id: string) => ctx.lookup.byId.get(id);
-      const chosen = allOf(Object.values(plan.after));
-      const kept = keepAnswers(chosen ? ranking.candidates.filter((c) => chosen(paperOf(c.paperId)!)) : ranking.candidates, ranking.keepAll);
-      const ordered = (r.sort === 'date' ? sortByDate(kept.candidates, (c) => paperOf(c.paperId)) : kept.candidates).slice(0, MAX_DEPTH);
       return {
         query: r.q,
         mode: r.mode,
@@ -89,8 +101,14 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
         tookMs: Math.round((performance.now() - started) * 100) / 100,
         embedder: ctx.embedder.info.id,
         ...(r.facets.length ? { facets: Object.fromEntries(r.facets.map((f) => [f, facetCounts(f, ranking.candidates, plan.after, paperOf, ranking.keepAll ?? false)])) } : {}),
-        results: toHits(ctx, ordered.slice(r.offset, r.offset + r.limit), ranking.terms),
+        results: toHits(ctx, page(r, ordered), ranking.terms),
       };
+    },
+
+    async searchIds(req: SearchRequest): Promise<RankedIds> {
+      const { r, kept, ordered } = await answer(req, false);
+      // the candidates toHits would keep: those whose paper is in the snapshot
+      return { ids: page(r, ordered).flatMap((c) => (ctx.lookup.byId.has(c.paperId) ? [c.paperId] : [])), lowConfidence: kept.allWeak };
     },
 
     async related(id, o = {}) {
@@ -110,6 +128,9 @@ export function createSearchEngine(opts: SearchEngineOptions): SearchEngine {
     },
   };
 }
+
+/** The requested page of a search's answers. */
+const page = (r: ValidSearch, ordered: readonly Candidate[]) => ordered.slice(r.offset, r.offset + r.limit);
 
 /** A search taken apart: the text the channels rank, what they filter on, and the filters applied afterwards. */
 interface SearchPlan {

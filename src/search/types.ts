@@ -76,6 +76,12 @@ export interface SearchResponse {
   results: Hit[];
 }
 
+/** What a search answers, as paper ids: the results' ids in their order, and whether every one is weak. */
+export interface RankedIds {
+  ids: string[];
+  lowConfidence: boolean;
+}
+
 export interface RecommendRequest {
   positive: string[];
   negative?: string[];
@@ -91,6 +97,9 @@ export interface SearchEngine {
   /** The paper a canonical id, arXiv id or DOI names, when this engine has it. */
   paper(id: string): Paper | undefined;
   search(req: SearchRequest): Promise<SearchResponse>;
+  /** Exactly `search(req)`'s result ids and lowConfidence, without building hits, snippets, explanations or facets,
+   *  and without keeping the ranking for further pages (evaluation and the reindex gate ask each query once). */
+  searchIds(req: SearchRequest): Promise<RankedIds>;
   related(id: string, opts?: { limit?: number; filters?: SearchFilters }): Promise<{ paper: Paper; results: Hit[] } | undefined>;
   recommend(req: RecommendRequest): Promise<{ results: Hit[]; unknownIds: string[] }>;
 }

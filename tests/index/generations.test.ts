@@ -134,6 +134,17 @@ describe('generation store', () => {
     expect(store.list()).toEqual([]);
   });
 
+  it('loads a generation with the papers it was written from without parsing them again, still verifying every file', async () => {
+    const { b, dir } = await firstGeneration();
+    const loaded = await store.load(undefined, { written: b.papers });
+    expect(loaded.papers).toBe(b.papers);
+    expect(loaded.index.size).toBe(2 * b.papers.length);
+    const segment = join(dir, 'papers-0.json');
+    const text = await readFile(segment, 'utf8');
+    await writeFile(segment, text.replace('"Paper 1"', '"Paper X"')); // same size, different content
+    await expect(store.load(undefined, { written: b.papers })).rejects.toThrow(new RegExp(`${segment}.*does not match the sha256`));
+  });
+
   it('stores a lexical index as an opaque checksummed file, and refuses a corrupt one naming the file', async () => {
     const data = Buffer.from([0, 1, 2, 255, ...Buffer.from('bytes the search package wrote')]);
     const name = await store.write({ ...buildOf(5, 4), lexical: { analyzer: 'v9:test', data } });
