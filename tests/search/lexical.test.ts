@@ -9,7 +9,7 @@ import { openDictionary, type Dictionary } from '../../src/lang/dictionary.js';
 import { ingestSeeds, MODELS_CACHE } from '../../src/eval/seed-engine.js';
 import { loadLabelledSet } from '../../src/eval/labelled-set.js';
 import type { Paper } from '../../src/catalogue/types.js';
-import { loadShippedBridge } from '../../src/lang/bridge.js';
+import { learnBridge, loadShippedBridge } from '../../src/lang/bridge.js';
 
 /** The seeds are too few bilingual papers to refit a bridge: they are indexed with the shipped one. */
 const shipped = loadShippedBridge();
@@ -74,6 +74,23 @@ describe('an update', () => {
     expect(u.index.search(typed('hangar', 'dirigible', 'zeppelin'), { limit: 5 })).toEqual(fresh.search(typed('hangar', 'dirigible', 'zeppelin'), { limit: 5 }));
     expect(u.index.df('zeppelin')).toBe(1); // b's went with b
     expect(u.index.has('hangar')).toBe(true); // b's went, e brought it back
+  });
+});
+
+describe('learned translations in documents', () => {
+  // a bridge that translates protein <-> 蛋白质 (they always travel together; 研究方法 is everywhere)
+  const bridge = learnBridge([
+    ...Array.from({ length: 6 }, (_, i) => ({ en: `protein folding study number ${i}`, zh: '蛋白质 折叠 研究方法' })),
+    ...Array.from({ length: 6 }, (_, i) => ({ en: `graph network study number ${i}`, zh: '图网络 结构 研究方法' })),
+  ]);
+  const withSummary = (id: string, summary: Paper['summary']): Paper => ({ ...paper(id, 'Zeppelin'), summary });
+
+  it('translate the language a paper has no summary in, so it is found by words of the other, and only that one', () => {
+    const index = buildLexicalIndex([withSummary('zh-only', { zh: '蛋白质 折叠' }), withSummary('both', { zh: '蛋白质 折叠', en: 'airship hangars' })], bridge);
+    expect(bridge.chinese('protein').map((t) => t.term)).toContain('蛋白质');
+    // the paper written up only in Chinese is found by the English word; the one that has an English summary says
+    // in its own words what it is about, and its Chinese words are not translated into ones it never used
+    expect(index.search(typed('protein'), { limit: 10 }).map((h) => h.paperId)).toEqual(['zh-only']);
   });
 });
 

@@ -14,10 +14,11 @@ import { CHINESE_STOP_WORDS } from '../../lang/segment.js';
  * Bump when the terms a paper is indexed under change (tokenisation, stemming, fields, the persisted layout).
  * A persisted index with another analyzer id is never updated or served: it is rebuilt from the papers.
  * 2: postings in typed arrays, persisted as lexical.bin (1 was MiniSearch's JSON, lexical.json).
+ * 3: the bridge field translates only the language a paper has no summary in.
  */
-export const LEXICAL_ANALYZER_VERSION = 2;
+export const LEXICAL_ANALYZER_VERSION = 3;
 
-/** A paper's terms per field, in FIELDS order (see postings.ts); the bridge field holds `bridge`'s translations. */
+/** A paper's terms per field, in FIELDS order (see postings.ts); the bridge field holds `bridge`'s translations of the text it lacks in the other language. */
 export function paperFields(p: Paper, bridge: Bridge): string[][] {
   const nonEmpty = (terms: string[]) => terms.filter(Boolean);
   return [
@@ -25,8 +26,19 @@ export function paperFields(p: Paper, bridge: Bridge): string[][] {
     documentTerms([p.summary.en, p.summary.zh].filter(Boolean).join('\n')),
     nameTerms(p.authors.join(', ')),
     documentTerms(p.affiliations.join('\n')),
-    bridgeTerms([p.title.en, p.title.zh, p.summary.en, p.summary.zh].filter(Boolean).join('\n'), bridge),
+    bridgeTerms(untranslatedText(p).join('\n'), bridge),
   ].map(nonEmpty);
+}
+
+/**
+ * The text whose translations a paper needs: its Chinese text when it has no English summary, its English text when
+ * it has no Chinese one. A paper summarised in both languages already holds its words in both; translating them
+ * only adds the bridge's weaker guesses, which other papers' queries then meet (corpus dev set, hybrid MRR@10 at
+ * 7,020 / ~20,000 papers: en-title-part 0.923 -> 0.936 / 0.895 -> 0.916, zh-desc 0.204 -> 0.231 / 0.184 -> 0.205,
+ * en-desc 0.814 -> 0.818 / 0.780 -> 0.785, zh-title 0.990 -> 0.991 / 0.986 -> 0.988).
+ */
+function untranslatedText(p: Paper): string[] {
+  return [...(p.summary.en ? [] : [p.title.zh, p.summary.zh]), ...(p.summary.zh ? [] : [p.title.en, p.summary.en])].filter((t): t is string => !!t);
 }
 
 /** Whether two versions of a paper have the same text fields that feed the index, so the same index entries. */
