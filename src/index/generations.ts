@@ -308,23 +308,27 @@ export async function generationPapers(store: Pick<GenerationStore, 'dir'>, name
   return (await readPaperSegments(dir, await readManifest(dir))).flatMap((f) => f.papers);
 }
 
-/** The papers from their segment files, each of which the manifest must list (so it was verified with the rest). */
-async function readPaperSegments(dir: string, manifest: Manifest): Promise<{ sha256: string; papers: Paper[] }[]> {
+/** The generation's papers files with their sha256, each of which the manifest must list (so it was verified with the rest). */
+function paperFileEntries(dir: string, manifest: Manifest): { file: string; sha256: string }[] {
   const files = manifest.papers ?? [PAPERS_FILE];
   const unlisted = files.find((f) => !manifest.files[f] || f.includes('/') || f.includes('\\'));
   if (unlisted !== undefined) throw new IndexFileError(join(dir, MANIFEST_FILE), `names papers file "${unlisted}" but lists no such file`);
-  return Promise.all(files.map(async (f) => ({ sha256: manifest.files[f]!.sha256, papers: await readPapers(join(dir, f)) })));
+  return files.map((file) => ({ file, sha256: manifest.files[file]!.sha256 }));
+}
+
+/** The papers from their segment files. */
+async function readPaperSegments(dir: string, manifest: Manifest): Promise<{ sha256: string; papers: Paper[] }[]> {
+  return Promise.all(paperFileEntries(dir, manifest).map(async ({ file, sha256 }) => ({ sha256, papers: await readPapers(join(dir, file)) })));
 }
 
 /** The papers this process wrote into the generation, in the segments write() cut them into (not parsed again). */
 function writtenSegments(dir: string, manifest: Manifest, papers: Paper[]): { sha256: string; papers: Paper[] }[] {
-  const files = manifest.papers ?? [PAPERS_FILE];
+  const files = paperFileEntries(dir, manifest);
   const segments = paperSegments(papers);
-  const listed = files.map((f) => manifest.files[f]?.sha256);
-  if (segments.length !== files.length || listed.some((h) => h === undefined)) {
-    throw new IndexFileError(join(dir, MANIFEST_FILE), `lists papers files ${files.join(', ')}, not the ${segments.length} segment(s) written`);
+  if (segments.length !== files.length) {
+    throw new IndexFileError(join(dir, MANIFEST_FILE), `lists papers files ${files.map((f) => f.file).join(', ')}, not the ${segments.length} segment(s) written`);
   }
-  return segments.map((p, i) => ({ sha256: listed[i]!, papers: p }));
+  return segments.map((p, i) => ({ sha256: files[i]!.sha256, papers: p }));
 }
 
 async function readPapers(path: string): Promise<Paper[]> {

@@ -141,11 +141,6 @@ export function startVerification(dir: string, manifest: Manifest, first: readon
   return { file: (name) => checks[names.indexOf(name)] ?? Promise.resolve(), done };
 }
 
-/** Checks every listed file's size and sha256 (see startVerification). */
-export async function verifyFiles(dir: string, manifest: Manifest): Promise<VerifiedFiles> {
-  return startVerification(dir, manifest).done;
-}
-
 function rankIn(first: readonly string[], name: string): number {
   const i = first.indexOf(name);
   return i < 0 ? first.length : i;
