@@ -165,7 +165,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     bridge: { id: bridge.id, data: bridge.serialize(), pairs: chosen.pairs, drift: chosen.drift },
     lexical: stored,
     ...(calibration ? { calibration } : {}),
-    ...(base.gen ? { verified: base.gen.verified } : {}),
+    ...(base.gen ? { verified: base.gen.verified, paperFiles: base.gen.paperFiles } : {}),
   });
   const switched = opts.switchTo !== false;
   if (switched) await store.switchTo(generation);

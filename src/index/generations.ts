@@ -59,6 +59,12 @@ export interface GenerationBuild {
   calibration?: Calibration;
   /** The live generation's files as this process verified them (its LoadedGeneration): linked without hashing them again. */
   verified?: VerifiedFiles;
+  /**
+   * The live generation's papers files as this process read them (its LoadedGeneration's paperFiles). A segment of
+   * the same paper objects in the same order is that file: it was written as their JSON.stringify, which gives the
+   * same text for what was parsed from it. It is linked without serialising and hashing it again.
+   */
+  paperFiles?: LoadedGeneration['paperFiles'];
 }
 
 export interface LoadedGeneration {
@@ -189,7 +195,12 @@ export function openGenerationStore(dataDir: string): GenerationStore {
       ]).then(([indexFiles]) => indexFiles);
       large.catch(() => undefined); // awaited below, or before the directory is removed when a segment fails first
       const segments = paperSegments(build.papers).map((papers, i) => ({ file: `papers-${i}.json`, papers }));
-      for (const s of segments) await place(s.file, reuse.write(tmp, s.file, JSON.stringify(s.papers)));
+      const unchanged = unchangedSegments(build.paperFiles ?? []);
+      for (const s of segments) {
+        const json = () => JSON.stringify(s.papers);
+        const sha256 = unchanged(s.papers);
+        await place(s.file, sha256 ? reuse.same(tmp, s.file, sha256, json) : reuse.write(tmp, s.file, json()));
+      }
       if (build.bridge) await place(BRIDGE_FILE, reuse.write(tmp, BRIDGE_FILE, build.bridge.data));
       const indexFiles = await large;
       const order = [...indexFiles, ...segments.map((s) => s.file), BRIDGE_FILE, LEXICAL_FILE].filter((f) => placed.has(f));
@@ -300,6 +311,15 @@ function generationNumber(entry: string): number {
 /** Cuts the papers into segments at content-defined boundaries (see PAPERS_PER_SEGMENT); always at least one. */
 export function paperSegments(papers: Paper[]): Paper[][] {
   return contentSegments(papers, (p) => p.id, PAPERS_PER_SEGMENT);
+}
+
+/** The sha256 of the previous papers file holding exactly these paper objects in this order, if one does. */
+function unchangedSegments(previous: readonly { sha256: string; papers: readonly Paper[] }[]): (papers: readonly Paper[]) => string | undefined {
+  const byFirst = new Map(previous.filter((f) => f.papers.length > 0).map((f) => [f.papers[0]!, f]));
+  return (papers) => {
+    const f = papers.length > 0 ? byFirst.get(papers[0]!) : undefined;
+    return f && f.papers.length === papers.length && papers.every((p, i) => p === f.papers[i]) ? f.sha256 : undefined;
+  };
 }
 
 /** The papers of a complete generation alone (no index, no checksums): e.g. to compare them with a catalogue. */

@@ -20,6 +20,12 @@ export interface FileReuse {
   /** Writes `data` as `dir/name`, or links the previous generation's identical file there; either way durable. */
   write(dir: string, name: string, data: string | Uint8Array): Promise<PlacedFile>;
   /**
+   * Links the previous generation's file with this sha256 as `dir/name`: the caller knows its bytes are `data()`'s
+   * (it holds what was parsed from them), so nothing is serialised or hashed. Writes `data()` when that file is gone,
+   * damaged or cannot be linked.
+   */
+  same(dir: string, name: string, sha256: string, data: () => string): Promise<PlacedFile>;
+  /**
    * For `dir/name` already written (by hnswlib, or a large file written first so that it is hashed off this thread):
    * replaced by a link to an identical previous file, else fsynced.
    */
@@ -56,16 +62,24 @@ export function reuseFrom(previous?: { dir: string; manifest: Manifest }, verifi
     }
   }
 
+  async function write(dir: string, name: string, data: string | Uint8Array): Promise<PlacedFile> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const entry = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    const from = await twin(entry);
+    const path = join(dir, name);
+    if (from && (await linkOrFalse(from, path))) return { entry, shared: true };
+    await writeFile(path, bytes);
+    await fsyncFile(path);
+    return { entry, shared: false };
+  }
+
   return {
-    async write(dir, name, data) {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      const entry = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-      const from = await twin(entry);
-      const path = join(dir, name);
-      if (from && (await linkOrFalse(from, path))) return { entry, shared: true };
-      await writeFile(path, bytes);
-      await fsyncFile(path);
-      return { entry, shared: false };
+    write,
+    async same(dir, name, sha256, data) {
+      const known = bySha.get(sha256)?.entry;
+      const from = known && (await twin(known));
+      if (from && (await linkOrFalse(from, join(dir, name)))) return { entry: known, shared: true };
+      return write(dir, name, data());
     },
     async adopt(dir, name) {
       const path = join(dir, name);

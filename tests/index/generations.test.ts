@@ -258,6 +258,44 @@ describe('generations share unchanged data', () => {
     expect((await store.load('2')).papers).toEqual(papers);
   });
 
+  it('links a segment of the very papers read from the live generation without serialising it, to the bytes writing it would give', async () => {
+    const b = buildOf(3000, 2);
+    await store.switchTo(await store.write(b));
+    await new Promise((resolve) => setTimeout(resolve, VerifiedFiles.RACY_MS + 50)); // the load trusts what it hashed
+    const live = await store.load();
+    const papers = live.papers.map((p, i) => (i === 1500 ? { ...p, title: { ...p.title, en: 'A retitled paper' } } : p));
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const serialised = () => stringify.mock.calls.filter(([v]) => Array.isArray(v) && (v[0] as Paper | undefined)?.sources !== undefined).length;
+    try {
+      await store.switchTo(await store.write({ ...b, papers, verified: live.verified, paperFiles: live.paperFiles }));
+      expect(serialised()).toBe(1); // the changed paper's segment alone
+    } finally {
+      stringify.mockRestore();
+    }
+    const linked = await store.load('2');
+    const segments = linked.manifest.papers!;
+    const shared = [];
+    for (const f of segments) if ((await inode('2', f)) === (await inode('1', f))) shared.push(f);
+    expect(shared).toHaveLength(segments.length - 1);
+    // the same files as a write that serialises every segment
+    const written = await store.write({ ...b, papers });
+    expect((await store.load(written)).manifest.files).toEqual(linked.manifest.files);
+  });
+
+  it('writes a segment of the live papers afresh when its live file changed since the load', async () => {
+    const b = buildOf(40, 1);
+    await store.switchTo(await store.write(b));
+    await new Promise((resolve) => setTimeout(resolve, VerifiedFiles.RACY_MS + 50));
+    const live = await store.load();
+    const segment = join(dataDir, 'generations', '1', 'papers-0.json');
+    const original = await readFile(segment);
+    await writeFile(segment, Buffer.concat([Buffer.from([original[0]! ^ 0xff]), original.subarray(1)])); // same size
+    await store.write({ ...b, papers: live.papers, verified: live.verified, paperFiles: live.paperFiles });
+    expect(await inode('2', 'papers-0.json')).not.toBe(await inode('1', 'papers-0.json'));
+    expect(await readFile(join(dataDir, 'generations', '2', 'papers-0.json'))).toEqual(original);
+    expect((await store.load('2')).papers).toEqual(b.papers);
+  });
+
   it('never links a live file that no longer matches its manifest: the new generation gets an intact copy', async () => {
     const b = buildOf(40, 1);
     await store.switchTo(await store.write(b));
