@@ -13,7 +13,7 @@ import { paperViews } from '../embed/views.js';
 import { silentLogger, type Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { EmbedderMismatchError, IndexFileError } from './errors.js';
-import { openGenerationStore, type GenerationStore, type LoadedGeneration } from './generations.js';
+import { openGenerationStore, type GenerationStore, type LoadedGeneration, type WrittenGeneration } from './generations.js';
 import { HnswIndex } from './hnsw.js';
 import { checkEmbedder } from './manifest.js';
 import type { Paper } from '../catalogue/types.js';
@@ -90,6 +90,11 @@ export interface LexicalBuildStats {
 }
 
 export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
+  return (await buildGeneration(opts)).result;
+}
+
+/** buildIndex, and what the build wrote into the new generation and still holds (the reindex gate measures it). */
+export async function buildGeneration(opts: BuildOptions): Promise<{ result: BuildResult; written: WrittenGeneration }> {
   const { config, catalogue, embedder } = opts;
   const logger = opts.logger ?? silentLogger;
   const progress = opts.progress ?? noProgress;
@@ -183,7 +188,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     ms: { load, embed, index: indexMs, compact, bridge: bridgeMs, lexical: lexicalMs, calibrate, write, total: Math.round(clock.total()) },
   };
   logger.info(result, 'index generation built');
-  return result;
+  return { result, written: { papers, index, lexical: lexical.index } };
 }
 
 interface StartingPoint {

@@ -19,6 +19,7 @@ import { IndexFileError } from './errors.js';
 import { checkEmbedder, MANIFEST_FILE, readManifest, startVerification, verifyBytes, writeManifest, type BuildStats, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
 import { processAlive } from '../util/process.js';
 import { readFileFewTurns } from '../util/read-file.js';
+import type { LexicalIndex } from '../search/lexical.js';
 
 /** The papers of generations written before the papers were split into segments. */
 export const PAPERS_FILE = 'papers.json';
@@ -94,6 +95,19 @@ export interface GenerationFile {
 
 export interface GenerationLexical extends GenerationFile {
   analyzer: string;
+  /** The index this process wrote into the file (a generation loaded with `written`): its bytes, not yet decoded. */
+  written?: LexicalIndex;
+}
+
+/**
+ * What this process wrote into a generation and still holds (a reindex gating the generation it just built). Its
+ * files are verified as always and hold exactly these, so they are not read back: the papers are not parsed, the
+ * HNSW graph is not loaded, the lexical postings are not decoded.
+ */
+export interface WrittenGeneration {
+  papers: Paper[];
+  index: HnswIndex;
+  lexical?: LexicalIndex;
 }
 
 export interface LoadOptions {
@@ -101,11 +115,8 @@ export interface LoadOptions {
   embedder?: EmbedderInfo;
   /** Search-time ef; defaults to the one recorded in the manifest. */
   ef?: number;
-  /**
-   * The papers this process wrote into the generation (a reindex gating the generation it just built): its files are
-   * verified as always, and hold exactly these, so they are not parsed again.
-   */
-  written?: Paper[];
+  /** What this process wrote into the generation and still holds (see WrittenGeneration). */
+  written?: WrittenGeneration;
 }
 
 export interface GenerationStore {
@@ -156,20 +167,24 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     // checksums on a worker thread while this one parses the papers; hnswlib gets its two files once they verified
     const verification = startVerification(dir, manifest, [HNSW_FILE, LABELS_FILE]);
     const { M, efConstruction } = manifest.index;
-    const hnswVerified = Promise.all([verification.file(HNSW_FILE), verification.file(LABELS_FILE)]);
     // read side by side (fewer event-loop turns for a server loading under load)
-    const reading = Promise.all([opts.written ? writtenSegments(dir, manifest, opts.written) : readPaperSegments(dir, manifest), hnswVerified.then(() => HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef }))]);
+    const { written } = opts;
+    const ef = opts.ef ?? manifest.index.ef;
+    const reading = Promise.all([
+      written ? writtenSegments(dir, manifest, written.papers) : readPaperSegments(dir, manifest),
+      written ? writtenIndex(written.index, ef) : Promise.all([verification.file(HNSW_FILE), verification.file(LABELS_FILE)]).then(() => HnswIndex.load(dir, { M, efConstruction, ef })),
+    ]);
     // a checksum error is the one to report (a corrupt papers file also fails to parse); nothing read is used unverified
     const verified = await verification.done.catch(async (err: unknown) => {
       await reading.catch(() => undefined);
       throw err;
     });
     const [paperFiles, index] = await reading;
-    const papers = opts.written ?? paperFiles.flatMap((f) => f.papers);
+    const papers = written?.papers ?? paperFiles.flatMap((f) => f.papers);
     if (index.dimensions !== manifest.embedder.dimensions) {
       throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
     }
-    const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index', verified) };
+    const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index', verified), ...(written?.lexical ? { written: written.lexical } : {}) };
     const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge', verified);
     return { name, dir, manifest, papers, index, verified, paperFiles, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
   }
@@ -349,6 +364,12 @@ function writtenSegments(dir: string, manifest: Manifest, papers: Paper[]): { sh
     throw new IndexFileError(join(dir, MANIFEST_FILE), `lists papers files ${files.map((f) => f.file).join(', ')}, not the ${segments.length} segment(s) written`);
   }
   return segments.map((p, i) => ({ sha256: files[i]!.sha256, papers: p }));
+}
+
+/** The HNSW index this process wrote into the generation, searched with the ef a load would give it. */
+function writtenIndex(index: HnswIndex, ef: number): HnswIndex {
+  index.setEf(ef);
+  return index;
 }
 
 async function readPapers(path: string): Promise<Paper[]> {
