@@ -6,7 +6,7 @@
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
 import type { Calibration } from '../search/calibration.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
@@ -19,6 +19,7 @@ import { IndexFileError } from './errors.js';
 import { checkEmbedder, MANIFEST_FILE, readManifest, startVerification, verifyBytes, writeManifest, type BuildStats, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
 import { processAlive } from '../util/process.js';
 import { readFileFewTurns } from '../util/read-file.js';
+import { writeFileWhole } from '../util/write-file.js';
 import type { LexicalIndex } from '../search/lexical.js';
 
 /** The papers of generations written before the papers were split into segments. */
@@ -206,7 +207,7 @@ export function openGenerationStore(dataDir: string): GenerationStore {
           await Promise.all(files.map((f) => place(f, reuse.adopt(tmp, f))));
           return files;
         }),
-        build.lexical ? writeFile(join(tmp, LEXICAL_FILE), build.lexical.data).then(() => place(LEXICAL_FILE, reuse.adopt(tmp, LEXICAL_FILE))) : undefined,
+        build.lexical ? writeFileWhole(join(tmp, LEXICAL_FILE), build.lexical.data).then(() => place(LEXICAL_FILE, reuse.adopt(tmp, LEXICAL_FILE))) : undefined,
       ]).then(([indexFiles]) => indexFiles);
       large.catch(() => undefined); // awaited below, or before the directory is removed when a segment fails first
       const segments = paperSegments(build.papers).map((papers, i) => ({ file: `papers-${i}.json`, papers }));

@@ -5,7 +5,6 @@
 // on unit vectors this is the same graph 'ip' would build.
 // Labels: hnswlib stores integer labels. Each (paperId, view) gets a fresh label on every upsert and labels are
 // never reused, so a deleted entry (markDelete) can never be confused with a live one; compaction renumbers.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import type { ViewName } from '../embed/types.js';
@@ -14,6 +13,7 @@ import { hnswlib } from './native.js';
 import { IndexFileError } from './errors.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { readFileFewTurns } from '../util/read-file.js';
+import { writeFileWhole } from '../util/write-file.js';
 
 export interface HnswParams {
   M: number;
@@ -91,7 +91,7 @@ export class HnswIndex implements VectorIndex {
       nextLabel: this.nextLabel,
       entries: [...this.byLabel].map(([label, key]) => [label, key.paperId, key.view, this.textHash(key) ?? null]),
     };
-    await writeFile(join(dir, LABELS_FILE), JSON.stringify(file));
+    await writeFileWhole(join(dir, LABELS_FILE), JSON.stringify(file));
     return [HNSW_FILE, LABELS_FILE];
   }
 
