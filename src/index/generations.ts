@@ -201,14 +201,18 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     let large: Promise<string[]> = Promise.resolve([]);
     try {
       const reuse = reuseFrom(await liveFiles(), build.verified);
-      // the large files are written at once and hashed on a worker thread (adopt) while this thread serialises the papers
-      large = Promise.all([
-        build.index.save(tmp).then(async (files) => {
-          await Promise.all(files.map((f) => place(f, reuse.adopt(tmp, f))));
-          return files;
-        }),
-        build.lexical ? writeFileWhole(join(tmp, LEXICAL_FILE), build.lexical.data).then(() => place(LEXICAL_FILE, reuse.adopt(tmp, LEXICAL_FILE))) : undefined,
-      ]).then(([indexFiles]) => indexFiles);
+      // the large files are written at once, then hashed together on one worker thread (adopt) while this thread
+      // serialises the papers
+      const writing = [build.index.save(tmp), build.lexical ? writeFileWhole(join(tmp, LEXICAL_FILE), build.lexical.data).then(() => [LEXICAL_FILE]) : Promise.resolve([])];
+      large = Promise.allSettled(writing).then(async (settled) => {
+        const [indexFiles, lexicalFiles] = settled.map((w) => {
+          if (w.status === 'rejected') throw w.reason;
+          return w.value;
+        });
+        const names = [...indexFiles!, ...lexicalFiles!];
+        await Promise.all(reuse.adopt(tmp, names).map((how, i) => place(names[i]!, how)));
+        return indexFiles!;
+      });
       large.catch(() => undefined); // awaited below, or before the directory is removed when a segment fails first
       const segments = paperSegments(build.papers).map((papers, i) => ({ file: `papers-${i}.json`, papers }));
       const unchanged = unchangedSegments(build.paperFiles ?? []);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fsyncFile } from '../util/atomic.js';
 import { writeFileWhole } from '../util/write-file.js';
 import { fileEntry, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
+import { hashFiles } from '../util/hash-files.js';
 
 export interface PlacedFile {
   entry: FileEntry;
@@ -27,10 +28,10 @@ export interface FileReuse {
    */
   same(dir: string, name: string, sha256: string, data: () => string): Promise<PlacedFile>;
   /**
-   * For `dir/name` already written (by hnswlib, or a large file written first so that it is hashed off this thread):
-   * replaced by a link to an identical previous file, else fsynced.
+   * For files already written into `dir` (by hnswlib, or large files written first so that they are hashed off this
+   * thread, all of them on one worker): each replaced by a link to an identical previous file, else fsynced.
    */
-  adopt(dir: string, name: string): Promise<PlacedFile>;
+  adopt(dir: string, names: readonly string[]): Promise<PlacedFile>[];
 }
 
 /** Errors from link(2) that mean "this filesystem cannot hard-link here": write a copy instead. */
@@ -82,17 +83,21 @@ export function reuseFrom(previous?: { dir: string; manifest: Manifest }, verifi
       if (from && (await linkOrFalse(from, join(dir, name)))) return { entry: known, shared: true };
       return write(dir, name, data());
     },
-    async adopt(dir, name) {
-      const path = join(dir, name);
-      const entry = await fileEntry(path);
-      const from = await twin(entry);
-      const aside = `${path}.link`;
-      if (from && (await linkOrFalse(from, aside))) {
-        await rename(aside, path); // the written copy's inode goes; the shared one takes its name
-        return { entry, shared: true };
-      }
-      await fsyncFile(path); // hnswlib writes without fsync; the manifest must not outlive its data
-      return { entry, shared: false };
+    adopt(dir, names) {
+      const paths = names.map((n) => join(dir, n));
+      return hashFiles(paths).map(async (hashed, i) => adopted(paths[i]!, await hashed));
     },
   };
+
+  /** A file already written, with its size and sha256: replaced by a link to an identical previous file, else fsynced. */
+  async function adopted(path: string, entry: FileEntry): Promise<PlacedFile> {
+    const from = await twin(entry);
+    const aside = `${path}.link`;
+    if (from && (await linkOrFalse(from, aside))) {
+      await rename(aside, path); // the written copy's inode goes; the shared one takes its name
+      return { entry, shared: true };
+    }
+    await fsyncFile(path); // hnswlib writes without fsync; the manifest must not outlive its data
+    return { entry, shared: false };
+  }
 }
