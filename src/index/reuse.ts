@@ -4,11 +4,10 @@
 // modified in place (a generation is written once, as new files), so a shared file never changes under a reader;
 // removing a generation removes its links, and the data stays while another generation links it. A previous file is
 // checked against its manifest before it is linked, so damage to it is not carried into the new generation.
-import { link, rename } from 'node:fs/promises';
+import { link, rename, writeFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fsyncFile } from '../util/atomic.js';
-import { writeFileWhole } from '../util/write-file.js';
 import { fileEntry, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
 import { hashFiles } from '../util/hash-files.js';
 
@@ -70,7 +69,7 @@ export function reuseFrom(previous?: { dir: string; manifest: Manifest }, verifi
     const from = await twin(entry);
     const path = join(dir, name);
     if (from && (await linkOrFalse(from, path))) return { entry, shared: true };
-    await writeFileWhole(path, bytes);
+    await writeFile(path, bytes);
     await fsyncFile(path);
     return { entry, shared: false };
   }
