@@ -225,12 +225,12 @@ async function startingPoint(store: GenerationStore, opts: BuildOptions, logger:
 }
 
 /**
- * A second copy of a loaded generation's HNSW index, read from its (already verified) files, for a build to change.
- * hnswlib reads the graph on a libuv thread, so a caller may start this early and do other work meanwhile.
+ * A second copy of a loaded generation's HNSW index, its graph read from its (already verified) file, for a build to
+ * change. hnswlib reads the graph on a libuv thread, so a caller may start this early and do other work meanwhile.
  */
 export function copyOfIndex(gen: LoadedGeneration, ef: number): Promise<HnswIndex> {
   const { M, efConstruction } = gen.manifest.index;
-  return HnswIndex.load(gen.dir, { M, efConstruction, ef });
+  return gen.index.copyFrom(gen.dir, { M, efConstruction, ef });
 }
 
 /**

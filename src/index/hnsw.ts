@@ -82,6 +82,22 @@ export class HnswIndex implements VectorIndex {
     return index;
   }
 
+  /**
+   * A second, independent copy of this index, which was loaded from `dir` and not changed since (a generation's files
+   * never change): the graph is read again from hnsw.bin, the labels are copied from memory rather than parsed again.
+   */
+  async copyFrom(dir: string, params: HnswParams): Promise<HnswIndex> {
+    const binPath = join(dir, HNSW_FILE);
+    const graph = new (hnswlib().lib.HierarchicalNSW)('cosine', this.dimensions);
+    await graph.readIndex(binPath).catch((e: Error) => fail(binPath, `unreadable (${e.message})`));
+    graph.setEf(params.ef);
+    const copy = new HnswIndex(graph, this.dimensions, { M: params.M, efConstruction: params.efConstruction, ef: params.ef });
+    for (const [k, e] of this.byKey) copy.byKey.set(k, e); // entries are replaced on change, never changed in place
+    for (const [label, key] of this.byLabel) copy.byLabel.set(label, key);
+    copy.nextLabel = this.nextLabel;
+    return copy;
+  }
+
   /** Writes hnsw.bin and labels.json into `dir` (the generation store fsyncs them and makes the directory switch atomic). */
   async save(dir: string): Promise<string[]> {
     await this.graph.writeIndex(join(dir, HNSW_FILE));
