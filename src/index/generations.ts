@@ -16,7 +16,7 @@ import { contentSegments } from '../util/segments.js';
 import { reuseFrom, type PlacedFile } from './reuse.js';
 import { HNSW_FILE, HnswIndex, LABELS_FILE } from './hnsw.js';
 import { IndexFileError } from './errors.js';
-import { checkEmbedder, MANIFEST_FILE, readManifest, startVerification, verifyBytes, writeManifest, type BuildStats, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
+import { checkEmbedder, MANIFEST_FILE, readManifest, startVerification, VerifiedFiles, verifyBytes, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
 import { processAlive } from '../util/process.js';
 import { readFileFewTurns } from '../util/read-file.js';
 import { writeFileWhole } from '../util/write-file.js';
@@ -96,7 +96,7 @@ export interface GenerationFile {
 
 export interface GenerationLexical extends GenerationFile {
   analyzer: string;
-  /** The index this process wrote into the file (a generation loaded with `written`): its bytes, not yet decoded. */
+  /** The index this process wrote into the file (a generation opened with openWritten): its bytes, not yet decoded. */
   written?: LexicalIndex;
 }
 
@@ -116,8 +116,6 @@ export interface LoadOptions {
   embedder?: EmbedderInfo;
   /** Search-time ef; defaults to the one recorded in the manifest. */
   ef?: number;
-  /** What this process wrote into the generation and still holds (see WrittenGeneration). */
-  written?: WrittenGeneration;
 }
 
 export interface GenerationStore {
@@ -138,6 +136,12 @@ export interface GenerationStore {
   recordedEmbedder(): Promise<EmbedderInfo | undefined>;
   /** Verifies sizes and checksums, then loads; throws IndexFileError / EmbedderMismatchError. */
   load(name?: string, opts?: LoadOptions): Promise<LoadedGeneration>;
+  /**
+   * A generation this process just wrote, usable at once while its files are verified: what they hold is taken from
+   * `written` (nothing is read back), and a file read on demand is hashed as it is read. `verified` settles once every
+   * file matched the manifest (IndexFileError otherwise): await it before trusting anything measured on the generation.
+   */
+  openWritten(name: string, written: WrittenGeneration, opts?: Pick<LoadOptions, 'ef'>): Promise<{ generation: LoadedGeneration; verified: Promise<VerifiedFiles> }>;
   /** Writes a new complete generation and returns its name; does not switch to it. */
   write(build: GenerationBuild): Promise<string>;
   /** Atomically makes `name` the live generation. */
@@ -160,20 +164,15 @@ export function openGenerationStore(dataDir: string): GenerationStore {
   const current = () => (existsSync(paths.current) ? readFileSync(paths.current, 'utf8').trim() || undefined : undefined);
 
   async function load(name = current(), opts: LoadOptions = {}): Promise<LoadedGeneration> {
-    if (!name) throw new Error(`no index in ${dataDir} yet (${paths.current} is missing): run \`papersift index\``);
-    const dir = join(root, name);
-    if (!existsSync(dir)) throw new IndexFileError(dir, `generation "${name}" does not exist`);
-    const manifest = await readManifest(dir);
-    if (opts.embedder) checkEmbedder(manifest, opts.embedder, dir);
+    const opened = await opening(name, opts);
+    const { dir, manifest } = opened;
     // checksums on a worker thread while this one parses the papers; hnswlib gets its two files once they verified
     const verification = startVerification(dir, manifest, [HNSW_FILE, LABELS_FILE]);
     const { M, efConstruction } = manifest.index;
     // read side by side (fewer event-loop turns for a server loading under load)
-    const { written } = opts;
-    const ef = opts.ef ?? manifest.index.ef;
     const reading = Promise.all([
-      written ? writtenSegments(dir, manifest, written.papers) : readPaperSegments(dir, manifest),
-      written ? writtenIndex(written.index, ef) : Promise.all([verification.file(HNSW_FILE), verification.file(LABELS_FILE)]).then(() => HnswIndex.load(dir, { M, efConstruction, ef })),
+      readPaperSegments(dir, manifest),
+      Promise.all([verification.file(HNSW_FILE), verification.file(LABELS_FILE)]).then(() => HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef })),
     ]);
     // a checksum error is the one to report (a corrupt papers file also fails to parse); nothing read is used unverified
     const verified = await verification.done.catch(async (err: unknown) => {
@@ -181,13 +180,28 @@ export function openGenerationStore(dataDir: string): GenerationStore {
       throw err;
     });
     const [paperFiles, index] = await reading;
-    const papers = written?.papers ?? paperFiles.flatMap((f) => f.papers);
-    if (index.dimensions !== manifest.embedder.dimensions) {
-      throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
-    }
-    const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index', verified), ...(written?.lexical ? { written: written.lexical } : {}) };
-    const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge', verified);
-    return { name, dir, manifest, papers, index, verified, paperFiles, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
+    return assemble(opened, { papers: paperFiles.flatMap((f) => f.papers), index }, paperFiles, verified);
+  }
+
+  async function openWritten(name: string, written: WrittenGeneration, opts: Pick<LoadOptions, 'ef'> = {}) {
+    const opened = await opening(name, {});
+    const { dir, manifest } = opened;
+    const verified = startVerification(dir, manifest).done;
+    verified.catch(() => undefined); // the caller awaits it
+    const paperFiles = writtenSegments(dir, manifest, written.papers);
+    const index = writtenIndex(written.index, opts.ef ?? manifest.index.ef);
+    // verified files are recorded by no one here: until `verified` settles, a file read is hashed as it is read
+    return { generation: assemble(opened, { ...written, index }, paperFiles, new VerifiedFiles()), verified };
+  }
+
+  /** A generation's directory and manifest, refused when it does not exist or another embedder built it. */
+  async function opening(name: string | undefined, opts: LoadOptions): Promise<{ name: string; dir: string; manifest: Manifest }> {
+    if (!name) throw new Error(`no index in ${dataDir} yet (${paths.current} is missing): run \`papersift index\``);
+    const dir = join(root, name);
+    if (!existsSync(dir)) throw new IndexFileError(dir, `generation "${name}" does not exist`);
+    const manifest = await readManifest(dir);
+    if (opts.embedder) checkEmbedder(manifest, opts.embedder, dir);
+    return { name, dir, manifest };
   }
 
   async function write(build: GenerationBuild): Promise<string> {
@@ -283,7 +297,18 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     return undefined;
   }
 
-  return { dir: root, current, list, fallbacks, recordedEmbedder, load, write, switchTo, prune };
+  return { dir: root, current, list, fallbacks, recordedEmbedder, load, openWritten, write, switchTo, prune };
+}
+
+/** A loaded generation from its parts; its lexical and bridge files are read on demand. */
+function assemble({ name, dir, manifest }: { name: string; dir: string; manifest: Manifest }, held: { papers: Paper[]; index: HnswIndex; lexical?: LexicalIndex }, paperFiles: LoadedGeneration['paperFiles'], verified: VerifiedFiles): LoadedGeneration {
+  const { papers, index } = held;
+  if (index.dimensions !== manifest.embedder.dimensions) {
+    throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
+  }
+  const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index', verified), ...(held.lexical ? { written: held.lexical } : {}) };
+  const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge', verified);
+  return { name, dir, manifest, papers, index, verified, paperFiles, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
 }
 
 function manifestFor(name: string, build: GenerationBuild, files: Record<string, FileEntry>, papers: string[]): Manifest {

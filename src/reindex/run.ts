@@ -221,11 +221,12 @@ async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, written: Writte
 }
 
 /**
- * Measures the new generation as written on disk (what would be served; its files verified, and what they hold
- * taken from the build that wrote them rather than read back) and compares with the live one.
+ * Measures the new generation as written on disk (what would be served: its files verified, what they hold taken
+ * from the build that wrote them rather than read back) and compares with the live one.
  */
 async function evaluateGate(ctx: Ctx, name: string, written: WrittenGeneration, live: LoadedGeneration | undefined, embedder: Embedder): Promise<GateResult> {
-  const candidateGen = await ctx.store.load(name, { ef: ctx.config.hnsw.ef, written });
+  // its files are checksummed on a worker thread while it is measured, and must all verify before the verdict
+  const { generation: candidateGen, verified } = await ctx.store.openWritten(name, written, { ef: ctx.config.hnsw.ef });
   const dictionary = await dictionaryOf(ctx);
   // each generation's engine (one lexical index load) serves both the labelled set and the pseudo-queries
   const engines: MeasureOptions['engines'] = new WeakMap();
@@ -235,6 +236,7 @@ async function evaluateGate(ctx: Ctx, name: string, written: WrittenGeneration, 
   const comparable = live && embedderDifference(live.manifest.embedder, embedder.info) === undefined ? live : undefined;
   const recorded = baseline?.searches ? { recorded: baseline.searches } : {};
   const pseudo = await gatePseudo(comparable, candidateGen, embedder, { logger: ctx.logger, dictionary, engines, ...recorded });
+  await verified;
   // the new generation's answers go with its score, so that the next run's gate need not search it again
   await writeQuality(candidateGen.dir, { ...candidate, searches: pseudo.searches });
   return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false }, pseudo.comparison);

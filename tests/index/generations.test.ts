@@ -134,22 +134,23 @@ describe('generation store', () => {
     expect(store.list()).toEqual([]);
   });
 
-  it('loads a generation with the papers and HNSW index it was written from without reading them back, still verifying every file', async () => {
-    const { b, dir } = await firstGeneration();
+  it('opens a generation this process wrote with the papers and HNSW index it holds, verifying every file meanwhile', async () => {
+    const { b, name, dir } = await firstGeneration();
     const written = { papers: b.papers, index: b.index };
-    const loaded = await store.load(undefined, { written, ef: 77 });
-    expect(loaded.papers).toBe(b.papers);
-    expect(loaded.index).toBe(b.index);
-    expect(loaded.index.hnswParams.ef).toBe(77); // searched as a load would set it up
+    const opened = await store.openWritten(name, written, { ef: 77 });
+    expect(opened.generation.papers).toBe(b.papers);
+    expect(opened.generation.index).toBe(b.index);
+    expect(opened.generation.index.hnswParams.ef).toBe(77); // searched as a load would set it up
+    await expect(opened.verified).resolves.toBeInstanceOf(VerifiedFiles);
     const segment = join(dir, 'papers-0.json');
     const text = await readFile(segment, 'utf8');
     await writeFile(segment, text.replace('"Paper 1"', '"Paper X"')); // same size, different content
-    await expect(store.load(undefined, { written })).rejects.toThrow(new RegExp(`${segment}.*does not match the sha256`));
+    await expect((await store.openWritten(name, written)).verified).rejects.toThrow(new RegExp(`${segment}.*does not match the sha256`));
     await writeFile(segment, text);
     const bin = join(dir, 'hnsw.bin');
     const original = await readFile(bin);
     await writeFile(bin, Buffer.concat([Buffer.from([original[0]! ^ 0xff]), original.subarray(1)]));
-    await expect(store.load(undefined, { written })).rejects.toThrow(`index file ${bin}: content does not match the sha256`);
+    await expect((await store.openWritten(name, written)).verified).rejects.toThrow(`index file ${bin}: content does not match the sha256`);
   });
 
   it('stores a lexical index as an opaque checksummed file, and refuses a corrupt one naming the file', async () => {

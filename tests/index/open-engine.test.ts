@@ -65,7 +65,10 @@ describe('openGenerationEngine', () => {
   });
 
   it('opens a generation loaded with what its build wrote without reading the lexical file back, answering as one opened from its files', async () => {
-    const { gen, reads } = counted(await openGenerationStore(dataDir).load(undefined, { written }));
+    const store = openGenerationStore(dataDir);
+    const opened = await store.openWritten(store.current()!, written);
+    await opened.verified;
+    const { gen, reads } = counted(opened.generation);
     const fromMemory = await openGenerationEngine(gen, model);
     const fromFiles = await openGenerationEngine(loaded, model);
     expect(reads).not.toContain(loaded.lexical!.path);
