@@ -6,7 +6,7 @@ import { resolve as resolvePath } from 'node:path';
 import { Low } from 'lowdb';
 import { createPaperResolver, type PaperResolver } from './resolve.js';
 import { deriveChange } from './incremental.js';
-import { deriveCatalogue } from './merge.js';
+import { DERIVATION, deriveCatalogue } from './merge.js';
 import { diffPapers, mergedIds } from './report.js';
 import { SegmentedCatalogueAdapter, CATALOGUE_VERSION, type CatalogueData, type ParsedSegments, type WriteFile } from './store.js';
 import type { Catalogue, DocumentRecord, IngestReport, Paper } from './types.js';
@@ -74,19 +74,21 @@ class LowCatalogue implements Catalogue {
     const { documents, statuses, restated, replaced } = applyChange(before.documents, change);
     if (!statuses.some((s) => s.status !== 'unchanged')) {
       // no document changed: no re-derivation; only new file paths or stats, if any, are written
-      if (restated) await this.write({ version: CATALOGUE_VERSION, documents, papers: before.papers }, before);
+      if (restated) await this.write({ ...before, documents }, before);
       const ids = before.papers.map((p) => p.id);
       return { documents: statuses, added: [], updated: [], unchanged: ids, removed: [], merged: mergedIds(before.papers), warnings: [] };
     }
     // notes on documents this commit brought in; older ones were reported when those documents came in
     const touched = new Set(change.upsert.map((d) => d.name));
-    // the first build derives everything; later ones only the papers the change can reach (incremental.ts)
-    const derived = (before.documents.length > 0 && deriveChange({ documents, papers: before.papers, replaced, touched })) || deriveCatalogue(documents);
+    // the first build derives everything, and so does the first commit under other merge rules than the stored
+    // papers were derived under; others only the papers the change can reach (incremental.ts)
+    const incremental = before.documents.length > 0 && before.derivation === DERIVATION;
+    const derived = (incremental && deriveChange({ documents, papers: before.papers, replaced, touched })) || deriveCatalogue(documents);
     const papers = keepUnchanged(before.papers, derived.papers);
     const { notes } = derived;
     const warnings = notes.filter((n) => touched.has(n.document)).map((n) => ({ file: n.document, line: n.line, message: n.message }));
     const report: IngestReport = { documents: statuses, ...diffPapers(before.papers, papers), warnings };
-    await this.write({ version: CATALOGUE_VERSION, documents, papers }, before);
+    await this.write({ version: CATALOGUE_VERSION, derivation: DERIVATION, documents, papers }, before);
     return report;
   }
 

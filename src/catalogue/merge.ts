@@ -21,6 +21,13 @@ export interface MergeNote {
   message: string;
 }
 
+/**
+ * The version of the rules below. Commits re-derive only the papers a change can reach and trust the others to be
+ * what these rules make of their items, so a change to the rules that changes any paper or note bumps it: the next
+ * commit of a catalogue derived under another version derives everything.
+ */
+export const DERIVATION = 1;
+
 /** Papers in a deterministic order: by the (document name, position) of their first source. */
 export function derivePapers(docs: DocumentRecord[]): Paper[] {
   return deriveCatalogue(docs).papers;

@@ -21,13 +21,16 @@ export const CATALOGUE_PAPERS_PER_SEGMENT = 512;
 
 export interface CatalogueData {
   version: number;
+  /** The merge rules the papers were derived under (DERIVATION in merge.ts); absent in catalogues from before it. */
+  derivation?: number;
   documents: DocumentRecord[];
   papers: Paper[];
 }
 
-/** What catalogue.json holds: the segment files, in order. */
+/** What catalogue.json holds: the segment files, in order, and the merge rules of the papers'. */
 interface CatalogueIndex {
   version: number;
+  derivation?: number;
   documents: string[];
   papers: string[];
 }
@@ -94,7 +97,8 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
       Promise.all(files.documents.map((f) => readSegment(this.path, f))),
       Promise.all(files.papers.map(async (f) => this.parsed.get(f) ?? readSegment(this.path, f))),
     ]);
-    const checked = validate(this.path, { version: CATALOGUE_VERSION, documents: documents!.flat() as DocumentRecord[], papers: papers!.flat() as Paper[] });
+    const derivation = typeof files.derivation === 'number' ? { derivation: files.derivation } : {};
+    const checked = validate(this.path, { version: CATALOGUE_VERSION, ...derivation, documents: documents!.flat() as DocumentRecord[], papers: papers!.flat() as Paper[] });
     documents!.forEach((docs, i) => this.remember(docs, files.documents[i]!));
     papers!.forEach((chunk, i) => this.rememberPapers(chunk as Paper[], files.papers[i]!));
     return checked;
@@ -115,7 +119,7 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
       papers.push(known && existsSync(join(dir, known)) ? known : this.rememberPapers(chunk, await writeSegment(dir, JSON.stringify(chunk))));
     }
     await fsyncDir(dir); // the segments' renames are durable before an index names them
-    const index: CatalogueIndex = { version: CATALOGUE_VERSION, documents, papers };
+    const index: CatalogueIndex = { version: CATALOGUE_VERSION, ...(data.derivation !== undefined ? { derivation: data.derivation } : {}), documents, papers };
     await this.writeFile(this.path, `${JSON.stringify(index)}\n`);
   }
 

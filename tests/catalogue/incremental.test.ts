@@ -2,13 +2,15 @@
 // document edits, additions and removals over items that share arXiv ids, DOIs and titles (with conflicting evidence
 // and an ingest order unrelated to document names), each checked against deriveCatalogue; then through a real
 // catalogue, whose commits take that path.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deriveChange } from '../../src/catalogue/incremental.js';
-import { deriveCatalogue, type MergeNote } from '../../src/catalogue/merge.js';
+import { DERIVATION, deriveCatalogue, type MergeNote } from '../../src/catalogue/merge.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
+import { segmentFile, segmentsDir } from '../../src/catalogue/store.js';
 import type { DocumentRecord, ParsedPaper } from '../../src/catalogue/types.js';
 import { seededUniform } from '../../src/util/random.js';
 
@@ -163,5 +165,33 @@ describe('a catalogue committing changes', () => {
     }
     // and a catalogue opened afresh reads the same
     expect((await openCatalogue(join(dir, 'catalogue.json'))).papers()).toEqual(cat.papers());
+  });
+
+  it('derives everything at the first commit of papers derived under other merge rules, then records the rules', async () => {
+    const path = join(dir, 'catalogue.json');
+    const own = (name: string, title: string): DocumentRecord => ({
+      name,
+      sha256: title,
+      format: 'weekly',
+      ingestedAt: '2026-01-01T00:00:00Z',
+      items: [{ title: { en: title }, authors: [], affiliations: [], categories: [], summary: {}, links: [], source: { document: name, format: 'weekly', position: 1, line: 1 } }],
+    });
+    const cat = await openCatalogue(path);
+    await cat.commit({ upsert: [own('a.txt', 'Paper Alpha'), own('b.txt', 'Paper Beta')], remove: [] });
+    // what a catalogue written before DERIVATION existed, under rules that titled one paper otherwise, looks like
+    const stale = cat.papers().map((p, i) => (i === 0 ? { ...p, title: { en: 'Titled by older rules' } } : p));
+    const json = JSON.stringify(stale);
+    const file = segmentFile(createHash('sha256').update(json).digest('hex'));
+    await writeFile(join(segmentsDir(path), file), json);
+    const index = JSON.parse(await readFile(path, 'utf8')) as { derivation?: number; papers: string[] };
+    expect(index.derivation).toBe(DERIVATION);
+    await writeFile(path, JSON.stringify({ ...index, derivation: undefined, papers: [file] }));
+
+    // b.txt's edit reaches nothing of a.txt's, yet a.txt's paper is derived again
+    const old = await openCatalogue(path);
+    await old.commit({ upsert: [own('b.txt', 'Paper Gamma')], remove: [] });
+    expect(old.papers()).toEqual(deriveCatalogue(old.documents()).papers);
+    expect(old.papers()[0]!.title.en).not.toBe('Titled by older rules');
+    expect((JSON.parse(await readFile(path, 'utf8')) as { derivation?: number }).derivation).toBe(DERIVATION);
   });
 });
