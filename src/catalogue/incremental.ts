@@ -64,13 +64,17 @@ function keyConnected(documents: DocumentRecord[], touched: DocumentRecord[], re
   return reached;
 }
 
-/** The keys under which grouping may join an item to others (see groupEntries in merge.ts). */
+/**
+ * The keys under which grouping may join an item to others (see groupEntries in merge.ts), as they are: the kinds
+ * cannot be mistaken for one another (a DOI starts "10.", a title key "en:" or "zh:"), and if they were, the only
+ * cost would be components derived again that need not be.
+ */
 function keysOf(item: ParsedPaper): string[] {
   const { ref, titleKey } = identityOf(item);
   const keys: string[] = [];
-  if (ref.arxivId) keys.push(`arxiv:${ref.arxivId}`);
-  if (ref.doi) keys.push(`doi:${ref.doi}`);
-  if (titleKey) keys.push(`title:${titleKey}`);
+  if (ref.arxivId) keys.push(ref.arxivId);
+  if (ref.doi) keys.push(ref.doi);
+  if (titleKey) keys.push(titleKey);
   return keys;
 }
 
