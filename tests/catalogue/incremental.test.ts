@@ -138,6 +138,18 @@ describe('deriving only the components a change reaches', () => {
     // Alpha is reached by nothing; Beta lost the arXiv id b.txt gave it and Gamma is b.txt's: both derived again
     expect(after.papers.map((p) => before.includes(p))).toEqual([true, false, false, false]);
   });
+
+  it('declines (derive everything) when items do not stand in source order, so papers cannot be matched to them', () => {
+    const rnd = seededUniform(3);
+    const a = randomDocument(rnd, 'a.txt');
+    const b = randomDocument(rnd, 'b.txt');
+    const papers = deriveCatalogue([a, b]).papers;
+    expect(a.items.length).toBeGreaterThan(1);
+    const shuffled = { ...a, items: [...a.items].reverse() };
+    const change = { papers, replaced: [b], touched: new Set(['b.txt']) };
+    expect(deriveChange({ ...change, documents: [shuffled, randomDocument(rnd, 'b.txt')] })).toBeUndefined();
+    expect(deriveChange({ ...change, documents: [a, randomDocument(rnd, 'b.txt')] })).toBeDefined();
+  });
 });
 
 describe('a catalogue committing changes', () => {
