@@ -243,7 +243,10 @@ export function mergePostings(previous: Postings, keep: (paperId: string) => boo
   }
 
   const lengths = new Uint32Array(ids.length * FIELD_COUNT);
-  for (let d = 0; d < old.ids.length; d++) if (renumber[d]! >= 0) lengths.set(old.lengths.subarray(d * FIELD_COUNT, (d + 1) * FIELD_COUNT), renumber[d]! * FIELD_COUNT);
+  for (let d = 0; d < old.ids.length; d++) {
+    const to = renumber[d]!;
+    if (to >= 0) for (let f = 0; f < FIELD_COUNT; f++) lengths[to * FIELD_COUNT + f] = old.lengths[d * FIELD_COUNT + f]!;
+  }
   lengths.set(added.lengths, first * FIELD_COUNT);
   const { terms, offsets, docs, tfs, textDf } = out.finish();
   return { terms, ids, offsets, docs, tfs, termNumber: numberTerms(terms), lengths, meanLength: meanLengths(lengths, ids.length), textDf };
