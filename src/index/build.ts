@@ -1,9 +1,10 @@
 // Builds the next index generation from the catalogue. Incremental by default: start from the current
 // generation when the same embedder built it, embed only views whose text changed (and only texts the
-// embedding cache has never seen), upsert/remove them, compact when deleted entries pile up, learn the generation's
-// Chinese-English bridge from the catalogue's bilingual papers, bring the generation's lexical (BM25) index up to
-// date the same way (only papers whose text changed are re-tokenised, unless the bridge changed), then write a new
-// generation and (by default) switch CURRENT to it. The current generation is never modified.
+// embedding cache has never seen; papers that are the current generation's own objects are not even compared),
+// upsert/remove them, compact when deleted entries pile up, learn the generation's Chinese-English bridge from the
+// catalogue's bilingual papers, bring the generation's lexical (BM25) index up to date the same way (only papers
+// whose text changed are re-tokenised, unless the bridge changed), then write a new generation and (by default)
+// switch CURRENT to it. The current generation is never modified.
 import { join } from 'node:path';
 import type { Catalogue } from '../catalogue/types.js';
 import { dataPaths, type Config } from '../config.js';
