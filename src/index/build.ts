@@ -5,7 +5,6 @@
 // catalogue's bilingual papers, bring the generation's lexical (BM25) index up to date the same way (only papers
 // whose text changed are re-tokenised, unless the bridge changed), then write a new generation and (by default)
 // switch CURRENT to it. The current generation is never modified.
-import { join } from 'node:path';
 import type { Catalogue } from '../catalogue/types.js';
 import { dataPaths, type Config } from '../config.js';
 import { EmbeddingCache, textHash } from '../embed/cache.js';
@@ -15,12 +14,12 @@ import { paperViews } from '../embed/views.js';
 import { silentLogger, type Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { EmbedderMismatchError, IndexFileError } from './errors.js';
-import { LEXICAL_FILE, openGenerationStore, type GenerationStore, type LoadedGeneration } from './generations.js';
+import { openGenerationStore, type GenerationStore, type LoadedGeneration } from './generations.js';
 import { HnswIndex } from './hnsw.js';
-import { checkEmbedder, readManifest } from './manifest.js';
+import { checkEmbedder } from './manifest.js';
 import type { Paper } from '../catalogue/types.js';
 import { buildLexicalIndexAsync, lexicalAnalyzerId, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../search/lexical.js';
-import { persistedLexicalIndex, rememberWrittenLexical } from './open-engine.js';
+import { persistedLexicalIndex } from './open-engine.js';
 import { chooseBridge } from './bridge.js';
 import { chooseCalibration } from './calibration.js';
 import type { Bridge } from '../lang/bridge.js';
@@ -174,8 +173,6 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     ...(calibration ? { calibration } : {}),
     ...(base.gen ? { verified: base.gen.verified } : {}),
   });
-  const written = (await readManifest(join(store.dir, generation))).files[LEXICAL_FILE]!;
-  rememberWrittenLexical({ path: join(store.dir, generation, LEXICAL_FILE), sha256: written.sha256, papers, index: lexical.index });
   const switched = opts.switchTo !== false;
   if (switched) await store.switchTo(generation);
   const pruned = switched ? await store.prune(config.keepGenerations) : [];

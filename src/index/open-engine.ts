@@ -32,8 +32,8 @@ export type EngineGeneration = Pick<LoadedGeneration, 'name' | 'papers' | 'index
 export async function openGenerationEngine(gen: EngineGeneration, embedder: Embedder, opts: OpenEngineOptions = {}): Promise<SearchEngine> {
   const logger = opts.logger ?? silentLogger;
   // the lexical index's file (the largest) is read while the bridge, which says whether it can be used, is parsed,
-  // unless this process already read it (see `lexicals`) or wrote it (see `lastWritten`)
-  const lexicalBytes = gen.lexical && lexicals.get(gen.lexical)?.papers !== gen.papers && !writtenHere(gen, gen.lexical) ? gen.lexical.read() : undefined;
+  // unless this process already read it (see `lexicals`)
+  const lexicalBytes = gen.lexical && lexicals.get(gen.lexical)?.papers !== gen.papers ? gen.lexical.read() : undefined;
   lexicalBytes?.catch(() => {}); // awaited only if the bridge says the file is usable
   const bridge = await generationBridge(gen);
   const lexical = await generationLexicalIndex(gen, bridge, { logger, progress: opts.progress ?? noProgress, reading: lexicalBytes });
@@ -64,27 +64,6 @@ let lastBridge: { sha256: string; bridge: Bridge } | undefined;
  * to update it (an update leaves it usable), then its quality gate opens an engine over the live generation.
  */
 const lexicals = new WeakMap<GenerationFile, { papers: readonly Paper[]; analyzer: string; found: Promise<PersistedLexical> }>();
-
-/**
- * The lexical index this process last wrote into a generation, with the path and sha256 of the file it was written to:
- * the reindex gate opens the generation its build just wrote (and a service in the same process may switch to it), so
- * that index is used as it is in memory rather than read back and decoded from its bytes. Only the last one is kept
- * (tens of MB at 20k papers).
- */
-let lastWritten: WrittenLexical | undefined;
-
-export interface WrittenLexical {
-  path: string;
-  sha256: string;
-  /** The papers it indexes, in the generation's order. */
-  papers: readonly Paper[];
-  index: LexicalIndex;
-}
-
-/** Tells openGenerationEngine and persistedLexicalIndex that `written.index` is what `written.path` holds. */
-export function rememberWrittenLexical(written: WrittenLexical): void {
-  lastWritten = written;
-}
 
 /** The bridge the generation was indexed with: its own, or the shipped one for generations written before they carried one. */
 export async function generationBridge(gen: Pick<EngineGeneration, 'bridge'>): Promise<Bridge> {
@@ -126,8 +105,6 @@ async function readLexical(gen: EngineGeneration, file: GenerationLexical, bridg
   if (file.analyzer !== analyzer) {
     return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${file.analyzer}, this version is ${analyzer}` };
   }
-  const mine = writtenHere(gen, file);
-  if (mine) return { index: mine };
   const bytes = await (reading ?? file.read());
   try {
     return { index: loadLexicalIndex(bytes, gen.papers, bridge, file.path) };
@@ -138,13 +115,6 @@ async function readLexical(gen: EngineGeneration, file: GenerationLexical, bridg
     }
     throw err;
   }
-}
-
-/** The index this process wrote into `file` (see rememberWrittenLexical) for the generation's papers, if it did. */
-function writtenHere(gen: EngineGeneration, file: GenerationFile): LexicalIndex | undefined {
-  const mine = lastWritten;
-  const samePapers = (a: readonly Paper[], b: readonly Paper[]) => a === b || (a.length === b.length && a.every((p, i) => p.id === b[i]!.id));
-  return mine?.path === file.path && mine.sha256 === file.sha256 && samePapers(mine.papers, gen.papers) ? mine.index : undefined;
 }
 
 async function generationLexicalIndex(gen: EngineGeneration, bridge: Bridge, o: { logger: Logger; progress: Progress; reading: Promise<Buffer> | undefined }): Promise<LexicalIndex> {
