@@ -5,7 +5,8 @@ import { isDeepStrictEqual } from 'node:util';
 import { resolve as resolvePath } from 'node:path';
 import { Low } from 'lowdb';
 import { createPaperResolver, type PaperResolver } from './resolve.js';
-import { deriveCatalogue } from './merge.js';
+import { deriveChange } from './incremental.js';
+import { DERIVATION, deriveCatalogue } from './merge.js';
 import { diffPapers, mergedIds } from './report.js';
 import { SegmentedCatalogueAdapter, CATALOGUE_VERSION, type CatalogueData, type ParsedSegments, type WriteFile } from './store.js';
 import type { Catalogue, DocumentRecord, IngestReport, Paper } from './types.js';
@@ -70,21 +71,24 @@ class LowCatalogue implements Catalogue {
   private async commitNow(change: { upsert: DocumentRecord[]; remove: string[] }): Promise<IngestReport> {
     await this.reloadIfChangedOnDisk();
     const before = this.db.data;
-    const { documents, statuses, restated } = applyChange(before.documents, change);
+    const { documents, statuses, restated, replaced } = applyChange(before.documents, change);
     if (!statuses.some((s) => s.status !== 'unchanged')) {
       // no document changed: no re-derivation; only new file paths or stats, if any, are written
-      if (restated) await this.write({ version: CATALOGUE_VERSION, documents, papers: before.papers }, before);
+      if (restated) await this.write({ ...before, documents }, before);
       const ids = before.papers.map((p) => p.id);
       return { documents: statuses, added: [], updated: [], unchanged: ids, removed: [], merged: mergedIds(before.papers), warnings: [] };
     }
-    const derived = deriveCatalogue(documents);
-    const papers = keepUnchanged(before.papers, derived.papers);
-    const { notes } = derived;
     // notes on documents this commit brought in; older ones were reported when those documents came in
     const touched = new Set(change.upsert.map((d) => d.name));
+    // the first build derives everything, and so does the first commit under other merge rules than the stored
+    // papers were derived under; others only the papers the change can reach (incremental.ts)
+    const incremental = before.documents.length > 0 && before.derivation === DERIVATION;
+    const derived = (incremental && deriveChange({ documents, papers: before.papers, replaced, touched })) || deriveCatalogue(documents);
+    const papers = keepUnchanged(before.papers, derived.papers);
+    const { notes } = derived;
     const warnings = notes.filter((n) => touched.has(n.document)).map((n) => ({ file: n.document, line: n.line, message: n.message }));
     const report: IngestReport = { documents: statuses, ...diffPapers(before.papers, papers), warnings };
-    await this.write({ version: CATALOGUE_VERSION, documents, papers }, before);
+    await this.write({ version: CATALOGUE_VERSION, derivation: DERIVATION, documents, papers }, before);
     return report;
   }
 
@@ -121,15 +125,21 @@ class LowCatalogue implements Catalogue {
   }
 }
 
-/** The documents after removing and upserting by name (sorted by name), with what happened to each. */
+/**
+ * The documents after removing and upserting by name (sorted by name), with what happened to each and the records
+ * the change replaced or removed.
+ */
 function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord[]; remove: string[] }) {
   const byName = new Map(current.map((d) => [d.name, d]));
   const statuses: IngestReport['documents'] = [];
+  const replaced: DocumentRecord[] = [];
   let restated = false;
   let order = Math.max(0, ...current.map((d) => d.ingestOrder ?? 0));
   for (const name of new Set(change.remove)) {
     const doc = byName.get(name);
-    if (doc && byName.delete(name)) statuses.push({ name, status: 'removed', papers: doc.items.length });
+    if (!doc || !byName.delete(name)) continue;
+    statuses.push({ name, status: 'removed', papers: doc.items.length });
+    replaced.push(doc);
   }
   for (const doc of change.upsert) {
     const old = byName.get(doc.name);
@@ -137,15 +147,17 @@ function applyChange(current: DocumentRecord[], change: { upsert: DocumentRecord
     statuses.push({ name: doc.name, status, papers: doc.items.length });
     // an edited document keeps its place in ingest order (so its papers keep their display titles) and its first
     // ingest time (so they keep their firstSeen)
-    if (status === 'changed') byName.set(doc.name, { ...doc, ingestedAt: old!.ingestedAt, ...(old!.ingestOrder ? { ingestOrder: old!.ingestOrder } : {}) });
-    else if (status === 'new') byName.set(doc.name, { ...doc, ingestOrder: ++order });
+    if (status === 'changed') {
+      replaced.push(old!);
+      byName.set(doc.name, { ...doc, ingestedAt: old!.ingestedAt, ...(old!.ingestOrder ? { ingestOrder: old!.ingestOrder } : {}) });
+    } else if (status === 'new') byName.set(doc.name, { ...doc, ingestOrder: ++order });
     else if (doc.path !== old!.path || !isDeepStrictEqual(doc.stat, old!.stat)) {
       byName.set(doc.name, { ...old!, ...(doc.path ? { path: doc.path } : {}), ...(doc.stat ? { stat: doc.stat } : {}) });
       restated = true;
     }
   }
   const documents = [...byName.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { documents, statuses, restated };
+  return { documents, statuses, restated, replaced };
 }
 
 /**

@@ -21,17 +21,38 @@ export interface MergeNote {
   message: string;
 }
 
+/**
+ * The version of the rules below. Commits re-derive only the papers a change can reach and trust the others to be
+ * what these rules make of their items, so a change to the rules that changes any paper or note bumps it: the next
+ * commit of a catalogue derived under another version derives everything.
+ */
+export const DERIVATION = 1;
+
 /** Papers in a deterministic order: by the (document name, position) of their first source. */
 export function derivePapers(docs: DocumentRecord[]): Paper[] {
   return deriveCatalogue(docs).papers;
 }
 
 /** The papers and the notes on items whose identity evidence conflicted or whose title differs from the paper's. */
-export function deriveCatalogue(docs: DocumentRecord[]): { papers: Paper[]; notes: MergeNote[] } {
+export function deriveCatalogue(docs: DocumentRecord[]): DerivedCatalogue {
+  return deriveItems(docs, () => true);
+}
+
+export interface DerivedCatalogue {
+  papers: Paper[];
+  notes: MergeNote[];
+}
+
+/**
+ * deriveCatalogue over only the items `include` accepts, each ranked and ordered as among all of `docs`: for items
+ * closed under shared identity keys (whole key-connected components) the papers and notes are exactly the ones
+ * deriveCatalogue(docs) gives them, since grouping never looks beyond an item's keys and only relative order counts.
+ */
+export function deriveItems(docs: DocumentRecord[], include: (item: ParsedPaper) => boolean): DerivedCatalogue {
   const rank = new Map([...docs].sort(compareIngestOrder).map((d, i) => [d.name, i]));
   const entries = [...docs]
     .sort((a, b) => compareStrings(a.name, b.name))
-    .flatMap((d) => d.items.map((item) => ({ item, identity: identityOf(item), rank: rank.get(d.name)!, seen: d.ingestedAt })));
+    .flatMap((d) => d.items.filter(include).map((item) => ({ item, identity: identityOf(item), rank: rank.get(d.name)!, seen: d.ingestedAt })));
   const { groups, notes } = groupEntries(entries);
   const papers = groups.map(buildPaper);
   return { papers, notes: [...notes, ...titleNotes(groups, papers)] };
@@ -200,7 +221,8 @@ function noteAt(e: Entry, what: string): MergeNote {
   return { document: e.item.source.document, line: e.item.source.line, message: `item ${e.item.source.position} ${what}` };
 }
 
-function compareSources(a: SourceRef, b: SourceRef): number {
+/** First-source order, the order of papers: by document name, then position. */
+export function compareSources(a: SourceRef, b: SourceRef): number {
   return compareStrings(a.document, b.document) || a.position - b.position;
 }
 

@@ -25,5 +25,5 @@ export function diffPapers(before: Paper[], after: Paper[]): Pick<IngestReport, 
 
 /** Papers combining items from more than one document. */
 export function mergedIds(papers: Paper[]): string[] {
-  return papers.filter((p) => new Set(p.sources.map((s) => s.document)).size > 1).map((p) => p.id);
+  return papers.filter((p) => p.sources.some((s) => s.document !== p.sources[0]!.document)).map((p) => p.id);
 }

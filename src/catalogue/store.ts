@@ -21,13 +21,16 @@ export const CATALOGUE_PAPERS_PER_SEGMENT = 512;
 
 export interface CatalogueData {
   version: number;
+  /** The merge rules the papers were derived under (DERIVATION in merge.ts); absent in catalogues from before it. */
+  derivation?: number;
   documents: DocumentRecord[];
   papers: Paper[];
 }
 
-/** What catalogue.json holds: the segment files, in order. */
+/** What catalogue.json holds: the segment files, in order, and the merge rules of the papers'. */
 interface CatalogueIndex {
   version: number;
+  derivation?: number;
   documents: string[];
   papers: string[];
 }
@@ -67,6 +70,11 @@ export function segmentsDir(cataloguePath: string): string {
 export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
   /** The segment each document was read from or written as: an unchanged document is not serialised again. */
   private readonly written = new WeakMap<DocumentRecord, string>();
+  /**
+   * The segment read or written with each paper first in it, and the papers it holds: a run of papers cut the same
+   * way again, as the very same objects, is that segment's content, so it is not serialised and hashed again.
+   */
+  private readonly paperSegments = new WeakMap<Paper, { file: string; papers: readonly Paper[] }>();
 
   constructor(
     readonly path: string,
@@ -89,8 +97,10 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
       Promise.all(files.documents.map((f) => readSegment(this.path, f))),
       Promise.all(files.papers.map(async (f) => this.parsed.get(f) ?? readSegment(this.path, f))),
     ]);
-    const checked = validate(this.path, { version: CATALOGUE_VERSION, documents: documents!.flat() as DocumentRecord[], papers: papers!.flat() as Paper[] });
+    const derivation = typeof files.derivation === 'number' ? { derivation: files.derivation } : {};
+    const checked = validate(this.path, { version: CATALOGUE_VERSION, ...derivation, documents: documents!.flat() as DocumentRecord[], papers: papers!.flat() as Paper[] });
     documents!.forEach((docs, i) => this.remember(docs, files.documents[i]!));
+    papers!.forEach((chunk, i) => this.rememberPapers(chunk as Paper[], files.papers[i]!));
     return checked;
   }
 
@@ -104,15 +114,29 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
       documents.push(known && existsSync(join(dir, known)) ? known : this.remember([doc], await writeSegment(dir, JSON.stringify([doc]))));
     }
     const papers: string[] = [];
-    for (const chunk of contentSegments(data.papers, (p) => p.id, CATALOGUE_PAPERS_PER_SEGMENT)) papers.push(await writeSegment(dir, JSON.stringify(chunk)));
+    for (const chunk of contentSegments(data.papers, (p) => p.id, CATALOGUE_PAPERS_PER_SEGMENT)) {
+      const known = this.knownSegment(chunk);
+      papers.push(known && existsSync(join(dir, known)) ? known : this.rememberPapers(chunk, await writeSegment(dir, JSON.stringify(chunk))));
+    }
     await fsyncDir(dir); // the segments' renames are durable before an index names them
-    const index: CatalogueIndex = { version: CATALOGUE_VERSION, documents, papers };
+    const index: CatalogueIndex = { version: CATALOGUE_VERSION, ...(data.derivation !== undefined ? { derivation: data.derivation } : {}), documents, papers };
     await this.writeFile(this.path, `${JSON.stringify(index)}\n`);
   }
 
   private remember(docs: unknown[], file: string): string {
     for (const d of docs) if (d && typeof d === 'object') this.written.set(d as DocumentRecord, file);
     return file;
+  }
+
+  private rememberPapers(papers: readonly Paper[], file: string): string {
+    if (papers[0]) this.paperSegments.set(papers[0], { file, papers });
+    return file;
+  }
+
+  /** The segment holding exactly these paper objects, in this order, if one was read or written. */
+  private knownSegment(chunk: readonly Paper[]): string | undefined {
+    const known = chunk[0] && this.paperSegments.get(chunk[0]);
+    return known && known.papers.length === chunk.length && known.papers.every((p, i) => p === chunk[i]) ? known.file : undefined;
   }
 }
 

@@ -1,9 +1,10 @@
 // Builds the next index generation from the catalogue. Incremental by default: start from the current
 // generation when the same embedder built it, embed only views whose text changed (and only texts the
-// embedding cache has never seen), upsert/remove them, compact when deleted entries pile up, learn the generation's
-// Chinese-English bridge from the catalogue's bilingual papers, bring the generation's lexical (BM25) index up to
-// date the same way (only papers whose text changed are re-tokenised, unless the bridge changed), then write a new
-// generation and (by default) switch CURRENT to it. The current generation is never modified.
+// embedding cache has never seen; papers that are the current generation's own objects are not even compared),
+// upsert/remove them, compact when deleted entries pile up, learn the generation's Chinese-English bridge from the
+// catalogue's bilingual papers, bring the generation's lexical (BM25) index up to date the same way (only papers
+// whose text changed are re-tokenised, unless the bridge changed), then write a new generation and (by default)
+// switch CURRENT to it. The current generation is never modified.
 import type { Catalogue } from '../catalogue/types.js';
 import { dataPaths, type Config } from '../config.js';
 import { EmbeddingCache, textHash } from '../embed/cache.js';
@@ -104,12 +105,16 @@ export async function buildGeneration(opts: BuildOptions): Promise<{ result: Bui
 
   const store = openGenerationStore(config.dataDir);
   const papers = catalogue.papers();
-  const views = papers.flatMap(paperViews);
   const base = await startingPoint(store, opts, logger);
+  // the starting generation's own paper objects, which the catalogue hands back for papers that did not change (the
+  // reindex's catalogue keeps them): their views are what the index holds, so they are neither derived nor hashed
+  const same = new Set(base.index ? base.gen?.papers : undefined);
+  const fresh = papers.filter((p) => !same.has(p));
+  const views = fresh.flatMap(paperViews);
   const index = base.index ?? HnswIndex.create({ dimensions: embedder.info.dimensions, ...config.hnsw, capacity: views.length });
   const load = clock.lap();
 
-  const { changed, stale } = diffViews(index, views);
+  const { changed, stale } = diffViews(index, papers, fresh, views);
   const cache = await EmbeddingCache.open(dataPaths(config.dataDir).cache, embedder.info, { logger });
   let embedded;
   try {
@@ -150,11 +155,12 @@ export async function buildGeneration(opts: BuildOptions): Promise<{ result: Bui
     full: base.fullReason !== undefined,
     ...(base.fullReason ? { fullReason: base.fullReason } : {}),
     papers: papers.length,
-    views: views.length,
+    // the index now holds one entry per view of the catalogue: the views derived above and the unchanged papers' own
+    views: index.size,
     embedded: embedded.embedded,
     reused: embedded.reused,
     ...counts,
-    unchanged: views.length - changed.length,
+    unchanged: index.size - changed.length,
     removed: stale.length,
     compacted,
     lexical: lexical.stats,
@@ -262,11 +268,17 @@ async function lexicalFor(base: StartingPoint, papers: Paper[], bridge: Bridge, 
   return { index, stats: { full: true, fullReason, added: papers.length, updated: 0, removed: 0 } };
 }
 
-/** Views whose text differs from what the index holds (or that it lacks), and entries no paper has any more. */
-function diffViews(index: HnswIndex, views: View[]) {
+/**
+ * Of `views` (those of the `fresh` papers, which may have changed), the ones whose text differs from what the index
+ * holds (or that it lacks); and the index's entries no paper has any more: of papers gone from the catalogue, or views
+ * a fresh paper no longer has. Entries of the other papers stay as they are.
+ */
+function diffViews(index: HnswIndex, papers: readonly Paper[], fresh: readonly Paper[], views: View[]) {
+  const ids = new Set(papers.map((p) => p.id));
+  const derived = new Set(fresh.map((p) => p.id));
   const wanted = new Set(views.map((v) => viewKey(v.paperId, v.view)));
   const changed = views.filter((v) => index.textHash(v) !== textHash(v.text));
-  const stale = index.keys().filter((k) => !wanted.has(viewKey(k.paperId, k.view)));
+  const stale = index.keys().filter((k) => !ids.has(k.paperId) || (derived.has(k.paperId) && !wanted.has(viewKey(k.paperId, k.view))));
   return { changed, stale };
 }
 

@@ -13,7 +13,7 @@ import type { AnalyzedQuery } from './analyzer.js';
 import type { Bridge } from '../lang/bridge.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { lexicalAnalyzerId, paperFields, sameIndexedText } from './lexical/documents.js';
-import { derivePostings, PostingsBuilder, type Postings } from './lexical/postings.js';
+import { derivePostings, mergePostings, PostingsBuilder, type Postings } from './lexical/postings.js';
 import { createScorer, type LexicalHit } from './lexical/scorer.js';
 import { decodePostings, encodePostings, LexicalIndexLoadError } from './lexical/format.js';
 
@@ -163,11 +163,12 @@ export async function updateLexicalIndex(previous: LexicalIndex, before: readonl
   });
   const redo = new Set(changed.map((p) => p.id));
   const now = new Set(after.map((p) => p.id));
-  const b = PostingsBuilder.from(stateOf(previous, 'updateLexicalIndex'), (id) => now.has(id) && !redo.has(id));
+  const b = new PostingsBuilder();
   await addPapers(b, changed, previous.bridge, opts);
+  const merged = mergePostings(stateOf(previous, 'updateLexicalIndex'), (id) => now.has(id) && !redo.has(id), b.build());
   const updated = changed.filter((p) => old.has(p.id)).length;
   return {
-    index: lexicalIndex(b.build(), previous.bridge),
+    index: lexicalIndex(merged, previous.bridge),
     added: changed.length - updated,
     updated,
     removed: before.filter((p) => !now.has(p.id)).length,

@@ -2,7 +2,7 @@
 import { mkdtemp, readdir, readFile, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CatalogueError, openCatalogue } from '../../src/catalogue/lowdb.js';
 import { pruneCatalogueSegments, segmentsDir } from '../../src/catalogue/store.js';
 import type { DocumentRecord, Paper } from '../../src/catalogue/types.js';
@@ -167,6 +167,48 @@ describe('segments', () => {
     expect(after.filter((p) => shared.includes(p))).toHaveLength(after.length - 1);
     expect(after.find((p) => !shared.includes(p))!.id).toBe(report.updated[0]);
     expect((await openCatalogue(path)).papers()).toEqual(after); // stored as derived
+  });
+
+  it('serialises again only the paper segments holding papers a commit changed', async () => {
+    // enough papers for several segments, one per item
+    const synthetic = (name: string, summary: string): DocumentRecord => ({
+      name,
+      sha256: `${name}:${summary}`,
+      format: 'weekly',
+      ingestedAt: '2026-01-01T00:00:00Z',
+      items: Array.from({ length: 50 }, (_, i) => ({
+        title: { en: `Paper ${name} ${i}` },
+        authors: [],
+        affiliations: [],
+        categories: [],
+        summary: { en: summary },
+        links: [],
+        source: { document: name, format: 'weekly', position: i + 1, line: i + 1 },
+      })),
+    });
+    const docs = Array.from({ length: 60 }, (_, i) => synthetic(`doc-${String(i).padStart(2, '0')}.txt`, 'first'));
+    await (await openCatalogue(path)).commit({ upsert: docs, remove: [] });
+    const before = await index();
+    expect(before.papers.length).toBeGreaterThanOrEqual(3);
+
+    const reopened = await openCatalogue(path);
+    const serialised: unknown[][] = [];
+    const stringify = JSON.stringify;
+    const spy = vi.spyOn(JSON, 'stringify').mockImplementation((value: unknown, ...rest: unknown[]) => {
+      if (Array.isArray(value) && (value[0] as Paper | undefined)?.sources) serialised.push(value);
+      return (stringify as (...args: unknown[]) => string)(value, ...rest);
+    });
+    try {
+      await reopened.commit({ upsert: [synthetic('doc-30.txt', 'second')], remove: [] });
+    } finally {
+      spy.mockRestore();
+    }
+    const after = await index();
+    const rewritten = after.papers.filter((f) => !before.papers.includes(f));
+    expect(rewritten.length).toBeGreaterThan(0);
+    expect(serialised.length).toBe(rewritten.length);
+    expect(serialised.flat().some((p) => (p as Paper).sources[0]!.document === 'doc-30.txt')).toBe(true);
+    expect((await openCatalogue(path)).papers()).toEqual(reopened.papers());
   });
 
   it('prunes the segments the catalogue no longer names', async () => {

@@ -1,9 +1,10 @@
 import { describe, it, expect, beforeAll, beforeEach, afterEach, afterAll } from 'vitest';
-import { mkdtemp, rm, readFile, writeFile, stat } from 'node:fs/promises';
+import { mkdtemp, rm, readFile, readdir, writeFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig, dataPaths, type Config } from '../../src/config.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
+import { segmentFile } from '../../src/catalogue/store.js';
 import { ingestPaths, ingestText } from '../../src/ingest/into-catalogue.js';
 import type { Catalogue } from '../../src/catalogue/types.js';
 import type { Embedder } from '../../src/embed/types.js';
@@ -158,6 +159,32 @@ describe('buildIndex', () => {
     const built = await openGenerationStore(dataDir).load('2');
     expect(built.papers).toEqual(catalogue.papers());
     expect(built.index.size).toBe(keys.length - next.removed);
+  });
+
+  it('handed the live generation\'s own paper objects (as a reindex\'s catalogue keeps them), writes the generation a build comparing every paper writes', async () => {
+    await buildIndex({ config, catalogue, embedder: model });
+    const store = openGenerationStore(dataDir);
+    const current = await store.load();
+    // the catalogue reopened over the generation's parsed segments, as the nightly reindex opens it
+    const reopened = await openCatalogue(dataPaths(dataDir).catalogue, { parsed: new Map(current.paperFiles.map((f) => [segmentFile(f.sha256), f.papers])) });
+    const doc = 'weekly-pretraining-no28.txt';
+    await ingestText(reopened, doc, (await readFile(join(SEEDS, doc), 'utf8')).replace('本文介绍了掩码自编码器 (MAE)', '本文介绍了掩码自编码器 (MAE, zeppelin)'));
+    await reopened.commit({ upsert: [], remove: ['daily-arxiv-2021-06.txt'] });
+    const live = new Set(current.papers);
+    const kept = reopened.papers().filter((p) => live.has(p)).length;
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(reopened.papers().length);
+
+    const byObject = await buildIndex({ config, catalogue: reopened, embedder: model, current, switchTo: false });
+    const compared = await buildIndex({ config, catalogue: reopened, embedder: model, switchTo: false });
+    expect(byObject).toMatchObject({ previous: '1', full: false, embedded: 1, updated: 1 });
+    const counts = (r: typeof byObject) => [r.papers, r.views, r.unchanged, r.added, r.updated, r.removed, r.vectors, r.lexical] // not `embedded`: the first build cached the edited text;
+    expect(counts(byObject)).toEqual(counts(compared));
+    expect(byObject.views).toBe(reopened.papers().flatMap(paperViews).length);
+    const [a, b] = [join(store.dir, byObject.generation), join(store.dir, compared.generation)];
+    const files = (await readdir(a)).filter((f) => f !== MANIFEST_FILE);
+    expect(files).toContain(LEXICAL_FILE);
+    for (const f of files) expect((await readFile(join(a, f))).equals(await readFile(join(b, f))), f).toBe(true);
   });
 
   it('removes the vectors of papers that left the catalogue and compacts past the threshold', async () => {

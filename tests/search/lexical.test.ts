@@ -122,6 +122,23 @@ describe('the seeds index', () => {
     expect(answers(previous)).toEqual(previousAnswers);
   });
 
+  it('updated twice over, carries the statistics a load derives from its bytes afresh (document frequencies, field lengths)', async () => {
+    const rewrite = (p: Paper, words: string): Paper => ({ ...p, summary: { ...p.summary, en: `${p.summary.en ?? ''} ${words}` }, affiliations: [...p.affiliations, words] });
+    const once = seeds.slice(2).map((p, i) => (i % 5 === 0 ? rewrite(p, 'zeppelin hangar') : p));
+    const twice = [seeds[0]!, ...once.slice(1).map((p, i) => (i % 7 === 0 ? rewrite(p, 'zeppelin blimp') : p))];
+    const first = await updateLexicalIndex(buildLexicalIndex(seeds, shipped), seeds, once);
+    const second = await updateLexicalIndex(first.index, once, twice);
+    expect([first, second].map((u) => u.updated + u.added + u.removed).every((n) => n > 0)).toBe(true);
+    const words = [...new Set(seeds.flatMap((p) => documentTerms([p.title.en, p.title.zh, p.summary.en, p.summary.zh, ...p.affiliations].join('\n'))))];
+    words.push('zeppelin', 'hangar', 'blimp');
+    for (const [u, papers] of [[first, once], [second, twice]] as const) {
+      const reloaded = loadLexicalIndex(serializeLexicalIndex(u.index), papers, shipped, 'lexical.bin');
+      expect(words.filter((w) => u.index.df(w) !== reloaded.df(w))).toEqual([]);
+      expect(answers(u.index)).toEqual(answers(reloaded));
+      expect(answers(u.index)).toEqual(answers(buildLexicalIndex(papers, shipped)));
+    }
+  });
+
   it('round-trips through lexical.bin, from any byte offset', () => {
     const built = buildLexicalIndex(seeds, shipped);
     const bytes = serializeLexicalIndex(built);

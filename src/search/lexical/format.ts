@@ -127,11 +127,23 @@ export function decodePostings(bytes: Uint8Array, analyzer: string, file: string
   const [tfsAt, tfsLength] = section('tfs');
   if (tfsLength !== postings * 2) throw new LexicalIndexLoadError(file, 'invalid', `section tfs holds ${tfsLength} bytes, expected ${postings * 2}`);
   const tfs = new Uint16Array(aligned.buffer, tfsAt, postings);
-  if (offsets[terms * FIELD_COUNT] !== postings || offsets.some((o, i) => i > 0 && o < offsets[i - 1]!) || docs.some((d) => d >= papers)) throw new LexicalIndexLoadError(file, 'invalid', 'postings do not match the header');
+  if (offsets[terms * FIELD_COUNT] !== postings || !ascending(offsets) || !allBelow(docs, papers)) throw new LexicalIndexLoadError(file, 'invalid', 'postings do not match the header');
   try {
     return { terms: unpackStrings(bytesOf('terms'), u32('termLengths', terms)), ids: unpackStrings(bytesOf('ids'), u32('idLengths', papers)), offsets, docs, tfs };
   } catch (e) {
     if (e instanceof LexicalIndexLoadError) throw e;
     throw new LexicalIndexLoadError(file, 'invalid', (e as Error).message);
   }
+}
+
+// plain loops: a callback per posting (docs.some) costs ~30 ms at 20k papers' 3.6M postings, on every load
+
+function ascending(a: Uint32Array): boolean {
+  for (let i = 1; i < a.length; i++) if (a[i]! < a[i - 1]!) return false;
+  return true;
+}
+
+function allBelow(a: Uint32Array, limit: number): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i]! >= limit) return false;
+  return true;
 }
