@@ -14,7 +14,7 @@ import { paperViews } from '../embed/views.js';
 import { silentLogger, type Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { EmbedderMismatchError, IndexFileError } from './errors.js';
-import { openGenerationStore, type GenerationStore, type LoadedGeneration } from './generations.js';
+import { openGenerationStore, type GenerationStore, type LoadedGeneration, type WrittenGeneration } from './generations.js';
 import { HnswIndex } from './hnsw.js';
 import { checkEmbedder } from './manifest.js';
 import type { Paper } from '../catalogue/types.js';
@@ -91,6 +91,11 @@ export interface LexicalBuildStats {
 }
 
 export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
+  return (await buildGeneration(opts)).result;
+}
+
+/** buildIndex, and what the build wrote into the new generation and still holds (the reindex gate measures it). */
+export async function buildGeneration(opts: BuildOptions): Promise<{ result: BuildResult; written: WrittenGeneration }> {
   const { config, catalogue, embedder } = opts;
   const logger = opts.logger ?? silentLogger;
   const progress = opts.progress ?? noProgress;
@@ -171,7 +176,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     bridge: { id: bridge.id, data: bridge.serialize(), pairs: chosen.pairs, drift: chosen.drift },
     lexical: stored,
     ...(calibration ? { calibration } : {}),
-    ...(base.gen ? { verified: base.gen.verified } : {}),
+    ...(base.gen ? { verified: base.gen.verified, paperFiles: base.gen.paperFiles } : {}),
   });
   const switched = opts.switchTo !== false;
   if (switched) await store.switchTo(generation);
@@ -189,7 +194,7 @@ export async function buildIndex(opts: BuildOptions): Promise<BuildResult> {
     ms: { load, embed, index: indexMs, compact, bridge: bridgeMs, lexical: lexicalMs, calibrate, write, total: Math.round(clock.total()) },
   };
   logger.info(result, 'index generation built');
-  return result;
+  return { result, written: { papers, index, lexical: lexical.index } };
 }
 
 interface StartingPoint {
@@ -226,12 +231,12 @@ async function startingPoint(store: GenerationStore, opts: BuildOptions, logger:
 }
 
 /**
- * A second copy of a loaded generation's HNSW index, read from its (already verified) files, for a build to change.
- * hnswlib reads the graph on a libuv thread, so a caller may start this early and do other work meanwhile.
+ * A second copy of a loaded generation's HNSW index, its graph read from its (already verified) file, for a build to
+ * change. hnswlib reads the graph on a libuv thread, so a caller may start this early and do other work meanwhile.
  */
 export function copyOfIndex(gen: LoadedGeneration, ef: number): Promise<HnswIndex> {
   const { M, efConstruction } = gen.manifest.index;
-  return HnswIndex.load(gen.dir, { M, efConstruction, ef });
+  return gen.index.copyFrom(gen.dir, { M, efConstruction, ef });
 }
 
 /**

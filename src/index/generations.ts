@@ -6,7 +6,7 @@
 // generation; leftover partial directories are ignored by readers and removed by the next write or prune.
 import type { Calibration } from '../search/calibration.js';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
@@ -16,9 +16,11 @@ import { contentSegments } from '../util/segments.js';
 import { reuseFrom, type PlacedFile } from './reuse.js';
 import { HNSW_FILE, HnswIndex, LABELS_FILE } from './hnsw.js';
 import { IndexFileError } from './errors.js';
-import { checkEmbedder, MANIFEST_FILE, readManifest, startVerification, verifyBytes, writeManifest, type BuildStats, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
+import { checkEmbedder, MANIFEST_FILE, readManifest, startVerification, VerifiedFiles, verifyBytes, writeManifest, type BuildStats, type FileEntry, type Manifest } from './manifest.js';
 import { processAlive } from '../util/process.js';
 import { readFileFewTurns } from '../util/read-file.js';
+import { writeFileWhole } from '../util/write-file.js';
+import type { LexicalIndex } from '../search/lexical.js';
 
 /** The papers of generations written before the papers were split into segments. */
 export const PAPERS_FILE = 'papers.json';
@@ -59,6 +61,12 @@ export interface GenerationBuild {
   calibration?: Calibration;
   /** The live generation's files as this process verified them (its LoadedGeneration): linked without hashing them again. */
   verified?: VerifiedFiles;
+  /**
+   * The live generation's papers files as this process read them (its LoadedGeneration's paperFiles). A segment of
+   * the same paper objects in the same order is that file: it was written as their JSON.stringify, which gives the
+   * same text for what was parsed from it. It is linked without serialising and hashing it again.
+   */
+  paperFiles?: LoadedGeneration['paperFiles'];
 }
 
 export interface LoadedGeneration {
@@ -88,6 +96,19 @@ export interface GenerationFile {
 
 export interface GenerationLexical extends GenerationFile {
   analyzer: string;
+  /** The index this process wrote into the file (a generation opened with openWritten): its bytes, not yet decoded. */
+  written?: LexicalIndex;
+}
+
+/**
+ * What this process wrote into a generation and still holds (a reindex gating the generation it just built). Its
+ * files are verified as always and hold exactly these, so they are not read back: the papers are not parsed, the
+ * HNSW graph is not loaded, the lexical postings are not decoded.
+ */
+export interface WrittenGeneration {
+  papers: Paper[];
+  index: HnswIndex;
+  lexical?: LexicalIndex;
 }
 
 export interface LoadOptions {
@@ -95,11 +116,6 @@ export interface LoadOptions {
   embedder?: EmbedderInfo;
   /** Search-time ef; defaults to the one recorded in the manifest. */
   ef?: number;
-  /**
-   * The papers this process wrote into the generation (a reindex gating the generation it just built): its files are
-   * verified as always, and hold exactly these, so they are not parsed again.
-   */
-  written?: Paper[];
 }
 
 export interface GenerationStore {
@@ -120,6 +136,12 @@ export interface GenerationStore {
   recordedEmbedder(): Promise<EmbedderInfo | undefined>;
   /** Verifies sizes and checksums, then loads; throws IndexFileError / EmbedderMismatchError. */
   load(name?: string, opts?: LoadOptions): Promise<LoadedGeneration>;
+  /**
+   * A generation this process just wrote, usable at once while its files are verified: what they hold is taken from
+   * `written` (nothing is read back), and a file read on demand is hashed as it is read. `verified` settles once every
+   * file matched the manifest (IndexFileError otherwise): await it before trusting anything measured on the generation.
+   */
+  openWritten(name: string, written: WrittenGeneration, opts?: Pick<LoadOptions, 'ef'>): Promise<{ generation: LoadedGeneration; verified: Promise<VerifiedFiles> }>;
   /** Writes a new complete generation and returns its name; does not switch to it. */
   write(build: GenerationBuild): Promise<string>;
   /** Atomically makes `name` the live generation. */
@@ -142,30 +164,44 @@ export function openGenerationStore(dataDir: string): GenerationStore {
   const current = () => (existsSync(paths.current) ? readFileSync(paths.current, 'utf8').trim() || undefined : undefined);
 
   async function load(name = current(), opts: LoadOptions = {}): Promise<LoadedGeneration> {
-    if (!name) throw new Error(`no index in ${dataDir} yet (${paths.current} is missing): run \`papersift index\``);
-    const dir = join(root, name);
-    if (!existsSync(dir)) throw new IndexFileError(dir, `generation "${name}" does not exist`);
-    const manifest = await readManifest(dir);
-    if (opts.embedder) checkEmbedder(manifest, opts.embedder, dir);
+    const opened = await opening(name, opts);
+    const { dir, manifest } = opened;
     // checksums on a worker thread while this one parses the papers; hnswlib gets its two files once they verified
     const verification = startVerification(dir, manifest, [HNSW_FILE, LABELS_FILE]);
     const { M, efConstruction } = manifest.index;
-    const hnswVerified = Promise.all([verification.file(HNSW_FILE), verification.file(LABELS_FILE)]);
     // read side by side (fewer event-loop turns for a server loading under load)
-    const reading = Promise.all([opts.written ? writtenSegments(dir, manifest, opts.written) : readPaperSegments(dir, manifest), hnswVerified.then(() => HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef }))]);
+    const reading = Promise.all([
+      readPaperSegments(dir, manifest),
+      Promise.all([verification.file(HNSW_FILE), verification.file(LABELS_FILE)]).then(() => HnswIndex.load(dir, { M, efConstruction, ef: opts.ef ?? manifest.index.ef })),
+    ]);
     // a checksum error is the one to report (a corrupt papers file also fails to parse); nothing read is used unverified
     const verified = await verification.done.catch(async (err: unknown) => {
       await reading.catch(() => undefined);
       throw err;
     });
     const [paperFiles, index] = await reading;
-    const papers = opts.written ?? paperFiles.flatMap((f) => f.papers);
-    if (index.dimensions !== manifest.embedder.dimensions) {
-      throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
-    }
-    const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index', verified) };
-    const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge', verified);
-    return { name, dir, manifest, papers, index, verified, paperFiles, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
+    return assemble(opened, { papers: paperFiles.flatMap((f) => f.papers), index }, paperFiles, verified);
+  }
+
+  async function openWritten(name: string, written: WrittenGeneration, opts: Pick<LoadOptions, 'ef'> = {}) {
+    const opened = await opening(name, {});
+    const { dir, manifest } = opened;
+    const verified = startVerification(dir, manifest).done;
+    verified.catch(() => undefined); // the caller awaits it
+    const paperFiles = writtenSegments(dir, manifest, written.papers);
+    const index = writtenIndex(written.index, opts.ef ?? manifest.index.ef);
+    // verified files are recorded by no one here: until `verified` settles, a file read is hashed as it is read
+    return { generation: assemble(opened, { ...written, index }, paperFiles, new VerifiedFiles()), verified };
+  }
+
+  /** A generation's directory and manifest, refused when it does not exist or another embedder built it. */
+  async function opening(name: string | undefined, opts: LoadOptions): Promise<{ name: string; dir: string; manifest: Manifest }> {
+    if (!name) throw new Error(`no index in ${dataDir} yet (${paths.current} is missing): run \`papersift index\``);
+    const dir = join(root, name);
+    if (!existsSync(dir)) throw new IndexFileError(dir, `generation "${name}" does not exist`);
+    const manifest = await readManifest(dir);
+    if (opts.embedder) checkEmbedder(manifest, opts.embedder, dir);
+    return { name, dir, manifest };
   }
 
   async function write(build: GenerationBuild): Promise<string> {
@@ -179,17 +215,26 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     let large: Promise<string[]> = Promise.resolve([]);
     try {
       const reuse = reuseFrom(await liveFiles(), build.verified);
-      // the large files are written at once and hashed on a worker thread (adopt) while this thread serialises the papers
-      large = Promise.all([
-        build.index.save(tmp).then(async (files) => {
-          await Promise.all(files.map((f) => place(f, reuse.adopt(tmp, f))));
-          return files;
-        }),
-        build.lexical ? writeFile(join(tmp, LEXICAL_FILE), build.lexical.data).then(() => place(LEXICAL_FILE, reuse.adopt(tmp, LEXICAL_FILE))) : undefined,
-      ]).then(([indexFiles]) => indexFiles);
+      // the large files are written at once, then hashed together on one worker thread (adopt) while this thread
+      // serialises the papers
+      const writing = [build.index.save(tmp), build.lexical ? writeFileWhole(join(tmp, LEXICAL_FILE), build.lexical.data).then(() => [LEXICAL_FILE]) : Promise.resolve([])];
+      large = Promise.allSettled(writing).then(async (settled) => {
+        const [indexFiles, lexicalFiles] = settled.map((w) => {
+          if (w.status === 'rejected') throw w.reason;
+          return w.value;
+        });
+        const names = [...indexFiles!, ...lexicalFiles!];
+        await Promise.all(reuse.adopt(tmp, names).map((how, i) => place(names[i]!, how)));
+        return indexFiles!;
+      });
       large.catch(() => undefined); // awaited below, or before the directory is removed when a segment fails first
       const segments = paperSegments(build.papers).map((papers, i) => ({ file: `papers-${i}.json`, papers }));
-      for (const s of segments) await place(s.file, reuse.write(tmp, s.file, JSON.stringify(s.papers)));
+      const unchanged = unchangedSegments(build.paperFiles ?? []);
+      for (const s of segments) {
+        const json = () => JSON.stringify(s.papers);
+        const sha256 = unchanged(s.papers);
+        await place(s.file, sha256 ? reuse.same(tmp, s.file, sha256, json) : reuse.write(tmp, s.file, json()));
+      }
       if (build.bridge) await place(BRIDGE_FILE, reuse.write(tmp, BRIDGE_FILE, build.bridge.data));
       const indexFiles = await large;
       const order = [...indexFiles, ...segments.map((s) => s.file), BRIDGE_FILE, LEXICAL_FILE].filter((f) => placed.has(f));
@@ -252,7 +297,18 @@ export function openGenerationStore(dataDir: string): GenerationStore {
     return undefined;
   }
 
-  return { dir: root, current, list, fallbacks, recordedEmbedder, load, write, switchTo, prune };
+  return { dir: root, current, list, fallbacks, recordedEmbedder, load, openWritten, write, switchTo, prune };
+}
+
+/** A loaded generation from its parts; its lexical and bridge files are read on demand. */
+function assemble({ name, dir, manifest }: { name: string; dir: string; manifest: Manifest }, held: { papers: Paper[]; index: HnswIndex; lexical?: LexicalIndex }, paperFiles: LoadedGeneration['paperFiles'], verified: VerifiedFiles): LoadedGeneration {
+  const { papers, index } = held;
+  if (index.dimensions !== manifest.embedder.dimensions) {
+    throw new IndexFileError(join(dir, 'labels.json'), `has ${index.dimensions}-d vectors but the embedder is ${manifest.embedder.dimensions}-d`);
+  }
+  const lexical = manifest.lexical && { analyzer: manifest.lexical.analyzer, ...fileOf(dir, manifest, manifest.lexical.file, 'lexical index', verified), ...(held.lexical ? { written: held.lexical } : {}) };
+  const bridge = manifest.bridge && fileOf(dir, manifest, manifest.bridge.file, 'bridge', verified);
+  return { name, dir, manifest, papers, index, verified, paperFiles, ...(lexical ? { lexical } : {}), ...(bridge ? { bridge } : {}) };
 }
 
 function manifestFor(name: string, build: GenerationBuild, files: Record<string, FileEntry>, papers: string[]): Manifest {
@@ -302,6 +358,15 @@ export function paperSegments(papers: Paper[]): Paper[][] {
   return contentSegments(papers, (p) => p.id, PAPERS_PER_SEGMENT);
 }
 
+/** The sha256 of the previous papers file holding exactly these paper objects in this order, if one does. */
+function unchangedSegments(previous: readonly { sha256: string; papers: readonly Paper[] }[]): (papers: readonly Paper[]) => string | undefined {
+  const byFirst = new Map(previous.filter((f) => f.papers.length > 0).map((f) => [f.papers[0]!, f]));
+  return (papers) => {
+    const f = papers.length > 0 ? byFirst.get(papers[0]!) : undefined;
+    return f && f.papers.length === papers.length && papers.every((p, i) => p === f.papers[i]) ? f.sha256 : undefined;
+  };
+}
+
 /** The papers of a complete generation alone (no index, no checksums): e.g. to compare them with a catalogue. */
 export async function generationPapers(store: Pick<GenerationStore, 'dir'>, name: string): Promise<Paper[]> {
   const dir = join(store.dir, name);
@@ -329,6 +394,12 @@ function writtenSegments(dir: string, manifest: Manifest, papers: Paper[]): { sh
     throw new IndexFileError(join(dir, MANIFEST_FILE), `lists papers files ${files.map((f) => f.file).join(', ')}, not the ${segments.length} segment(s) written`);
   }
   return segments.map((p, i) => ({ sha256: files[i]!.sha256, papers: p }));
+}
+
+/** The HNSW index this process wrote into the generation, searched with the ef a load would give it. */
+function writtenIndex(index: HnswIndex, ef: number): HnswIndex {
+  index.setEf(ef);
+  return index;
 }
 
 async function readPapers(path: string): Promise<Paper[]> {

@@ -5,7 +5,6 @@
 // on unit vectors this is the same graph 'ip' would build.
 // Labels: hnswlib stores integer labels. Each (paperId, view) gets a fresh label on every upsert and labels are
 // never reused, so a deleted entry (markDelete) can never be confused with a live one; compaction renumbers.
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HierarchicalNSW } from 'hnswlib-node';
 import type { ViewName } from '../embed/types.js';
@@ -14,6 +13,7 @@ import { hnswlib } from './native.js';
 import { IndexFileError } from './errors.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { readFileFewTurns } from '../util/read-file.js';
+import { writeFileWhole } from '../util/write-file.js';
 
 export interface HnswParams {
   M: number;
@@ -82,6 +82,22 @@ export class HnswIndex implements VectorIndex {
     return index;
   }
 
+  /**
+   * A second, independent copy of this index, which was loaded from `dir` and not changed since (a generation's files
+   * never change): the graph is read again from hnsw.bin, the labels are copied from memory rather than parsed again.
+   */
+  async copyFrom(dir: string, params: HnswParams): Promise<HnswIndex> {
+    const binPath = join(dir, HNSW_FILE);
+    const graph = new (hnswlib().lib.HierarchicalNSW)('cosine', this.dimensions);
+    await graph.readIndex(binPath).catch((e: Error) => fail(binPath, `unreadable (${e.message})`));
+    graph.setEf(params.ef);
+    const copy = new HnswIndex(graph, this.dimensions, { M: params.M, efConstruction: params.efConstruction, ef: params.ef });
+    for (const [k, e] of this.byKey) copy.byKey.set(k, e); // entries are replaced on change, never changed in place
+    for (const [label, key] of this.byLabel) copy.byLabel.set(label, key);
+    copy.nextLabel = this.nextLabel;
+    return copy;
+  }
+
   /** Writes hnsw.bin and labels.json into `dir` (the generation store fsyncs them and makes the directory switch atomic). */
   async save(dir: string): Promise<string[]> {
     await this.graph.writeIndex(join(dir, HNSW_FILE));
@@ -91,7 +107,7 @@ export class HnswIndex implements VectorIndex {
       nextLabel: this.nextLabel,
       entries: [...this.byLabel].map(([label, key]) => [label, key.paperId, key.view, this.textHash(key) ?? null]),
     };
-    await writeFile(join(dir, LABELS_FILE), JSON.stringify(file));
+    await writeFileWhole(join(dir, LABELS_FILE), JSON.stringify(file));
     return [HNSW_FILE, LABELS_FILE];
   }
 

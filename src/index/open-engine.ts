@@ -11,7 +11,7 @@ import { noProgress, type Progress } from '../util/progress.js';
 import type { Translator } from '../search/analyzer.js';
 import type { ConfidenceThresholds } from '../search/confidence.js';
 import { createSearchEngine, type PhaseListener } from '../search/engine.js';
-import { buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexLoadError, type LexicalIndex } from '../search/lexical.js';
+import { buildLexicalIndexAsync, lexicalAnalyzerId, loadLexicalIndex, LexicalIndexLoadError, writtenLexicalIndex, type LexicalIndex } from '../search/lexical.js';
 import type { SearchEngine } from '../search/types.js';
 import { loadShippedBridge, parseBridge, type Bridge } from '../lang/bridge.js';
 
@@ -33,7 +33,7 @@ export async function openGenerationEngine(gen: EngineGeneration, embedder: Embe
   const logger = opts.logger ?? silentLogger;
   // the lexical index's file (the largest) is read while the bridge, which says whether it can be used, is parsed,
   // unless this process already read it (see `lexicals`)
-  const lexicalBytes = gen.lexical && lexicals.get(gen.lexical)?.papers !== gen.papers ? gen.lexical.read() : undefined;
+  const lexicalBytes = gen.lexical && !gen.lexical.written && lexicals.get(gen.lexical)?.papers !== gen.papers ? gen.lexical.read() : undefined;
   lexicalBytes?.catch(() => {}); // awaited only if the bridge says the file is usable
   const bridge = await generationBridge(gen);
   const lexical = await generationLexicalIndex(gen, bridge, { logger, progress: opts.progress ?? noProgress, reading: lexicalBytes });
@@ -105,9 +105,10 @@ async function readLexical(gen: EngineGeneration, file: GenerationLexical, bridg
   if (file.analyzer !== analyzer) {
     return { reason: `generation ${gen.name}'s lexical index was written by lexical analyzer ${file.analyzer}, this version is ${analyzer}` };
   }
-  const bytes = await (reading ?? file.read());
   try {
-    return { index: loadLexicalIndex(bytes, gen.papers, bridge, file.path) };
+    // the postings this process wrote into the file, unless only decoding its bytes gives what they hold
+    const written = file.written && writtenLexicalIndex(file.written, gen.papers, bridge, file.path);
+    return { index: written ?? loadLexicalIndex(await (reading ?? file.read()), gen.papers, bridge, file.path) };
   } catch (err) {
     if (err instanceof LexicalIndexLoadError) {
       if (err.reason === 'analyzer') return { reason: err.message };

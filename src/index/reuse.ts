@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { fsyncFile } from '../util/atomic.js';
 import { fileEntry, type FileEntry, type Manifest, type VerifiedFiles } from './manifest.js';
+import { hashFiles } from '../util/hash-files.js';
 
 export interface PlacedFile {
   entry: FileEntry;
@@ -20,10 +21,16 @@ export interface FileReuse {
   /** Writes `data` as `dir/name`, or links the previous generation's identical file there; either way durable. */
   write(dir: string, name: string, data: string | Uint8Array): Promise<PlacedFile>;
   /**
-   * For `dir/name` already written (by hnswlib, or a large file written first so that it is hashed off this thread):
-   * replaced by a link to an identical previous file, else fsynced.
+   * Links the previous generation's file with this sha256 as `dir/name`: the caller knows its bytes are `data()`'s
+   * (it holds what was parsed from them), so nothing is serialised or hashed. Writes `data()` when that file is gone,
+   * damaged or cannot be linked.
    */
-  adopt(dir: string, name: string): Promise<PlacedFile>;
+  same(dir: string, name: string, sha256: string, data: () => string): Promise<PlacedFile>;
+  /**
+   * For files already written into `dir` (by hnswlib, or large files written first so that they are hashed off this
+   * thread, all of them on one worker): each replaced by a link to an identical previous file, else fsynced.
+   */
+  adopt(dir: string, names: readonly string[]): Promise<PlacedFile>[];
 }
 
 /** Errors from link(2) that mean "this filesystem cannot hard-link here": write a copy instead. */
@@ -56,28 +63,40 @@ export function reuseFrom(previous?: { dir: string; manifest: Manifest }, verifi
     }
   }
 
+  async function write(dir: string, name: string, data: string | Uint8Array): Promise<PlacedFile> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    const entry = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+    const from = await twin(entry);
+    const path = join(dir, name);
+    if (from && (await linkOrFalse(from, path))) return { entry, shared: true };
+    await writeFile(path, bytes);
+    await fsyncFile(path);
+    return { entry, shared: false };
+  }
+
   return {
-    async write(dir, name, data) {
-      const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-      const entry = { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
-      const from = await twin(entry);
-      const path = join(dir, name);
-      if (from && (await linkOrFalse(from, path))) return { entry, shared: true };
-      await writeFile(path, bytes);
-      await fsyncFile(path);
-      return { entry, shared: false };
+    write,
+    async same(dir, name, sha256, data) {
+      const known = bySha.get(sha256)?.entry;
+      const from = known && (await twin(known));
+      if (from && (await linkOrFalse(from, join(dir, name)))) return { entry: known, shared: true };
+      return write(dir, name, data());
     },
-    async adopt(dir, name) {
-      const path = join(dir, name);
-      const entry = await fileEntry(path);
-      const from = await twin(entry);
-      const aside = `${path}.link`;
-      if (from && (await linkOrFalse(from, aside))) {
-        await rename(aside, path); // the written copy's inode goes; the shared one takes its name
-        return { entry, shared: true };
-      }
-      await fsyncFile(path); // hnswlib writes without fsync; the manifest must not outlive its data
-      return { entry, shared: false };
+    adopt(dir, names) {
+      const paths = names.map((n) => join(dir, n));
+      return hashFiles(paths).map(async (hashed, i) => adopted(paths[i]!, await hashed));
     },
   };
+
+  /** A file already written, with its size and sha256: replaced by a link to an identical previous file, else fsynced. */
+  async function adopted(path: string, entry: FileEntry): Promise<PlacedFile> {
+    const from = await twin(entry);
+    const aside = `${path}.link`;
+    if (from && (await linkOrFalse(from, aside))) {
+      await rename(aside, path); // the written copy's inode goes; the shared one takes its name
+      return { entry, shared: true };
+    }
+    await fsyncFile(path); // hnswlib writes without fsync; the manifest must not outlive its data
+    return { entry, shared: false };
+  }
 }

@@ -13,8 +13,8 @@ import { segmentFile } from '../catalogue/store.js';
 import type { Catalogue, IngestReport, Paper } from '../catalogue/types.js';
 import { openEmbedder } from '../embed/select.js';
 import type { Embedder, EmbedderInfo } from '../embed/types.js';
-import { buildIndex, copyOfIndex, type BuildResult } from '../index/build.js';
-import { openGenerationStore, type GenerationStore, type LoadedGeneration } from '../index/generations.js';
+import { buildGeneration, copyOfIndex, type BuildResult } from '../index/build.js';
+import { openGenerationStore, type GenerationStore, type LoadedGeneration, type WrittenGeneration } from '../index/generations.js';
 import { embedderDifference } from '../index/manifest.js';
 import { openDictionary, type Dictionary } from '../lang/dictionary.js';
 import { silentLogger, type Logger } from '../log.js';
@@ -129,9 +129,9 @@ async function reindexLocked(ctx: Ctx, lock: Lock): Promise<void> {
     }
     const full = (opts.full ?? false) || ctx.repairing !== undefined;
     const dictionary = await timed(r, 'dictionary', () => dictionaryOf(ctx)); // once, for the build's calibration and the gate
-    const build = await buildIndex({ config, catalogue, embedder: pausingEmbedder(embedder), full, progress: ctx.progress, logger: ctx.logger, switchTo: false, dictionary, ...(live ? { current: live } : {}), ...(liveIndex ? { currentIndex: liveIndex } : {}) });
+    const { result: build, written } = await buildGeneration({ config, catalogue, embedder: pausingEmbedder(embedder), full, progress: ctx.progress, logger: ctx.logger, switchTo: false, dictionary, ...(live ? { current: live } : {}), ...(liveIndex ? { currentIndex: liveIndex } : {}) });
     recordBuild(r, build);
-    await gateAndSwitch(ctx, lock, build.generation, papers, live, embedder);
+    await gateAndSwitch(ctx, lock, build.generation, written, live, embedder);
   } finally {
     await embedder.close();
   }
@@ -193,11 +193,11 @@ function upToDate(live: LoadedGeneration, papers: Paper[], embedder: EmbedderInf
   return embedderDifference(live.manifest.embedder, embedder) === undefined && isDeepStrictEqual(live.papers, papers);
 }
 
-async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, papers: Paper[], live: LoadedGeneration | undefined, embedder: Embedder): Promise<void> {
+async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, written: WrittenGeneration, live: LoadedGeneration | undefined, embedder: Embedder): Promise<void> {
   const { store, result: r, config } = ctx;
   const candidateDir = join(store.dir, name);
   try {
-    const gate = await timed(r, 'evaluate', () => evaluateGate(ctx, name, papers, live, embedder));
+    const gate = await timed(r, 'evaluate', () => evaluateGate(ctx, name, written, live, embedder));
     r.gate = gate;
     if (!gate.passed) {
       await rm(candidateDir, { recursive: true, force: true });
@@ -221,11 +221,12 @@ async function gateAndSwitch(ctx: Ctx, lock: Lock, name: string, papers: Paper[]
 }
 
 /**
- * Measures the new generation as written on disk (what would be served; its files verified, its papers the ones it
- * was written from) and compares with the live one.
+ * Measures the new generation as written on disk (what would be served: its files verified, what they hold taken
+ * from the build that wrote them rather than read back) and compares with the live one.
  */
-async function evaluateGate(ctx: Ctx, name: string, papers: Paper[], live: LoadedGeneration | undefined, embedder: Embedder): Promise<GateResult> {
-  const candidateGen = await ctx.store.load(name, { ef: ctx.config.hnsw.ef, written: papers });
+async function evaluateGate(ctx: Ctx, name: string, written: WrittenGeneration, live: LoadedGeneration | undefined, embedder: Embedder): Promise<GateResult> {
+  // its files are checksummed on a worker thread while it is measured, and must all verify before the verdict
+  const { generation: candidateGen, verified } = await ctx.store.openWritten(name, written, { ef: ctx.config.hnsw.ef });
   const dictionary = await dictionaryOf(ctx);
   // each generation's engine (one lexical index load) serves both the labelled set and the pseudo-queries
   const engines: MeasureOptions['engines'] = new WeakMap();
@@ -235,6 +236,7 @@ async function evaluateGate(ctx: Ctx, name: string, papers: Paper[], live: Loade
   const comparable = live && embedderDifference(live.manifest.embedder, embedder.info) === undefined ? live : undefined;
   const recorded = baseline?.searches ? { recorded: baseline.searches } : {};
   const pseudo = await gatePseudo(comparable, candidateGen, embedder, { logger: ctx.logger, dictionary, engines, ...recorded });
+  await verified;
   // the new generation's answers go with its score, so that the next run's gate need not search it again
   await writeQuality(candidateGen.dir, { ...candidate, searches: pseudo.searches });
   return decideGate(baseline, candidate, { maxDrop: ctx.opts.maxDrop ?? DEFAULT_MAX_DROP, force: ctx.opts.force ?? false }, pseudo.comparison);

@@ -109,11 +109,34 @@ export function serializeLexicalIndex(index: LexicalIndex): Buffer {
  */
 export function loadLexicalIndex(bytes: Uint8Array, papers: readonly Paper[], bridge: Bridge, file: string): LexicalIndex {
   const data = decodePostings(bytes, lexicalAnalyzerId(bridge), file);
-  if (data.ids.length !== papers.length) throw new LexicalIndexLoadError(file, 'papers', `indexes ${data.ids.length} papers but the generation has ${papers.length}`);
-  const indexed = new Set(data.ids);
+  checkPapers(data.ids, papers, file);
+  return lexicalIndex(derivePostings(data), bridge);
+}
+
+/**
+ * What loadLexicalIndex gives for the bytes serializeLexicalIndex(index) wrote, without encoding and decoding them:
+ * the file holds the postings as they are in memory, so these are the same postings, analysed with `bridge` (the
+ * bridge read back with the file). Undefined when a term or id would not survive the UTF-8 text it is stored as (a
+ * lone surrogate): then only decoding the bytes gives what they hold.
+ */
+export function writtenLexicalIndex(index: LexicalIndex, papers: readonly Paper[], bridge: Bridge, file: string): LexicalIndex | undefined {
+  const p = stateOf(index, 'writtenLexicalIndex');
+  const analyzer = lexicalAnalyzerId(bridge);
+  if (lexicalAnalyzerId(index.bridge) !== analyzer) throw new LexicalIndexLoadError(file, 'analyzer', `written by lexical analyzer ${lexicalAnalyzerId(index.bridge)}, this version is ${analyzer}`);
+  if (!p.terms.every(wellFormed) || !p.ids.every(wellFormed)) return undefined;
+  checkPapers(p.ids, papers, file);
+  return lexicalIndex(p, bridge);
+}
+
+/** No lone surrogate (String.prototype.isWellFormed: Node 20, newer than the ES2022 library this compiles against). */
+const wellFormed = (s: string): boolean => (s as string & { isWellFormed(): boolean }).isWellFormed();
+
+/** An index must hold exactly the generation's papers. */
+function checkPapers(ids: readonly string[], papers: readonly Paper[], file: string): void {
+  if (ids.length !== papers.length) throw new LexicalIndexLoadError(file, 'papers', `indexes ${ids.length} papers but the generation has ${papers.length}`);
+  const indexed = new Set(ids);
   const missing = papers.find((p) => !indexed.has(p.id));
   if (missing) throw new LexicalIndexLoadError(file, 'papers', `lacks paper ${missing.id}`);
-  return lexicalIndex(derivePostings(data), bridge);
 }
 
 // ---- incremental updates ----

@@ -134,15 +134,23 @@ describe('generation store', () => {
     expect(store.list()).toEqual([]);
   });
 
-  it('loads a generation with the papers it was written from without parsing them again, still verifying every file', async () => {
-    const { b, dir } = await firstGeneration();
-    const loaded = await store.load(undefined, { written: b.papers });
-    expect(loaded.papers).toBe(b.papers);
-    expect(loaded.index.size).toBe(2 * b.papers.length);
+  it('opens a generation this process wrote with the papers and HNSW index it holds, verifying every file meanwhile', async () => {
+    const { b, name, dir } = await firstGeneration();
+    const written = { papers: b.papers, index: b.index };
+    const opened = await store.openWritten(name, written, { ef: 77 });
+    expect(opened.generation.papers).toBe(b.papers);
+    expect(opened.generation.index).toBe(b.index);
+    expect(opened.generation.index.hnswParams.ef).toBe(77); // searched as a load would set it up
+    await expect(opened.verified).resolves.toBeInstanceOf(VerifiedFiles);
     const segment = join(dir, 'papers-0.json');
     const text = await readFile(segment, 'utf8');
     await writeFile(segment, text.replace('"Paper 1"', '"Paper X"')); // same size, different content
-    await expect(store.load(undefined, { written: b.papers })).rejects.toThrow(new RegExp(`${segment}.*does not match the sha256`));
+    await expect((await store.openWritten(name, written)).verified).rejects.toThrow(new RegExp(`${segment}.*does not match the sha256`));
+    await writeFile(segment, text);
+    const bin = join(dir, 'hnsw.bin');
+    const original = await readFile(bin);
+    await writeFile(bin, Buffer.concat([Buffer.from([original[0]! ^ 0xff]), original.subarray(1)]));
+    await expect((await store.openWritten(name, written)).verified).rejects.toThrow(`index file ${bin}: content does not match the sha256`);
   });
 
   it('stores a lexical index as an opaque checksummed file, and refuses a corrupt one naming the file', async () => {
@@ -256,6 +264,44 @@ describe('generations share unchanged data', () => {
     expect(linked).toHaveLength(segments.length - 1);
     expect(await inode('2', 'hnsw.bin')).toBe(await inode('1', 'hnsw.bin')); // the vectors did not change
     expect((await store.load('2')).papers).toEqual(papers);
+  });
+
+  it('links a segment of the very papers read from the live generation without serialising it, to the bytes writing it would give', async () => {
+    const b = buildOf(3000, 2);
+    await store.switchTo(await store.write(b));
+    await new Promise((resolve) => setTimeout(resolve, VerifiedFiles.RACY_MS + 50)); // the load trusts what it hashed
+    const live = await store.load();
+    const papers = live.papers.map((p, i) => (i === 1500 ? { ...p, title: { ...p.title, en: 'A retitled paper' } } : p));
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const serialised = () => stringify.mock.calls.filter(([v]) => Array.isArray(v) && (v[0] as Paper | undefined)?.sources !== undefined).length;
+    try {
+      await store.switchTo(await store.write({ ...b, papers, verified: live.verified, paperFiles: live.paperFiles }));
+      expect(serialised()).toBe(1); // the changed paper's segment alone
+    } finally {
+      stringify.mockRestore();
+    }
+    const linked = await store.load('2');
+    const segments = linked.manifest.papers!;
+    const shared = [];
+    for (const f of segments) if ((await inode('2', f)) === (await inode('1', f))) shared.push(f);
+    expect(shared).toHaveLength(segments.length - 1);
+    // the same files as a write that serialises every segment
+    const written = await store.write({ ...b, papers });
+    expect((await store.load(written)).manifest.files).toEqual(linked.manifest.files);
+  });
+
+  it('writes a segment of the live papers afresh when its live file changed since the load', async () => {
+    const b = buildOf(40, 1);
+    await store.switchTo(await store.write(b));
+    await new Promise((resolve) => setTimeout(resolve, VerifiedFiles.RACY_MS + 50));
+    const live = await store.load();
+    const segment = join(dataDir, 'generations', '1', 'papers-0.json');
+    const original = await readFile(segment);
+    await writeFile(segment, Buffer.concat([Buffer.from([original[0]! ^ 0xff]), original.subarray(1)])); // same size
+    await store.write({ ...b, papers: live.papers, verified: live.verified, paperFiles: live.paperFiles });
+    expect(await inode('2', 'papers-0.json')).not.toBe(await inode('1', 'papers-0.json'));
+    expect(await readFile(join(dataDir, 'generations', '2', 'papers-0.json'))).toEqual(original);
+    expect((await store.load('2')).papers).toEqual(b.papers);
   });
 
   it('never links a live file that no longer matches its manifest: the new generation gets an intact copy', async () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtemp, rm, writeFile, truncate, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile, truncate, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HnswIndex } from '../../src/index/hnsw.js';
@@ -21,6 +21,16 @@ function build(n: number, seed = 1): { index: HnswIndex; items: Map<string, Floa
     items.set(`p${i}`, v);
   }
   return { index, items, next };
+}
+
+/** `n` English entries, one Chinese one with a text hash, p5 deleted, saved into `dir/name`. */
+async function saved(n: number, seed: number, name: string) {
+  const { index, next } = build(n, seed);
+  index.upsert({ paperId: 'p0', view: 'zh' }, next(), 'hash-zh');
+  index.remove(key(5));
+  const out = join(dir, name);
+  await mkdir(out);
+  return { index, next, out, files: await index.save(out) };
 }
 
 function recallAt10(index: HnswIndex, items: Map<string, Float32Array>, queries: Float32Array[]): number {
@@ -52,12 +62,8 @@ describe('HnswIndex', () => {
   });
 
   it('round-trips through disk: same keys, vectors, text hashes and search results', async () => {
-    const { index, next } = build(600, 2);
-    index.upsert({ paperId: 'p0', view: 'zh' }, next(), 'hash-zh');
-    index.remove(key(5));
-    const out = join(dir, 'roundtrip');
-    await (await import('node:fs/promises')).mkdir(out);
-    expect(await index.save(out)).toEqual(['hnsw.bin', 'labels.json']);
+    const { index, next, out, files } = await saved(600, 2, 'roundtrip');
+    expect(files).toEqual(['hnsw.bin', 'labels.json']);
 
     const loaded = await HnswIndex.load(out, defaults);
     expect(loaded.size).toBe(600);
@@ -71,6 +77,26 @@ describe('HnswIndex', () => {
     loaded.upsert(key(5), next());
     expect(loaded.size).toBe(601);
     expect(loaded.search(loaded.vector(key(5))!, 1)[0]).toMatchObject({ paperId: 'p5' });
+  });
+
+  it('copies an index loaded from disk: the copy answers as a second load would, and changing it leaves the original as it was', async () => {
+    const { next, out } = await saved(300, 3, 'copied');
+    const loaded = await HnswIndex.load(out, defaults);
+    const [copy, again] = [await loaded.copyFrom(out, { ...defaults, ef: 77 }), await HnswIndex.load(out, { ...defaults, ef: 77 })];
+    expect([copy.size, copy.deletedCount, copy.hnswParams, copy.keys()]).toEqual([again.size, again.deletedCount, again.hnswParams, again.keys()]);
+    expect(copy.textHash({ paperId: 'p0', view: 'zh' })).toBe('hash-zh');
+    const q = next();
+    expect(copy.search(q, 20)).toEqual(again.search(q, 20));
+    // a change to the copy (as a build makes) takes the next label, and the original keeps its graph and labels
+    const before = loaded.search(q, 20);
+    copy.upsert(key(1), q, 'changed');
+    copy.remove(key(2));
+    again.upsert(key(1), q, 'changed');
+    again.remove(key(2));
+    expect(copy.search(q, 20)).toEqual(again.search(q, 20));
+    expect(loaded.search(q, 20)).toEqual(before);
+    expect([loaded.textHash(key(1)), loaded.has(key(2)), loaded.size]).toEqual([undefined, true, 300]);
+    expect(copy.textHash(key(1))).toBe('changed');
   });
 
   it('reflects updates (new vector is returned) and deletes (never returned)', () => {

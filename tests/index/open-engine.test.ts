@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { dataPaths, loadConfig } from '../../src/config.js';
 import { openCatalogue } from '../../src/catalogue/lowdb.js';
 import { ingestPaths } from '../../src/ingest/into-catalogue.js';
-import { buildIndex } from '../../src/index/build.js';
-import { openGenerationStore, type GenerationFile, type LoadedGeneration } from '../../src/index/generations.js';
+import { buildGeneration } from '../../src/index/build.js';
+import { openGenerationStore, type GenerationFile, type LoadedGeneration, type WrittenGeneration } from '../../src/index/generations.js';
 import { IndexFileError } from '../../src/index/errors.js';
 import { openGenerationEngine } from '../../src/index/open-engine.js';
 import type { Embedder } from '../../src/embed/types.js';
@@ -19,13 +19,14 @@ const SEEDS = join(import.meta.dirname, '../../seeds');
 let model: Embedder;
 let dataDir: string;
 let loaded: LoadedGeneration;
+let written: WrittenGeneration;
 beforeAll(async () => {
   model = await openTestEmbedder();
   dataDir = await mkdtemp(join(tmpdir(), 'papersift-open-'));
   const config = loadConfig({ dataDir }, {});
   const catalogue = await openCatalogue(dataPaths(dataDir).catalogue);
   await ingestPaths(catalogue, [SEEDS]);
-  await buildIndex({ config, catalogue, embedder: model });
+  ({ written } = await buildGeneration({ config, catalogue, embedder: model }));
   loaded = await openGenerationStore(dataDir).load();
 });
 afterAll(async () => {
@@ -61,6 +62,22 @@ describe('openGenerationEngine', () => {
     const again = counted(loaded);
     expect(await top(again.gen)).toEqual(first);
     expect(again.reads.filter((r) => r === loaded.lexical!.path)).toHaveLength(1);
+  });
+
+  it('opens a generation loaded with what its build wrote without reading the lexical file back, answering as one opened from its files', async () => {
+    const store = openGenerationStore(dataDir);
+    const opened = await store.openWritten(store.current()!, written);
+    await opened.verified;
+    const { gen, reads } = counted(opened.generation);
+    const fromMemory = await openGenerationEngine(gen, model);
+    const fromFiles = await openGenerationEngine(loaded, model);
+    expect(reads).not.toContain(loaded.lexical!.path);
+    for (const q of ['masked autoencoders', '图神经网络', 'diffusion models for image generation', 'Tunstall', 'attention is all you need']) {
+      for (const mode of ['hybrid', 'lexical'] as const) {
+        const [a, b] = [await fromMemory.search({ q, mode, limit: 20 }), await fromFiles.search({ q, mode, limit: 20 })];
+        expect({ ...a, tookMs: 0 }, `${mode} ${q}`).toEqual({ ...b, tookMs: 0 });
+      }
+    }
   });
 
   it('does not remember a failed read: the next open reads the file again and reports its damage again', async () => {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildLexicalIndex, lexicalAnalyzerId, LexicalIndexLoadError, loadLexicalIndex, serializeLexicalIndex, updateLexicalIndex, type LexicalIndex } from '../../src/search/lexical.js';
+import { buildLexicalIndex, lexicalAnalyzerId, LexicalIndexLoadError, loadLexicalIndex, serializeLexicalIndex, updateLexicalIndex, writtenLexicalIndex, type LexicalIndex } from '../../src/search/lexical.js';
 import { analyzeQuery, documentTerms, type AnalyzedQuery } from '../../src/search/analyzer.js';
 import { openDictionary, type Dictionary } from '../../src/lang/dictionary.js';
 import { ingestSeeds, MODELS_CACHE } from '../../src/eval/seed-engine.js';
@@ -136,7 +136,17 @@ describe('the seeds index', () => {
       expect(words.filter((w) => u.index.df(w) !== reloaded.df(w))).toEqual([]);
       expect(answers(u.index)).toEqual(answers(reloaded));
       expect(answers(u.index)).toEqual(answers(buildLexicalIndex(papers, shipped)));
+      // what a reindex gate opens in place of the bytes it just wrote
+      expect(answers(writtenLexicalIndex(u.index, papers, shipped, 'lexical.bin')!)).toEqual(answers(reloaded));
     }
+  });
+
+  it('stands in for the bytes it was written as only when every term and id survives them as UTF-8', () => {
+    const odd = [...seeds.slice(0, 5), paper('arxiv:2401.00001\ud835', 'half a surrogate in an id')];
+    const index = buildLexicalIndex(odd, shipped);
+    expect(writtenLexicalIndex(index, odd, shipped, 'lexical.bin')).toBeUndefined(); // decoding the bytes gives U+FFFD
+    expect(writtenLexicalIndex(buildLexicalIndex(seeds, shipped), seeds, shipped, 'lexical.bin')).toBeDefined();
+    expect(() => writtenLexicalIndex(buildLexicalIndex(seeds, shipped), seeds.slice(1), shipped, 'gen/lexical.bin')).toThrow(LexicalIndexLoadError);
   });
 
   it('round-trips through lexical.bin, from any byte offset', () => {
