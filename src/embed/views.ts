@@ -4,6 +4,13 @@
 import type { Paper } from '../catalogue/types.js';
 import type { View } from './types.js';
 
+/**
+ * The version of the rules below, recorded in each index generation. An incremental build trusts a paper it did not
+ * change to have the views its starting generation holds only when that generation was built under the same rules, so
+ * a change to how view text is made bumps it (and the next build compares every paper's views, re-embedding what moved).
+ */
+export const VIEWS_VERSION = 1;
+
 /** NFC, whitespace runs collapsed: reflowed newsletter text gives the same view text (and cache key). */
 export function normaliseViewText(s: string | undefined): string {
   return (s ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();

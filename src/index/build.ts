@@ -10,7 +10,7 @@ import { dataPaths, type Config } from '../config.js';
 import { EmbeddingCache, textHash } from '../embed/cache.js';
 import { embedViews, viewKey } from '../embed/pipeline.js';
 import type { Embedder, View } from '../embed/types.js';
-import { paperViews } from '../embed/views.js';
+import { paperViews, VIEWS_VERSION } from '../embed/views.js';
 import { silentLogger, type Logger } from '../log.js';
 import { noProgress, type Progress } from '../util/progress.js';
 import { EmbedderMismatchError, IndexFileError } from './errors.js';
@@ -106,9 +106,7 @@ export async function buildGeneration(opts: BuildOptions): Promise<{ result: Bui
   const store = openGenerationStore(config.dataDir);
   const papers = catalogue.papers();
   const base = await startingPoint(store, opts, logger);
-  // the starting generation's own paper objects, which the catalogue hands back for papers that did not change (the
-  // reindex's catalogue keeps them): their views are what the index holds, so they are neither derived nor hashed
-  const same = new Set(base.index ? base.gen?.papers : undefined);
+  const same = unchangedPapers(base);
   const fresh = papers.filter((p) => !same.has(p));
   const views = fresh.flatMap(paperViews);
   const index = base.index ?? HnswIndex.create({ dimensions: embedder.info.dimensions, ...config.hnsw, capacity: views.length });
@@ -195,6 +193,15 @@ export async function buildGeneration(opts: BuildOptions): Promise<{ result: Bui
   };
   logger.info(result, 'index generation built');
   return { result, written: { papers, index, lexical: lexical.index } };
+}
+
+/**
+ * The starting generation's own paper objects, which the catalogue hands back for papers that did not change (the
+ * reindex's catalogue keeps them): their views are what the index holds, so they are neither derived nor hashed.
+ * Only when the generation's views were made by today's rules (VIEWS_VERSION); otherwise every paper is compared.
+ */
+function unchangedPapers(base: Pick<StartingPoint, 'index' | 'gen'>): ReadonlySet<Paper> {
+  return new Set(base.index && base.gen?.manifest.views === VIEWS_VERSION ? base.gen.papers : undefined);
 }
 
 interface StartingPoint {

@@ -10,6 +10,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../catalogue/types.js';
 import type { EmbedderInfo } from '../embed/types.js';
+import { VIEWS_VERSION } from '../embed/views.js';
 import { dataPaths } from '../config.js';
 import { fsyncDir, naming, writeFileAtomic } from '../util/atomic.js';
 import { contentSegments } from '../util/segments.js';
@@ -326,6 +327,7 @@ function manifestFor(name: string, build: GenerationBuild, files: Record<string,
     ...(build.lexical ? { lexical: { file: LEXICAL_FILE, analyzer: build.lexical.analyzer } } : {}),
     ...(build.bridge ? { bridge: { file: BRIDGE_FILE, id: build.bridge.id, pairs: build.bridge.pairs, drift: build.bridge.drift } } : {}),
     ...(build.calibration ? { calibration: build.calibration } : {}),
+    views: VIEWS_VERSION,
   };
 }
 

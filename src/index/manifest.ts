@@ -42,6 +42,8 @@ export interface Manifest {
   bridge?: { file: string; id: string; pairs: number; drift: number };
   /** Confidence cut-offs fitted on the generation's own papers; absent for small catalogues (the priors apply). */
   calibration?: Calibration;
+  /** The rules its papers' view texts were made by (VIEWS_VERSION); absent in generations written before it was recorded. */
+  views?: number;
 }
 
 /** A file's size and sha256; a large file is hashed on a worker thread (src/util/hash-files.ts). */

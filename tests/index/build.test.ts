@@ -8,8 +8,8 @@ import { segmentFile } from '../../src/catalogue/store.js';
 import { ingestPaths, ingestText } from '../../src/ingest/into-catalogue.js';
 import type { Catalogue } from '../../src/catalogue/types.js';
 import type { Embedder } from '../../src/embed/types.js';
-import { paperViews } from '../../src/embed/views.js';
-import { buildIndex } from '../../src/index/build.js';
+import { paperViews, VIEWS_VERSION } from '../../src/embed/views.js';
+import { buildIndex, copyOfIndex } from '../../src/index/build.js';
 import { LEXICAL_FILE, openGenerationStore, type LoadedGeneration } from '../../src/index/generations.js';
 import { EmbedderMismatchError } from '../../src/index/errors.js';
 import { MANIFEST_FILE } from '../../src/index/manifest.js';
@@ -185,6 +185,31 @@ describe('buildIndex', () => {
     const files = (await readdir(a)).filter((f) => f !== MANIFEST_FILE);
     expect(files).toContain(LEXICAL_FILE);
     for (const f of files) expect((await readFile(join(a, f))).equals(await readFile(join(b, f))), f).toBe(true);
+  });
+
+  it('compares every paper\'s views when the live generation\'s were made by other view rules (VIEWS_VERSION)', async () => {
+    await buildIndex({ config, catalogue, embedder: model });
+    const current = await openGenerationStore(dataDir).load();
+    const reopened = await openCatalogue(dataPaths(dataDir).catalogue, { parsed: new Map(current.paperFiles.map((f) => [segmentFile(f.sha256), f.papers])) });
+    const doc = 'weekly-pretraining-no28.txt';
+    await ingestText(reopened, doc, (await readFile(join(SEEDS, doc), 'utf8')).replace('本文介绍了掩码自编码器 (MAE)', '本文介绍了掩码自编码器 (MAE, zeppelin)'));
+    // an untouched paper whose view text, under the generation's rules, was not what today's rules make of it
+    const untouched = reopened.papers().find((p) => current.papers.includes(p))!;
+    const [view] = paperViews(untouched);
+    const olderIndex = async () => {
+      const index = await copyOfIndex(current, config.hnsw.ef);
+      index.upsert(view!, index.vector(view!)!, 'made by other rules');
+      return index;
+    };
+    const build = (gen: LoadedGeneration) => buildIndex({ config, catalogue: reopened, embedder: model, current: gen, currentIndex: olderIndex(), switchTo: false });
+    // recorded as today's rules: the untouched paper is trusted as it is, only the edited view is updated
+    expect(current.manifest.views).toBe(VIEWS_VERSION);
+    expect(await build(current)).toMatchObject({ full: false, updated: 1 });
+    // recorded under other rules (or before they were recorded): its view is compared too, and updated
+    for (const views of [VIEWS_VERSION - 1, undefined]) {
+      const older = { ...current, manifest: { ...current.manifest, views } };
+      expect(await build(older)).toMatchObject({ full: false, updated: 2 });
+    }
   });
 
   it('removes the vectors of papers that left the catalogue and compacts past the threshold', async () => {
