@@ -12,7 +12,7 @@ import { mkdir, readdir, readFile, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { fsyncDir, writeFileAtomic } from '../util/atomic.js';
-import { contentSegments } from '../util/segments.js';
+import { contentSegments, KnownSegments } from '../util/segments.js';
 import type { DocumentRecord, Paper } from './types.js';
 
 export const CATALOGUE_VERSION = 2;
@@ -70,11 +70,9 @@ export function segmentsDir(cataloguePath: string): string {
 export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
   /** The segment each document was read from or written as: an unchanged document is not serialised again. */
   private readonly written = new WeakMap<DocumentRecord, string>();
-  /**
-   * The segment read or written with each paper first in it, and the papers it holds: a run of papers cut the same
-   * way again, as the very same objects, is that segment's content, so it is not serialised and hashed again.
-   */
-  private readonly paperSegments = new WeakMap<Paper, { file: string; papers: readonly Paper[] }>();
+  /** The segments of papers read or written: a run of papers cut the same way again, as the very same objects, is
+   *  that segment's content, so it is not serialised and hashed again. */
+  private readonly paperSegments = new KnownSegments<Paper, string>();
 
   constructor(
     readonly path: string,
@@ -100,7 +98,7 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
     const derivation = typeof files.derivation === 'number' ? { derivation: files.derivation } : {};
     const checked = validate(this.path, { version: CATALOGUE_VERSION, ...derivation, documents: documents!.flat() as DocumentRecord[], papers: papers!.flat() as Paper[] });
     documents!.forEach((docs, i) => this.remember(docs, files.documents[i]!));
-    papers!.forEach((chunk, i) => this.rememberPapers(chunk as Paper[], files.papers[i]!));
+    papers!.forEach((chunk, i) => this.paperSegments.remember(chunk as Paper[], files.papers[i]!));
     return checked;
   }
 
@@ -115,8 +113,8 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
     }
     const papers: string[] = [];
     for (const chunk of contentSegments(data.papers, (p) => p.id, CATALOGUE_PAPERS_PER_SEGMENT)) {
-      const known = this.knownSegment(chunk);
-      papers.push(known && existsSync(join(dir, known)) ? known : this.rememberPapers(chunk, await writeSegment(dir, JSON.stringify(chunk))));
+      const known = this.paperSegments.find(chunk);
+      papers.push(known && existsSync(join(dir, known)) ? known : this.paperSegments.remember(chunk, await writeSegment(dir, JSON.stringify(chunk))));
     }
     await fsyncDir(dir); // the segments' renames are durable before an index names them
     const index: CatalogueIndex = { version: CATALOGUE_VERSION, ...(data.derivation !== undefined ? { derivation: data.derivation } : {}), documents, papers };
@@ -126,17 +124,6 @@ export class SegmentedCatalogueAdapter implements Adapter<CatalogueData> {
   private remember(docs: unknown[], file: string): string {
     for (const d of docs) if (d && typeof d === 'object') this.written.set(d as DocumentRecord, file);
     return file;
-  }
-
-  private rememberPapers(papers: readonly Paper[], file: string): string {
-    if (papers[0]) this.paperSegments.set(papers[0], { file, papers });
-    return file;
-  }
-
-  /** The segment holding exactly these paper objects, in this order, if one was read or written. */
-  private knownSegment(chunk: readonly Paper[]): string | undefined {
-    const known = chunk[0] && this.paperSegments.get(chunk[0]);
-    return known && known.papers.length === chunk.length && known.papers.every((p, i) => p === chunk[i]) ? known.file : undefined;
   }
 }
 

@@ -13,7 +13,7 @@ import type { EmbedderInfo } from '../embed/types.js';
 import { VIEWS_VERSION } from '../embed/views.js';
 import { dataPaths } from '../config.js';
 import { fsyncDir, naming, writeFileAtomic } from '../util/atomic.js';
-import { contentSegments } from '../util/segments.js';
+import { contentSegments, KnownSegments } from '../util/segments.js';
 import { reuseFrom, type PlacedFile } from './reuse.js';
 import { HNSW_FILE, HnswIndex, LABELS_FILE } from './hnsw.js';
 import { IndexFileError } from './errors.js';
@@ -230,10 +230,11 @@ export function openGenerationStore(dataDir: string): GenerationStore {
       });
       large.catch(() => undefined); // awaited below, or before the directory is removed when a segment fails first
       const segments = paperSegments(build.papers).map((papers, i) => ({ file: `papers-${i}.json`, papers }));
-      const unchanged = unchangedSegments(build.paperFiles ?? []);
+      const unchanged = new KnownSegments<Paper, string>();
+      for (const f of build.paperFiles ?? []) unchanged.remember(f.papers, f.sha256);
       for (const s of segments) {
         const json = () => JSON.stringify(s.papers);
-        const sha256 = unchanged(s.papers);
+        const sha256 = unchanged.find(s.papers);
         await place(s.file, sha256 ? reuse.same(tmp, s.file, sha256, json) : reuse.write(tmp, s.file, json()));
       }
       if (build.bridge) await place(BRIDGE_FILE, reuse.write(tmp, BRIDGE_FILE, build.bridge.data));
@@ -358,15 +359,6 @@ function generationNumber(entry: string): number {
 /** Cuts the papers into segments at content-defined boundaries (see PAPERS_PER_SEGMENT); always at least one. */
 export function paperSegments(papers: Paper[]): Paper[][] {
   return contentSegments(papers, (p) => p.id, PAPERS_PER_SEGMENT);
-}
-
-/** The sha256 of the previous papers file holding exactly these paper objects in this order, if one does. */
-function unchangedSegments(previous: readonly { sha256: string; papers: readonly Paper[] }[]): (papers: readonly Paper[]) => string | undefined {
-  const byFirst = new Map(previous.filter((f) => f.papers.length > 0).map((f) => [f.papers[0]!, f]));
-  return (papers) => {
-    const f = papers.length > 0 ? byFirst.get(papers[0]!) : undefined;
-    return f && f.papers.length === papers.length && papers.every((p, i) => p === f.papers[i]) ? f.sha256 : undefined;
-  };
 }
 
 /** The papers of a complete generation alone (no index, no checksums): e.g. to compare them with a catalogue. */

@@ -22,3 +22,23 @@ function fnv1a(s: string): number {
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
   return h;
 }
+
+/**
+ * Something known about segments (the file each was read from or written as), by the very item objects each holds:
+ * a segment cut again from the same objects, in the same order, is the same content and need not be serialised
+ * again. Kept by its first item, weakly.
+ */
+export class KnownSegments<T extends object, V> {
+  private readonly byFirst = new WeakMap<T, { items: readonly T[]; value: V }>();
+
+  remember(items: readonly T[], value: V): V {
+    if (items[0]) this.byFirst.set(items[0], { items, value });
+    return value;
+  }
+
+  /** What was remembered for exactly these objects in this order, if anything. */
+  find(items: readonly T[]): V | undefined {
+    const known = items[0] && this.byFirst.get(items[0]);
+    return known && known.items.length === items.length && known.items.every((x, i) => x === items[i]) ? known.value : undefined;
+  }
+}
